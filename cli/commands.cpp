@@ -1,0 +1,183 @@
+#include "commands.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <unistd.h>
+
+#include "psyscore/json.hpp"
+#include "psyscore/responses.hpp"
+#include "psyscore/scoring.hpp"
+
+namespace psyscore::cli {
+
+namespace {
+
+int report(const Error& error, const std::string& source = {}) {
+  if (error.problems.empty()) {
+    std::cerr << "error: " << (source.empty() ? "" : source + ": ") << error.message << '\n';
+    return kInvalidInput;
+  }
+  for (Problem problem : error.problems) {
+    if (problem.source.empty()) problem.source = source;
+    std::cerr << "error: " << describe(problem) << '\n';
+  }
+  return kInvalidInput;
+}
+
+Result<std::string> read_input(const std::string& path) {
+  std::ostringstream contents;
+  if (path == "-") {
+    contents << std::cin.rdbuf();
+    return std::move(contents).str();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return std::unexpected(
+        Error::single(ErrorCode::not_found, {path, "", 0, 0, "not_found", "cannot open the file"}));
+  }
+  contents << in.rdbuf();
+  return std::move(contents).str();
+}
+
+bool looks_like_json(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && text[first] == '{';
+}
+
+// `-i` names either a definition file or a registry id.
+Result<InstrumentPtr> resolve_instrument(const Context& context, const std::string& name) {
+  const std::filesystem::path path(name);
+  std::error_code ec;
+  if (name.find('/') != std::string::npos || path.extension() == ".json" ||
+      std::filesystem::is_regular_file(path, ec)) {
+    return load_instrument_file(path);
+  }
+  auto registry = Registry::load_directory(context.instruments_dir);
+  if (!registry) return std::unexpected(std::move(registry.error()));
+  if (auto instrument = registry->find(name)) return instrument;
+  return std::unexpected(Error::single(
+      ErrorCode::not_found,
+      {"", "", 0, 0, "unknown_instrument",
+       "no instrument \"" + name + "\" in " + context.instruments_dir.string() +
+           " (`psyscore instruments` lists them; -i also takes a definition file)"}));
+}
+
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string csv_number(const std::optional<double>& x) {
+  if (!x) return "";
+  std::ostringstream s;
+  s.precision(17);
+  s << *x;
+  return s.str();
+}
+
+std::string encode_score_csv(const Instrument& instrument, const ResponseMatrix& responses, const ScoreTable& table) {
+  std::string out = "id";
+  for (const auto& subscale : instrument.subscales) {
+    out += "," + csv_field(subscale.id) + "," + csv_field(subscale.id + "_answered");
+    if (!subscale.bands.empty()) out += "," + csv_field(subscale.id + "_band");
+    if (subscale.norms) out += "," + csv_field(subscale.id + "_z") + "," + csv_field(subscale.id + "_t");
+  }
+  out += ",errors\n";
+  for (std::size_t r = 0; r < responses.respondent_count(); ++r) {
+    out += csv_field(responses.ids[r]);
+    for (std::size_t s = 0; s < instrument.subscales.size(); ++s) {
+      const Subscale& subscale = instrument.subscales[s];
+      const SubscaleScore& score = table.at(r, s);
+      const bool usable = responses.usable(r);
+      out += "," + (usable ? csv_number(score.value) : "");
+      out += "," + (usable ? std::to_string(score.answered) : "");
+      if (!subscale.bands.empty()) {
+        out += "," + (usable && score.band ? csv_field(subscale.bands[*score.band].label) : "");
+      }
+      if (subscale.norms) out += "," + (usable ? csv_number(score.z) : "") + "," + (usable ? csv_number(score.t) : "");
+    }
+    std::string errors;
+    for (const auto& error : responses.errors[r]) {
+      if (!errors.empty()) errors += "; ";
+      errors += error.message;
+    }
+    out += "," + csv_field(errors) + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::filesystem::path default_instruments_dir() {
+  std::error_code ec;
+  const auto executable = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto installed = executable.parent_path().parent_path() / "share" / "psyscore" / "instruments";
+    if (std::filesystem::is_directory(installed, ec)) return installed;
+  }
+  return PSYSCORE_SOURCE_INSTRUMENTS_DIR;
+}
+
+int list_instruments(const Context& context) {
+  auto registry = Registry::load_directory(context.instruments_dir);
+  if (!registry) return report(registry.error());
+  std::cout << encode_registry(*registry);
+  return kSuccess;
+}
+
+int show_instrument(const Context& context, const std::string& id) {
+  auto registry = Registry::load_directory(context.instruments_dir);
+  if (!registry) return report(registry.error());
+  const auto instrument = registry->find(id);
+  if (!instrument) {
+    std::cerr << "error: no instrument \"" << id << "\" in " << context.instruments_dir.string()
+              << " (`psyscore instruments` lists them)\n";
+    return kInvalidInput;
+  }
+  std::cout << instrument->canonical_json << '\n';
+  return kSuccess;
+}
+
+int validate(const std::filesystem::path& definition_file) {
+  auto instrument = load_instrument_file(definition_file);
+  if (!instrument) return report(instrument.error(), definition_file.string());
+  std::cout << encode_validation(**instrument);
+  return kSuccess;
+}
+
+int score(const Context& context, const ScoreOptions& options) {
+  auto instrument = resolve_instrument(context, options.instrument);
+  if (!instrument) return report(instrument.error());
+  auto text = read_input(options.data);
+  if (!text) return report(text.error());
+
+  const std::string source = options.data == "-" ? "<stdin>" : options.data;
+  auto responses = looks_like_json(*text)
+                       ? decode_json_responses(**instrument, *text)
+                       : decode_csv_responses(**instrument, *text,
+                                              {.source = source,
+                                               .id_column = options.id_column,
+                                               .column_prefix = options.column_prefix});
+  if (!responses) return report(responses.error(), source);
+
+  const ScoreTable table = psyscore::score(**instrument, *responses);
+  if (options.format == "csv") {
+    for (const auto& warning : responses->warnings) std::cerr << "warning: " << warning << '\n';
+    for (const auto& warning : table.warnings) std::cerr << "warning: " << warning << '\n';
+    std::cout << encode_score_csv(**instrument, *responses, table);
+  } else {
+    std::cout << encode_score_result(**instrument, *responses, table);
+  }
+  return kSuccess;
+}
+
+}  // namespace psyscore::cli

@@ -1,0 +1,33 @@
+// The one JSON encoder of psyscore's results: the HTTP service sends these
+// strings as response bodies and the CLI prints them, so both are identical
+// byte for byte. Every encoder returns compact JSON ending in a newline;
+// numbers use the shortest form that reads back to the same double, and a
+// value that is not finite is written as null.
+//
+//   std::cout << psyscore::encode_score_result(*instrument, wave, table);
+#pragma once
+
+#include <string>
+
+#include "psyscore/errors.hpp"
+#include "psyscore/instrument.hpp"
+#include "psyscore/responses.hpp"
+#include "psyscore/scoring.hpp"
+
+namespace psyscore {
+
+// {"instruments": [{"id", "version", "name", "items", "subscales", "sha256"}, ...]}
+std::string encode_registry(const Registry& registry);
+
+// {"valid": true, "sha256": "..."}
+std::string encode_validation(const Instrument& instrument);
+
+// The score result of API.md: instrument, results, summary, warnings.
+std::string encode_score_result(const Instrument& instrument, const ResponseMatrix& responses,
+                                const ScoreTable& table);
+
+// {"errors": [{"source", "pointer", "line", "column", "code", "message"}]}:
+// the located problems of an Error, for a problem body or a terminal.
+std::string encode_problems(const Error& error);
+
+}  // namespace psyscore

@@ -1,0 +1,75 @@
+// One wave of responses to an instrument, decoded from JSON or CSV.
+//
+// Decoding maps answers to the instrument's items and checks each against its
+// item's scale. A structural problem (malformed JSON or CSV, a ragged row, a
+// missing id) fails the whole wave; an answer that is off the scale only
+// marks its respondent, who then gets `scores: null` while the rest is scored.
+//
+//   auto wave = psyscore::decode_csv_responses(*instrument, text, {.source = "pre.csv"});
+//   if (!wave) return fail(wave.error());
+//   for (std::size_t r = 0; r < wave->respondent_count(); ++r) use(wave->row(r));
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "psyscore/errors.hpp"
+#include "psyscore/instrument.hpp"
+
+namespace psyscore {
+
+enum class AnswerErrorCode { out_of_range, off_step, not_a_number, unknown_item };
+std::string_view to_string(AnswerErrorCode code);
+
+// Why one answer of one respondent could not be used.
+struct AnswerError {
+  std::string item;  // the item id as given in the input
+  AnswerErrorCode code = AnswerErrorCode::not_a_number;
+  std::string message;
+};
+
+// Respondents x items, raw (unkeyed) answers, NaN = missing, in one
+// contiguous row-major block; columns follow Instrument::items.
+struct ResponseMatrix {
+  std::size_t item_count = 0;
+  std::vector<std::string> ids;
+  std::vector<double> answers;                    // ids.size() * item_count values
+  std::vector<std::vector<AnswerError>> errors;   // per respondent; empty = usable
+  std::vector<std::string> warnings;              // e.g. ignored CSV columns
+
+  std::size_t respondent_count() const { return ids.size(); }
+  std::span<const double> row(std::size_t respondent) const {
+    return {answers.data() + respondent * item_count, item_count};
+  }
+  double at(std::size_t respondent, std::size_t item) const {
+    return answers[respondent * item_count + item];
+  }
+  bool usable(std::size_t respondent) const { return errors[respondent].empty(); }
+  std::size_t usable_count() const;
+};
+
+inline bool is_missing(double answer) { return std::isnan(answer); }
+
+struct CsvOptions {
+  std::string source;                 // file name for messages; may be empty
+  std::string id_column = "id";       // the column that holds respondent ids
+  std::string column_prefix;          // column "<prefix><item id>" holds an item
+};
+
+// Decodes `{"responses": [{"id": "p01", "answers": {"1": 3, ...}}, ...]}`.
+// Errors: `malformed` (syntax, wrong types, unknown keys, with a JSON pointer),
+// `invalid` (duplicate respondent ids).
+Result<ResponseMatrix> decode_json_responses(const Instrument& instrument, std::string_view json_text);
+
+// Decodes RFC 4180 CSV: a header row, an id column, one column per item.
+// An empty cell or `NA` is missing; other columns are ignored with a warning.
+// Errors: `malformed` (quoting, ragged rows, duplicate or missing columns,
+// empty ids, with line and column), `invalid` (duplicate respondent ids).
+Result<ResponseMatrix> decode_csv_responses(const Instrument& instrument, std::string_view text,
+                                            const CsvOptions& options = {});
+
+}  // namespace psyscore
