@@ -161,12 +161,12 @@ int score(const Context& context, const ScoreOptions& options) {
   if (!text) return report(text.error());
 
   const std::string source = options.data == "-" ? "<stdin>" : options.data;
-  auto responses = looks_like_json(*text)
-                       ? decode_json_responses(**instrument, *text)
-                       : decode_csv_responses(**instrument, *text,
-                                              {.source = source,
-                                               .id_column = options.id_column,
-                                               .column_prefix = options.column_prefix});
+  CsvOptions csv;
+  csv.source = source;
+  csv.id_column = options.id_column;
+  csv.column_prefix = options.column_prefix;
+  auto responses = looks_like_json(*text) ? decode_json_responses(**instrument, *text)
+                                          : decode_csv_responses(**instrument, *text, csv);
   if (!responses) return report(responses.error(), source);
 
   const ScoreTable table = psyscore::score(**instrument, *responses);

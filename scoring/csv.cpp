@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 
@@ -131,6 +132,7 @@ Problem at(const CsvOptions& options, std::size_t line, std::size_t column, std:
 // Column roles decided from the header.
 struct Layout {
   std::size_t id_column = 0;
+  std::optional<std::size_t> group_column;
   std::size_t column_count = 0;
   std::vector<std::ptrdiff_t> item_of_column;  // item index, or -1 for an ignored column
 };
@@ -159,6 +161,10 @@ Result<Layout> read_header(const Instrument& instrument, const std::vector<std::
       has_id = true;
       continue;
     }
+    if (!options.group_column.empty() && name == options.group_column) {
+      layout.group_column = c;
+      continue;
+    }
     if (name.starts_with(options.column_prefix)) {
       if (const auto item = instrument.item_index(name.substr(options.column_prefix.size()))) {
         layout.item_of_column[c] = static_cast<std::ptrdiff_t>(*item);
@@ -173,6 +179,9 @@ Result<Layout> read_header(const Instrument& instrument, const std::vector<std::
     problems.push_back(at(options, line, 0, "missing_column",
                           "no column \"" + options.id_column +
                               "\" for respondent ids (name another column with id_column / --id-column)"));
+  }
+  if (!options.group_column.empty() && !layout.group_column) {
+    problems.push_back(at(options, line, 0, "missing_column", "no group column \"" + options.group_column + "\""));
   }
   if (!problems.empty()) {
     return std::unexpected(Error{ErrorCode::malformed, "the CSV header has problems", std::move(problems)});
@@ -242,9 +251,18 @@ Result<ResponseMatrix> decode_csv_responses(const Instrument& instrument, std::s
       }
       continue;
     }
+    std::string_view group;
+    if (layout->group_column) {
+      group = trim(fields[*layout->group_column]);
+      if ((group.empty() || group == "NA") && problems.size() < kMaxProblems) {
+        problems.push_back(at(options, line, *layout->group_column + 1, "missing_group",
+                              "the respondent has no group in column \"" + options.group_column + "\""));
+      }
+    }
     if (!problems.empty()) continue;  // the file fails; keep looking only for structural problems
 
     const std::size_t row = detail::add_respondent(matrix, std::string(id));
+    if (layout->group_column) matrix.groups.emplace_back(group);
     lines.push_back(line);
     for (std::size_t c = 0; c < fields.size(); ++c) {
       const std::ptrdiff_t item = layout->item_of_column[c];

@@ -40,6 +40,7 @@ struct ResponseMatrix {
   std::vector<double> answers;                    // ids.size() * item_count values
   std::vector<std::vector<AnswerError>> errors;   // per respondent; empty = usable
   std::vector<std::string> warnings;              // e.g. ignored CSV columns
+  std::vector<std::string> groups;                // per respondent, when a group column was read
 
   std::size_t respondent_count() const { return ids.size(); }
   std::span<const double> row(std::size_t respondent) const {
@@ -58,6 +59,7 @@ struct CsvOptions {
   std::string source;                 // file name for messages; may be empty
   std::string id_column = "id";       // the column that holds respondent ids
   std::string column_prefix;          // column "<prefix><item id>" holds an item
+  std::string group_column;           // when set, this column's values fill ResponseMatrix::groups
 };
 
 // Decodes `{"responses": [{"id": "p01", "answers": {"1": 3, ...}}, ...]}`.
