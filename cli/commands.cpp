@@ -5,7 +5,6 @@
 #include <iostream>
 #include <iterator>
 #include <sstream>
-#include <unistd.h>
 
 #include "psyscore/json.hpp"
 #include "psyscore/responses.hpp"
@@ -35,8 +34,7 @@ Result<std::string> read_input(const std::string& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return std::unexpected(
-        Error::single(ErrorCode::not_found, {path, "", 0, 0, "not_found", "cannot open the file"}));
+    return std::unexpected(Error::single(ErrorCode::not_found, {path, "", 0, 0, "not_found", "cannot open the file"}));
   }
   contents << in.rdbuf();
   return std::move(contents).str();
@@ -58,11 +56,10 @@ Result<InstrumentPtr> resolve_instrument(const Context& context, const std::stri
   auto registry = Registry::load_directory(context.instruments_dir);
   if (!registry) return std::unexpected(std::move(registry.error()));
   if (auto instrument = registry->find(name)) return instrument;
-  return std::unexpected(Error::single(
-      ErrorCode::not_found,
-      {"", "", 0, 0, "unknown_instrument",
-       "no instrument \"" + name + "\" in " + context.instruments_dir.string() +
-           " (`psyscore instruments` lists them; -i also takes a definition file)"}));
+  return std::unexpected(Error::single(ErrorCode::not_found,
+                                       {"", "", 0, 0, "unknown_instrument",
+                                        "no instrument \"" + name + "\" in " + context.instruments_dir.string() +
+                                            " (`psyscore instruments` lists them; -i also takes a definition file)"}));
 }
 
 std::string csv_field(std::string_view text) {

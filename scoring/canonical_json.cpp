@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <vector>
 
-#include <boost/json.hpp>
 #include <openssl/evp.h>
+#include <boost/json.hpp>
 
 #include "json_writer.hpp"
 

@@ -81,8 +81,7 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
         fields.push_back(text_.substr(begin, position_ - begin));
       }
       ++position_;  // the closing quote
-      if (position_ < text_.size() && text_[position_] != ',' && text_[position_] != '\n' &&
-          text_[position_] != '\r') {
+      if (position_ < text_.size() && text_[position_] != ',' && text_[position_] != '\n' && text_[position_] != '\r') {
         fail(line_, column, "a quoted field must end at a comma or the end of the line");
         return false;
       }
@@ -137,8 +136,8 @@ struct Layout {
   std::vector<std::ptrdiff_t> item_of_column;  // item index, or -1 for an ignored column
 };
 
-Result<Layout> read_header(const Instrument& instrument, const std::vector<std::string_view>& header,
-                           std::size_t line, const CsvOptions& options, std::vector<std::string>& warnings) {
+Result<Layout> read_header(const Instrument& instrument, const std::vector<std::string_view>& header, std::size_t line,
+                           const CsvOptions& options, std::vector<std::string>& warnings) {
   Layout layout;
   layout.column_count = header.size();
   layout.item_of_column.assign(header.size(), -1);
@@ -199,10 +198,10 @@ Result<Layout> read_header(const Instrument& instrument, const std::vector<std::
   }
   if (present == 0) {
     return std::unexpected(Error::single(
-        ErrorCode::invalid, at(options, line, 0, "no_item_columns",
-                               "no column holds an item of " + instrument.id + " (expected columns such as \"" +
-                                   options.column_prefix + instrument.items.front().id +
-                                   "\"; set column_prefix / --column-prefix if the names carry a prefix)")));
+        ErrorCode::invalid,
+        at(options, line, 0, "no_item_columns",
+           "no column holds an item of " + instrument.id + " (expected columns such as \"" + options.column_prefix +
+               instrument.items.front().id + "\"; set column_prefix / --column-prefix if the names carry a prefix)")));
   }
   if (!absent.empty()) warnings.push_back("no column for items " + absent + "; their answers are missing");
   if (!ignored.empty()) warnings.push_back("ignored columns that are not items: " + ignored);
@@ -222,8 +221,8 @@ Result<ResponseMatrix> decode_csv_responses(const Instrument& instrument, std::s
   };
   if (!reader.next(fields)) {
     if (reader.failed()) return fail_reader();
-    return std::unexpected(Error::single(ErrorCode::malformed,
-                                         at(options, 1, 0, "empty", "the CSV is empty; it needs a header row")));
+    return std::unexpected(
+        Error::single(ErrorCode::malformed, at(options, 1, 0, "empty", "the CSV is empty; it needs a header row")));
   }
 
   ResponseMatrix matrix;
@@ -284,9 +283,7 @@ Result<ResponseMatrix> decode_csv_responses(const Instrument& instrument, std::s
     std::string summary = problems.size() == 1 ? problems.front().message : "the CSV has problems";
     return std::unexpected(Error{ErrorCode::malformed, std::move(summary), std::move(problems)});
   }
-  auto locate = [&](std::size_t row) {
-    return at(options, lines[row], layout->id_column + 1, "", "");
-  };
+  auto locate = [&](std::size_t row) { return at(options, lines[row], layout->id_column + 1, "", ""); };
   if (auto duplicate = detail::find_duplicate_ids(matrix, locate)) return std::unexpected(std::move(*duplicate));
   return matrix;
 }

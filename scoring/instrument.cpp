@@ -113,13 +113,15 @@ class Checker {
 
   const json::object* object(const json::value& value, const std::string& pointer, std::string_view what) {
     if (const auto* o = value.if_object()) return o;
-    report(pointer, "wrong_type", std::string(what) + " must be an object, not " + std::string(detail::describe_type(value)));
+    report(pointer, "wrong_type",
+           std::string(what) + " must be an object, not " + std::string(detail::describe_type(value)));
     return nullptr;
   }
 
   const json::array* array(const json::value& value, const std::string& pointer, std::string_view what) {
     if (const auto* a = value.if_array()) return a;
-    report(pointer, "wrong_type", std::string(what) + " must be an array, not " + std::string(detail::describe_type(value)));
+    report(pointer, "wrong_type",
+           std::string(what) + " must be an array, not " + std::string(detail::describe_type(value)));
     return nullptr;
   }
 
@@ -132,8 +134,8 @@ class Checker {
       return std::nullopt;
     }
     if (!value->is_string()) {
-      report(where, "wrong_type", "\"" + std::string(key) + "\" must be a string, not " +
-                                      std::string(detail::describe_type(*value)));
+      report(where, "wrong_type",
+             "\"" + std::string(key) + "\" must be a string, not " + std::string(detail::describe_type(*value)));
       return std::nullopt;
     }
     return std::string(value->get_string());
@@ -149,8 +151,8 @@ class Checker {
     }
     double x = 0;
     if (!detail::get_number(*value, x)) {
-      report(where, "wrong_type", "\"" + std::string(key) + "\" must be a number, not " +
-                                      std::string(detail::describe_type(*value)));
+      report(where, "wrong_type",
+             "\"" + std::string(key) + "\" must be a number, not " + std::string(detail::describe_type(*value)));
       return std::nullopt;
     }
     return x;
@@ -202,8 +204,9 @@ class Checker {
     Scale scale{*min, *max, step.value_or(1.0)};
     bool ok = true;
     if (!(scale.min < scale.max)) {
-      report(pointer_append(pointer, "max"), "empty_scale",
-             "scale max (" + format_number(scale.max) + ") must be greater than min (" + format_number(scale.min) + ")");
+      report(
+          pointer_append(pointer, "max"), "empty_scale",
+          "scale max (" + format_number(scale.max) + ") must be greater than min (" + format_number(scale.min) + ")");
       ok = false;
     }
     if (!(scale.step > 0)) {
@@ -386,9 +389,9 @@ void read_subscale(Checker& check, const json::object& object, const std::string
     } else if (x < 1) {
       check.report(where, "out_of_range", "\"min_answered\" must be at least 1");
     } else if (k > 0 && x > static_cast<double>(k)) {
-      check.report(where, "out_of_range",
-                   "\"min_answered\" is " + format_number(x) + " but the subscale has only " + std::to_string(k) +
-                       " items");
+      check.report(
+          where, "out_of_range",
+          "\"min_answered\" is " + format_number(x) + " but the subscale has only " + std::to_string(k) + " items");
     } else {
       subscale.min_answered = static_cast<std::size_t>(x);
     }
@@ -412,8 +415,8 @@ void read_subscale(Checker& check, const json::object& object, const std::string
       if (instrument.items[subscale.items[j]].scale.min != first.min ||
           instrument.items[subscale.items[j]].scale.max != first.max) {
         check.report(pointer_append(items_pointer, j), "mixed_scales",
-                     "method \"pomp\" needs every item on one scale; item \"" +
-                         instrument.items[subscale.items[j]].id + "\" has a different min or max");
+                     "method \"pomp\" needs every item on one scale; item \"" + instrument.items[subscale.items[j]].id +
+                         "\" has a different min or max");
         break;
       }
     }
@@ -522,8 +525,8 @@ Result<InstrumentPtr> parse_instrument(std::string_view json_text, std::string_v
 
   if (!check.clean()) {
     auto problems = check.take();
-    std::string summary = "the definition has " + std::to_string(problems.size()) +
-                          (problems.size() == 1 ? " problem" : " problems");
+    std::string summary =
+        "the definition has " + std::to_string(problems.size()) + (problems.size() == 1 ? " problem" : " problems");
     return std::unexpected(Error{ErrorCode::invalid, std::move(summary), std::move(problems)});
   }
 
@@ -543,7 +546,8 @@ Result<std::string> read_file(const std::filesystem::path& path) {
   std::ostringstream contents;
   contents << in.rdbuf();
   if (!in && !in.eof()) {
-    return std::unexpected(Error::single(ErrorCode::io_error, {path.string(), "", 0, 0, "io_error", "cannot read the file"}));
+    return std::unexpected(
+        Error::single(ErrorCode::io_error, {path.string(), "", 0, 0, "io_error", "cannot read the file"}));
   }
   return std::move(contents).str();
 }
@@ -559,8 +563,8 @@ Result<InstrumentPtr> load_instrument_file(const std::filesystem::path& path) {
 Result<Registry> Registry::load_directory(const std::filesystem::path& directory) {
   std::error_code ec;
   if (!std::filesystem::is_directory(directory, ec)) {
-    return std::unexpected(Error::single(
-        ErrorCode::not_found, {directory.string(), "", 0, 0, "not_found", "no such instrument directory"}));
+    return std::unexpected(Error::single(ErrorCode::not_found,
+                                         {directory.string(), "", 0, 0, "not_found", "no such instrument directory"}));
   }
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
@@ -602,9 +606,8 @@ Result<Registry> Registry::load_directory(const std::filesystem::path& directory
 }
 
 InstrumentPtr Registry::find(std::string_view id) const {
-  const auto it = std::ranges::lower_bound(instruments_, id, {}, [](const InstrumentPtr& i) -> std::string_view {
-    return i->id;
-  });
+  const auto it =
+      std::ranges::lower_bound(instruments_, id, {}, [](const InstrumentPtr& i) -> std::string_view { return i->id; });
   if (it == instruments_.end() || (*it)->id != id) return nullptr;
   return *it;
 }

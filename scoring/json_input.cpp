@@ -9,8 +9,7 @@ namespace psyscore::detail {
 
 namespace json = boost::json;
 
-Result<json::value> parse_json(std::string_view text, std::string_view source,
-                               json::storage_ptr storage) {
+Result<json::value> parse_json(std::string_view text, std::string_view source, json::storage_ptr storage) {
   json::parse_options options;
   options.max_depth = 64;
   json::parser parser(std::move(storage), options);

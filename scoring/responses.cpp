@@ -66,9 +66,8 @@ void store_answer(ResponseMatrix& matrix, const Instrument& instrument, std::siz
   if (!scale.on_grid(answer)) {
     matrix.errors[row].push_back({definition.id, AnswerErrorCode::off_step,
                                   "answer " + number_text(answer) + " to item \"" + definition.id +
-                                      "\" is not one of the scale's values (" + number_text(scale.min) +
-                                      " to " + number_text(scale.max) + " in steps of " +
-                                      number_text(scale.step) + ")"});
+                                      "\" is not one of the scale's values (" + number_text(scale.min) + " to " +
+                                      number_text(scale.max) + " in steps of " + number_text(scale.step) + ")"});
     return;
   }
   matrix.answers[row * matrix.item_count + item] = answer;
@@ -115,8 +114,8 @@ Result<ResponseMatrix> decode_response_array(const Instrument& instrument, const
   const json::array* respondents = value.if_array();
   if (!respondents) {
     return std::unexpected(Error::single(
-        ErrorCode::malformed, {"", pointer, 0, 0, "wrong_type",
-                               "responses must be an array, not " + std::string(describe_type(value))}));
+        ErrorCode::malformed,
+        {"", pointer, 0, 0, "wrong_type", "responses must be an array, not " + std::string(describe_type(value))}));
   }
   ResponseMatrix matrix;
   matrix.item_count = instrument.items.size();
@@ -161,9 +160,9 @@ Result<ResponseMatrix> decode_response_array(const Instrument& instrument, const
     if (!answers_value) {
       structural(pointer_append(where, "answers"), "missing_key", "a respondent needs \"answers\"");
     } else if (!answers) {
-      structural(pointer_append(where, "answers"), "wrong_type",
-                 "\"answers\" must be an object of item id to answer, not " +
-                     std::string(describe_type(*answers_value)));
+      structural(
+          pointer_append(where, "answers"), "wrong_type",
+          "\"answers\" must be an object of item id to answer, not " + std::string(describe_type(*answers_value)));
     }
     if (!problems.empty()) continue;  // the wave fails; keep looking only for more problems
 

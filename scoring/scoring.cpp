@@ -2,8 +2,7 @@
 
 namespace psyscore {
 
-SubscaleScore score_subscale(const Instrument& instrument, const Subscale& subscale,
-                             std::span<const double> answers) {
+SubscaleScore score_subscale(const Instrument& instrument, const Subscale& subscale, std::span<const double> answers) {
   SubscaleScore score;
   double sum = 0;
   for (const std::size_t item : subscale.items) {
@@ -27,9 +26,7 @@ SubscaleScore score_subscale(const Instrument& instrument, const Subscale& subsc
       score.prorated = score.answered < k;
       score.value = score.prorated ? sum * static_cast<double>(k) / static_cast<double>(score.answered) : sum;
       break;
-    case ScoringMethod::mean:
-      score.value = score.mean;
-      break;
+    case ScoringMethod::mean: score.value = score.mean; break;
     case ScoringMethod::pomp: {
       const Scale& scale = instrument.items[subscale.items.front()].scale;
       score.value = 100 * (*score.mean - scale.min) / (scale.max - scale.min);

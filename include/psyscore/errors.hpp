@@ -42,12 +42,12 @@ std::string_view to_string(ErrorCode code);
 // One located problem in a user's input. Fields that do not apply are empty
 // (strings) or 0 (line and column).
 struct Problem {
-  std::string source;       // file name, when the input came from a file
-  std::string pointer;      // RFC 6901 JSON pointer, e.g. "/subscales/1/items/3"
-  std::size_t line = 0;     // 1-based line in a text input (CSV, JSON syntax errors)
-  std::size_t column = 0;   // 1-based column: a CSV field index or a JSON character
-  std::string code;         // stable snake_case identifier, e.g. "unknown_key"
-  std::string message;      // one sentence a user can act on
+  std::string source;      // file name, when the input came from a file
+  std::string pointer;     // RFC 6901 JSON pointer, e.g. "/subscales/1/items/3"
+  std::size_t line = 0;    // 1-based line in a text input (CSV, JSON syntax errors)
+  std::size_t column = 0;  // 1-based column: a CSV field index or a JSON character
+  std::string code;        // stable snake_case identifier, e.g. "unknown_key"
+  std::string message;     // one sentence a user can act on
 };
 
 // "file:line:column: message" (or "file: /pointer: message"), the form

@@ -44,7 +44,7 @@ struct Item {
   std::string label;  // short label; may be empty
   std::string text;   // wording, only where the licence allows; may be empty
   bool reverse_keyed = false;
-  Scale scale;        // the item's own scale, or the instrument's
+  Scale scale;  // the item's own scale, or the instrument's
 
   // The answer as it counts towards scores (reversed when reverse_keyed).
   double keyed(double answer) const { return reverse_keyed ? scale.reverse(answer) : answer; }
@@ -59,9 +59,7 @@ struct Band {
   std::optional<double> min;
   std::optional<double> max;
 
-  bool contains(double value) const {
-    return (!min || value >= *min) && (!max || value <= *max);
-  }
+  bool contains(double value) const { return (!min || value >= *min) && (!max || value <= *max); }
 };
 
 struct Norms {
@@ -80,10 +78,10 @@ struct Subscale {
   std::string name;
   std::vector<std::size_t> items;  // indices into Instrument::items, in definition order
   ScoringMethod method = ScoringMethod::sum;
-  std::size_t min_answered = 0;    // at least 1, at most items.size()
-  bool prorate = true;             // only meaningful for ScoringMethod::sum
+  std::size_t min_answered = 0;  // at least 1, at most items.size()
+  bool prorate = true;           // only meaningful for ScoringMethod::sum
   bool higher_is_better = false;
-  std::vector<Band> bands;         // ascending, non-overlapping
+  std::vector<Band> bands;  // ascending, non-overlapping
   std::string bands_source;
   std::optional<Norms> norms;
   std::optional<PublishedReliability> published_reliability;

@@ -23,8 +23,7 @@ std::string encode_registry(const Registry& registry);
 std::string encode_validation(const Instrument& instrument);
 
 // The score result of API.md: instrument, results, summary, warnings.
-std::string encode_score_result(const Instrument& instrument, const ResponseMatrix& responses,
-                                const ScoreTable& table);
+std::string encode_score_result(const Instrument& instrument, const ResponseMatrix& responses, const ScoreTable& table);
 
 // {"errors": [{"source", "pointer", "line", "column", "code", "message"}]}:
 // the located problems of an Error, for a problem body or a terminal.

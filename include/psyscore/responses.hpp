@@ -37,18 +37,16 @@ struct AnswerError {
 struct ResponseMatrix {
   std::size_t item_count = 0;
   std::vector<std::string> ids;
-  std::vector<double> answers;                    // ids.size() * item_count values
-  std::vector<std::vector<AnswerError>> errors;   // per respondent; empty = usable
-  std::vector<std::string> warnings;              // e.g. ignored CSV columns
-  std::vector<std::string> groups;                // per respondent, when a group column was read
+  std::vector<double> answers;                   // ids.size() * item_count values
+  std::vector<std::vector<AnswerError>> errors;  // per respondent; empty = usable
+  std::vector<std::string> warnings;             // e.g. ignored CSV columns
+  std::vector<std::string> groups;               // per respondent, when a group column was read
 
   std::size_t respondent_count() const { return ids.size(); }
   std::span<const double> row(std::size_t respondent) const {
     return {answers.data() + respondent * item_count, item_count};
   }
-  double at(std::size_t respondent, std::size_t item) const {
-    return answers[respondent * item_count + item];
-  }
+  double at(std::size_t respondent, std::size_t item) const { return answers[respondent * item_count + item]; }
   bool usable(std::size_t respondent) const { return errors[respondent].empty(); }
   std::size_t usable_count() const;
 };
@@ -56,10 +54,10 @@ struct ResponseMatrix {
 inline bool is_missing(double answer) { return std::isnan(answer); }
 
 struct CsvOptions {
-  std::string source;                 // file name for messages; may be empty
-  std::string id_column = "id";       // the column that holds respondent ids
-  std::string column_prefix;          // column "<prefix><item id>" holds an item
-  std::string group_column;           // when set, this column's values fill ResponseMatrix::groups
+  std::string source;            // file name for messages; may be empty
+  std::string id_column = "id";  // the column that holds respondent ids
+  std::string column_prefix;     // column "<prefix><item id>" holds an item
+  std::string group_column;      // when set, this column's values fill ResponseMatrix::groups
 };
 
 // Decodes `{"responses": [{"id": "p01", "answers": {"1": 3, ...}}, ...]}`.

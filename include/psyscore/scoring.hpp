@@ -32,7 +32,7 @@ struct SubscaleScore {
   std::optional<std::size_t> band;  // index into Subscale::bands
   std::optional<double> z;          // from the subscale's norms
   std::optional<double> t;
-  std::string_view reason;          // "too_few_answered" when value is nullopt
+  std::string_view reason;  // "too_few_answered" when value is nullopt
 };
 
 // Respondents x subscales. Rows of respondents with answer errors hold
@@ -50,8 +50,7 @@ struct ScoreTable {
 
 // Scores one subscale from one respondent's raw answers (a row of a
 // ResponseMatrix for `instrument`).
-SubscaleScore score_subscale(const Instrument& instrument, const Subscale& subscale,
-                             std::span<const double> answers);
+SubscaleScore score_subscale(const Instrument& instrument, const Subscale& subscale, std::span<const double> answers);
 
 // Scores every subscale of every usable respondent.
 ScoreTable score(const Instrument& instrument, const ResponseMatrix& responses);

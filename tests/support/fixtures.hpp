@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/json/value.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/value.hpp>
 
 namespace psyscore::test {
 

@@ -1,0 +1,170 @@
+// The psyscore command as a user runs it: output, messages, exit codes.
+
+#include <string>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "fixtures.hpp"
+#include "psyscore/json.hpp"
+#include "run_process.hpp"
+
+namespace psyscore::test {
+namespace {
+
+std::string data(const std::string& name) { return (data_dir() / "cli" / name).string(); }
+
+TEST(Cli, ListsTheBundledInstruments) {
+  const auto result = run_psyscore({"instruments"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto listing = boost::json::parse(result.out);
+  EXPECT_EQ(listing.at("instruments").as_array().size(), 9u);
+  EXPECT_TRUE(result.err.empty());
+}
+
+TEST(Cli, ShowsOneDefinitionInCanonicalForm) {
+  const auto result = run_psyscore({"instruments", "show", "phq-9"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(boost::json::parse(result.out).at("id").as_string(), "phq-9");
+  const auto unknown = run_psyscore({"instruments", "show", "phq-10"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("no instrument \"phq-10\""), std::string::npos) << unknown.err;
+}
+
+TEST(Cli, ValidateReportsEveryProblemWithFileAndPointer) {
+  const auto good = run_psyscore({"validate", (source_dir() / "instruments" / "gad-7.json").string()});
+  EXPECT_EQ(good.exit_code, 0) << good.err;
+  EXPECT_NE(good.out.find(R"("valid":true)"), std::string::npos) << good.out;
+
+  const auto bad = run_psyscore({"validate", data("broken-definition.json")});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_TRUE(bad.out.empty());
+  EXPECT_NE(bad.err.find("broken-definition.json: /subscales/0/items/1: no item has id \"9\""), std::string::npos)
+      << bad.err;
+  EXPECT_NE(bad.err.find("broken-definition.json: /scale/step"), std::string::npos) << bad.err;
+
+  const auto malformed = run_psyscore({"validate", data("malformed-definition.json")});
+  EXPECT_EQ(malformed.exit_code, 1);
+  EXPECT_NE(malformed.err.find("malformed-definition.json:3:"), std::string::npos) << malformed.err;
+
+  const auto missing = run_psyscore({"validate", data("no-such-file.json")});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("no-such-file.json"), std::string::npos) << missing.err;
+}
+
+TEST(Cli, ScoresACsvFileAsTheHttpBodyWould) {
+  const auto result = run_psyscore({"score", "-i", "phq-9", data("phq9.csv")});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  // Byte for byte what the engine's encoder writes for the same input.
+  const InstrumentPtr phq9 = *load_instrument_file(source_dir() / "instruments" / "phq-9.json");
+  const std::string text = read_text(data("phq9.csv"));
+  CsvOptions options;
+  options.source = data("phq9.csv");
+  auto wave = decode_csv_responses(*phq9, text, options);
+  ASSERT_TRUE(wave);
+  EXPECT_EQ(result.out, encode_score_result(*phq9, *wave, score(*phq9, *wave)));
+
+  const auto body = boost::json::parse(result.out);
+  EXPECT_EQ(body.at("summary").at("respondents").as_int64(), 3);
+  EXPECT_EQ(body.at("summary").at("with_errors").as_int64(), 1);
+  EXPECT_EQ(body.at("results").at(0).at("scores").at("total").at("band").as_string(), "moderate");
+}
+
+TEST(Cli, ReadsStdinAndJsonAndADefinitionFile) {
+  const std::string csv = "id,1,2,3,4,5,6,7\na,3,3,3,3,3,3,3\n";
+  const auto from_stdin = run_psyscore({"score", "-i", "gad-7", "-"}, csv);
+  ASSERT_EQ(from_stdin.exit_code, 0) << from_stdin.err;
+  EXPECT_NE(from_stdin.out.find(R"("value":21)"), std::string::npos) << from_stdin.out;
+
+  const std::string json = R"({"responses": [{"id": "a", "answers": {"1": 3, "2": 3, "3": 3, "4": 3, "5": 3,
+                               "6": 3, "7": 3}}]})";
+  const auto from_json = run_psyscore({"score", "-i", (source_dir() / "instruments" / "gad-7.json").string(), "-"},
+                                      json);
+  ASSERT_EQ(from_json.exit_code, 0) << from_json.err;
+  EXPECT_EQ(from_json.out, from_stdin.out);
+}
+
+TEST(Cli, CsvOutputHasOneRowPerRespondent) {
+  const auto result = run_psyscore({"score", "-i", "phq-9", "--format", "csv", data("phq9.csv")});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out,
+            "id,total,total_answered,total_band,errors\n"
+            "p01,12,9,moderate,\n"
+            "p02,,,,\"answer 4 to item \"\"3\"\" is outside its scale 0..3\"\n"
+            "p03,4.5,8,,\n");
+  EXPECT_NE(result.err.find("warning: 1 score(s) of subscale \"total\""), std::string::npos) << result.err;
+}
+
+TEST(Cli, ColumnPrefixAndIdColumn) {
+  const std::string csv = "record_id,gad_1,gad_2,gad_3,gad_4,gad_5,gad_6,gad_7\nr1,0,1,0,1,0,1,0\n";
+  const auto result =
+      run_psyscore({"score", "-i", "gad-7", "--id-column", "record_id", "--column-prefix", "gad_", "-"}, csv);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find(R"({"id":"r1","scores":{"total":{"value":3,)"), std::string::npos) << result.out;
+}
+
+// Bad input: exit 1 and a message naming file, line and column.
+TEST(Cli, InvalidInputNamesFileRowAndColumn) {
+  struct Case {
+    const char* name;
+    std::vector<std::string> arguments;
+    std::string input;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"ragged row", {"score", "-i", "gad-7", data("ragged.csv")}, "",
+       "ragged.csv:3:9: the row has 9 fields but the header has 8"},
+      {"duplicate ids", {"score", "-i", "gad-7", "-"}, "id,1,2,3,4,5,6,7\na,0,0,0,0,0,0,0\na,1,1,1,1,1,1,1\n",
+       "<stdin>:3:1: respondent id \"a\" is used twice"},
+      {"unclosed quote", {"score", "-i", "gad-7", "-"}, "id,1,2,3,4,5,6,7\n\"a,0,0,0,0,0,0,0\n",
+       "<stdin>:2:1: a quoted field is not closed"},
+      {"no id column", {"score", "-i", "gad-7", "-"}, "pid,1\nx,1\n", "<stdin>:1: no column \"id\""},
+      {"unknown instrument", {"score", "-i", "gad-8", "-"}, "id,1\n", "no instrument \"gad-8\""},
+      {"missing data file", {"score", "-i", "gad-7", "missing.csv"}, "", "missing.csv: cannot open the file"},
+      {"malformed JSON", {"score", "-i", "gad-7", "-"}, R"({"responses": [)", "<stdin>:1:16: invalid JSON"},
+      {"JSON structure", {"score", "-i", "gad-7", "-"}, R"({"responses": [{"id": "a"}]})",
+       "<stdin>: /responses/0/answers: a respondent needs \"answers\""},
+      {"empty input", {"score", "-i", "gad-7", "-"}, "", "the CSV is empty"},
+      {"binary garbage", {"score", "-i", "gad-7", "-"}, std::string("\x00\x01\xff\"\n\x7f", 6), "<stdin>:"},
+  };
+  for (const auto& c : cases) {
+    const auto result = run_psyscore(c.arguments, c.input);
+    EXPECT_EQ(result.exit_code, 1) << c.name << ": " << result.err;
+    EXPECT_TRUE(result.out.empty()) << c.name << ": " << result.out;
+    EXPECT_NE(result.err.find(c.message), std::string::npos) << c.name << ": " << result.err;
+  }
+}
+
+TEST(Cli, UsageErrorsExitWithTwo) {
+  const std::vector<std::vector<std::string>> cases = {
+      {},
+      {"frobnicate"},
+      {"score"},
+      {"score", "-i", "gad-7"},
+      {"score", "-i", "gad-7", "--format", "xml", "-"},
+      {"--instruments", "/nonexistent", "instruments"},
+      {"validate"},
+  };
+  for (const auto& arguments : cases) {
+    std::string joined;
+    for (const auto& a : arguments) joined += a + " ";
+    const auto result = run_psyscore(arguments);
+    EXPECT_EQ(result.exit_code, 2) << joined << ": " << result.err;
+    EXPECT_FALSE(result.err.empty()) << joined;
+  }
+  const auto help = run_psyscore({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("score"), std::string::npos);
+}
+
+TEST(Cli, InstrumentsDirectoryIsConfigurable) {
+  const auto result = run_psyscore({"--instruments", (data_dir() / "cli" / "registry").string(), "instruments"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(boost::json::parse(result.out).at("instruments").as_array().size(), 1u);
+  const auto broken = run_psyscore({"--instruments", (data_dir() / "cli").string(), "instruments"});
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_NE(broken.err.find("broken-definition.json"), std::string::npos) << broken.err;
+}
+
+}  // namespace
+}  // namespace psyscore::test
