@@ -1,0 +1,40 @@
+# psyscore: the two commands of the README.
+#   make run   install missing Debian packages, build (Release), run psyscore
+#   make test  install, build, run every test
+# Packages are installed with apt-get, directly as root or through sudo.
+
+PACKAGES := cmake ninja-build g++ ccache pkg-config \
+  libboost1.81-dev libboost-json1.81-dev libeigen3-dev libspdlog-dev libcli11-dev \
+  libssl-dev libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jsonschema
+
+PRESET ?= release
+PSYSCORE := build/$(PRESET)/cli/psyscore
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps build run test clean
+
+all: build
+
+deps:
+	@missing=$$(for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing packages:" $$missing; \
+	  if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  $$sudo apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	cmake --preset $(PRESET)
+	cmake --build --preset $(PRESET) -j $(JOBS)
+
+run: build
+	$(PSYSCORE) instruments
+	$(PSYSCORE) score -i mbi-hss examples/balint-cohort/pre.csv
+
+test: build
+	ctest --preset $(PRESET) -j $(JOBS)
+
+clean:
+	rm -rf build
