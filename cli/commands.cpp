@@ -12,9 +12,7 @@
 
 namespace psyscore::cli {
 
-namespace {
-
-int report(const Error& error, const std::string& source = {}) {
+int report(const Error& error, const std::string& source) {
   if (error.problems.empty()) {
     std::cerr << "error: " << (source.empty() ? "" : source + ": ") << error.message << '\n';
     return kInvalidInput;
@@ -25,6 +23,8 @@ int report(const Error& error, const std::string& source = {}) {
   }
   return kInvalidInput;
 }
+
+namespace {
 
 Result<std::string> read_input(const std::string& path) {
   std::ostringstream contents;
@@ -45,7 +45,8 @@ bool looks_like_json(std::string_view text) {
   return first != std::string_view::npos && text[first] == '{';
 }
 
-// `-i` names either a definition file or a registry id.
+}  // namespace
+
 Result<InstrumentPtr> resolve_instrument(const Context& context, const std::string& name) {
   const std::filesystem::path path(name);
   std::error_code ec;
@@ -61,6 +62,20 @@ Result<InstrumentPtr> resolve_instrument(const Context& context, const std::stri
                                         "no instrument \"" + name + "\" in " + context.instruments_dir.string() +
                                             " (`psyscore instruments` lists them; -i also takes a definition file)"}));
 }
+
+Result<ResponseMatrix> read_responses(const Instrument& instrument, const std::string& path, CsvOptions csv) {
+  auto text = read_input(path);
+  if (!text) return std::unexpected(std::move(text.error()));
+  csv.source = path == "-" ? "<stdin>" : path;
+  if (!looks_like_json(*text)) return decode_csv_responses(instrument, *text, csv);
+  auto wave = decode_json_responses(instrument, *text);
+  if (!wave) {
+    for (auto& problem : wave.error().problems) problem.source = csv.source;
+  }
+  return wave;
+}
+
+namespace {
 
 std::string csv_field(std::string_view text) {
   if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
@@ -154,17 +169,11 @@ int validate(const std::filesystem::path& definition_file) {
 int score(const Context& context, const ScoreOptions& options) {
   auto instrument = resolve_instrument(context, options.instrument);
   if (!instrument) return report(instrument.error());
-  auto text = read_input(options.data);
-  if (!text) return report(text.error());
-
-  const std::string source = options.data == "-" ? "<stdin>" : options.data;
   CsvOptions csv;
-  csv.source = source;
   csv.id_column = options.id_column;
   csv.column_prefix = options.column_prefix;
-  auto responses = looks_like_json(*text) ? decode_json_responses(**instrument, *text)
-                                          : decode_csv_responses(**instrument, *text, csv);
-  if (!responses) return report(responses.error(), source);
+  auto responses = read_responses(**instrument, options.data, csv);
+  if (!responses) return report(responses.error());
 
   const ScoreTable table = psyscore::score(**instrument, *responses);
   if (options.format == "csv") {

@@ -2,9 +2,15 @@
 // code: 0 success, 1 invalid input (problems on stderr), 2 usage error.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "psyscore/errors.hpp"
+#include "psyscore/instrument.hpp"
+#include "psyscore/responses.hpp"
 
 namespace psyscore::cli {
 
@@ -27,6 +33,62 @@ struct ScoreOptions {
   std::string column_prefix;
 };
 int score(const Context& context, const ScoreOptions& options);
+
+struct ReliabilityCommandOptions {
+  std::string instrument;                // registry id or definition file
+  std::string data;                      // CSV or JSON file, or "-" for stdin
+  std::optional<std::size_t> bootstrap;  // resamples; nullopt: no bootstrap
+  std::uint64_t seed = 0;
+  bool listwise = false;
+  std::vector<std::string> subscales;  // empty: every subscale with >= 2 items
+  double ci_level = 0.95;
+  std::size_t threads = 0;  // 0: hardware threads
+  std::string id_column = "id";
+  std::string column_prefix;
+};
+// Prints encode_reliability_result (cli/reliability_command.cpp).
+int reliability(const Context& context, const ReliabilityCommandOptions& options);
+
+struct ChangeCommandOptions {
+  std::string instrument;  // registry id or definition file
+  std::string pre;         // CSV or JSON file, or "-" for stdin
+  std::string post;
+  // "sample", "published", a number for every subscale, or "ID=VALUE,...".
+  std::string rci_reliability = "sample";
+  double ci_level = 0.95;
+  double rci_criterion = 1.96;
+  std::vector<std::string> subscales;  // empty: all
+  std::string clinical_criterion;      // empty: none; "auto", "a", "b" or "c"
+  double clinical_sd_multiplier = 2.0;
+  std::string functional_sd = "norms";  // or "sample"
+  std::string id_column = "id";
+  std::string column_prefix;
+};
+int change(const Context& context, const ChangeCommandOptions& options);
+
+struct CompareCommandOptions {
+  std::string instrument;
+  std::string data;          // one CSV with a group column
+  std::string group_column;  // required
+  double ci_level = 0.95;
+  std::vector<std::string> subscales;
+  std::string id_column = "id";
+  std::string column_prefix;
+};
+int compare(const Context& context, const CompareCommandOptions& options);
+
+
+// Shared by the subcommands.
+
+// Prints every problem of `error` on stderr as "error: file:line:column:
+// message" (`source` names the input when a problem does not); returns
+// kInvalidInput.
+int report(const Error& error, const std::string& source = {});
+// `-i`: a definition file (a path, or a name ending in .json) or a registry id.
+Result<InstrumentPtr> resolve_instrument(const Context& context, const std::string& name);
+// Reads a responses file, or stdin for "-", and decodes it as JSON when it
+// starts with "{", else as CSV. Problems name the file.
+Result<ResponseMatrix> read_responses(const Instrument& instrument, const std::string& path, CsvOptions csv);
 
 // The bundled instrument directory: next to an installed binary
 // (<prefix>/share/psyscore/instruments), else the source tree's.

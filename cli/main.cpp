@@ -1,6 +1,7 @@
 // psyscore: score psychometric questionnaires from the command line.
 // Exit codes: 0 success, 1 invalid input, 2 usage error.
 
+#include <cstdlib>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -36,6 +37,82 @@ int main(int argc, char** argv) {
   score_command->add_option("--column-prefix", score_options.column_prefix,
                             "CSV item columns are named <prefix><item id>");
 
+  ReliabilityCommandOptions reliability_options;
+  auto* reliability_command =
+      app.add_subcommand("reliability", "Alpha, omega, split-half and item statistics per subscale (psych::alpha)");
+  reliability_command->add_option("-i,--instrument", reliability_options.instrument, "Registry id or definition file")
+      ->required();
+  reliability_command->add_option("DATA", reliability_options.data, "Responses file, or - for stdin")->required();
+  auto* bootstrap_option =
+      reliability_command->add_option("--bootstrap", reliability_options.bootstrap, "Bootstrap resamples of alpha")
+          ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
+  reliability_command->add_option("--seed", reliability_options.seed, "Bootstrap seed (default 0)")
+      ->needs(bootstrap_option);
+  reliability_command->add_flag("--listwise", reliability_options.listwise,
+                                "Only respondents who answered every item (default: pairwise)");
+  reliability_command->add_option("--subscale", reliability_options.subscales, "Subscale id (repeatable; default all)");
+  reliability_command->add_option("--ci-level", reliability_options.ci_level, "Interval level in (0, 1)")
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [](const std::string& text) {
+            char* end = nullptr;
+            const double level = std::strtod(text.c_str(), &end);
+            const bool number = end != text.c_str() && *end == '\0';
+            return number && level > 0 && level < 1 ? std::string() : std::string("must lie strictly between 0 and 1");
+          },
+          "(0, 1)"));
+  reliability_command->add_option("--threads", reliability_options.threads, "Bootstrap threads (0 = hardware threads)")
+      ->capture_default_str();
+  reliability_command->add_option("--id-column", reliability_options.id_column, "CSV column of respondent ids");
+  reliability_command->add_option("--column-prefix", reliability_options.column_prefix,
+                                  "CSV item columns are named <prefix><item id>");
+
+  ChangeCommandOptions change_options;
+  auto* change_command = app.add_subcommand("change", "Pre/post change per subscale (waves paired by id)");
+  change_command->add_option("-i,--instrument", change_options.instrument, "Registry id or definition file")
+      ->required();
+  change_command->add_option("--pre", change_options.pre, "Pre-wave responses (CSV or JSON; - for stdin)")->required();
+  change_command->add_option("--post", change_options.post, "Post-wave responses (CSV or JSON)")->required();
+  change_command
+      ->add_option("--rci-reliability", change_options.rci_reliability,
+                   "sample, published, a value in (0, 1), or ID=VALUE[,ID=VALUE...]")
+      ->capture_default_str();
+  change_command->add_option("--ci-level", change_options.ci_level, "Level of the paired-t interval")
+      ->capture_default_str();
+  change_command->add_option("--rci-criterion", change_options.rci_criterion, "|RCI| beyond this is reliable")
+      ->capture_default_str();
+  change_command->add_option("--subscale", change_options.subscales, "Analyse only this subscale (repeatable)");
+  change_command
+      ->add_option("--clinical-significance", change_options.clinical_criterion,
+                   "Jacobson-Truax cut-off: auto (c with norms, else a), a, b or c")
+      ->check(CLI::IsMember({"auto", "a", "b", "c"}));
+  change_command
+      ->add_option("--clinical-sd-multiplier", change_options.clinical_sd_multiplier,
+                   "SDs in cut-offs a and b (2 or 1.96)")
+      ->capture_default_str();
+  change_command
+      ->add_option("--functional-sd", change_options.functional_sd,
+                   "SD of the functional population in b and c: norms or sample (the pre wave's)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"norms", "sample"}));
+  change_command->add_option("--id-column", change_options.id_column, "CSV column of respondent ids");
+  change_command->add_option("--column-prefix", change_options.column_prefix,
+                             "CSV item columns are named <prefix><item id>");
+
+  CompareCommandOptions compare_options;
+  auto* compare_command = app.add_subcommand("compare", "Compare groups per subscale (one CSV with a group column)");
+  compare_command->add_option("-i,--instrument", compare_options.instrument, "Registry id or definition file")
+      ->required();
+  compare_command->add_option("--group-column", compare_options.group_column, "CSV column naming each group")
+      ->required();
+  compare_command->add_option("DATA", compare_options.data, "Responses (CSV), or - for stdin")->required();
+  compare_command->add_option("--ci-level", compare_options.ci_level, "Level of the Welch interval")
+      ->capture_default_str();
+  compare_command->add_option("--subscale", compare_options.subscales, "Analyse only this subscale (repeatable)");
+  compare_command->add_option("--id-column", compare_options.id_column, "CSV column of respondent ids");
+  compare_command->add_option("--column-prefix", compare_options.column_prefix,
+                              "CSV item columns are named <prefix><item id>");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -49,5 +126,8 @@ int main(int argc, char** argv) {
   if (*instruments) return list_instruments(context);
   if (*validate_command) return validate(definition_file);
   if (*score_command) return score(context, score_options);
+  if (*change_command) return change(context, change_options);
+  if (*compare_command) return compare(context, compare_options);
+  if (*reliability_command) return reliability(context, reliability_options);
   return kUsage;
 }

@@ -9,8 +9,11 @@
 
 #include <string>
 
+#include "psyscore/change.hpp"
+#include "psyscore/compare.hpp"
 #include "psyscore/errors.hpp"
 #include "psyscore/instrument.hpp"
+#include "psyscore/reliability.hpp"
 #include "psyscore/responses.hpp"
 #include "psyscore/scoring.hpp"
 
@@ -24,6 +27,18 @@ std::string encode_validation(const Instrument& instrument);
 
 // The score result of API.md: instrument, results, summary, warnings.
 std::string encode_score_result(const Instrument& instrument, const ResponseMatrix& responses, const ScoreTable& table);
+
+// The reliability result of API.md: instrument, missing, ci_level, one entry
+// per analysed subscale, warnings (extra fields: docs/statistics.md).
+std::string encode_reliability_result(const Instrument& instrument, const ReliabilityReport& report);
+
+// The change result of API.md: instrument, ci_level, pairing, one entry per
+// analysed subscale, holm, warnings (extra fields: docs/statistics.md).
+std::string encode_change_result(const Instrument& instrument, const ChangeReport& report);
+
+// The compare result of API.md: instrument, ci_level, groups, one entry per
+// analysed subscale, warnings (extra fields: docs/statistics.md).
+std::string encode_compare_result(const Instrument& instrument, const CompareReport& report);
 
 // {"errors": [{"source", "pointer", "line", "column", "code", "message"}]}:
 // the located problems of an Error, for a problem body or a terminal.

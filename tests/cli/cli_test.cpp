@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "fixtures.hpp"
 #include "psyscore/json.hpp"
@@ -78,8 +78,8 @@ TEST(Cli, ReadsStdinAndJsonAndADefinitionFile) {
 
   const std::string json = R"({"responses": [{"id": "a", "answers": {"1": 3, "2": 3, "3": 3, "4": 3, "5": 3,
                                "6": 3, "7": 3}}]})";
-  const auto from_json = run_psyscore({"score", "-i", (source_dir() / "instruments" / "gad-7.json").string(), "-"},
-                                      json);
+  const auto from_json =
+      run_psyscore({"score", "-i", (source_dir() / "instruments" / "gad-7.json").string(), "-"}, json);
   ASSERT_EQ(from_json.exit_code, 0) << from_json.err;
   EXPECT_EQ(from_json.out, from_stdin.out);
 }
@@ -112,17 +112,25 @@ TEST(Cli, InvalidInputNamesFileRowAndColumn) {
     const char* message;
   };
   const Case cases[] = {
-      {"ragged row", {"score", "-i", "gad-7", data("ragged.csv")}, "",
+      {"ragged row",
+       {"score", "-i", "gad-7", data("ragged.csv")},
+       "",
        "ragged.csv:3:9: the row has 9 fields but the header has 8"},
-      {"duplicate ids", {"score", "-i", "gad-7", "-"}, "id,1,2,3,4,5,6,7\na,0,0,0,0,0,0,0\na,1,1,1,1,1,1,1\n",
+      {"duplicate ids",
+       {"score", "-i", "gad-7", "-"},
+       "id,1,2,3,4,5,6,7\na,0,0,0,0,0,0,0\na,1,1,1,1,1,1,1\n",
        "<stdin>:3:1: respondent id \"a\" is used twice"},
-      {"unclosed quote", {"score", "-i", "gad-7", "-"}, "id,1,2,3,4,5,6,7\n\"a,0,0,0,0,0,0,0\n",
+      {"unclosed quote",
+       {"score", "-i", "gad-7", "-"},
+       "id,1,2,3,4,5,6,7\n\"a,0,0,0,0,0,0,0\n",
        "<stdin>:2:1: a quoted field is not closed"},
       {"no id column", {"score", "-i", "gad-7", "-"}, "pid,1\nx,1\n", "<stdin>:1: no column \"id\""},
       {"unknown instrument", {"score", "-i", "gad-8", "-"}, "id,1\n", "no instrument \"gad-8\""},
       {"missing data file", {"score", "-i", "gad-7", "missing.csv"}, "", "missing.csv: cannot open the file"},
       {"malformed JSON", {"score", "-i", "gad-7", "-"}, R"({"responses": [)", "<stdin>:1:16: invalid JSON"},
-      {"JSON structure", {"score", "-i", "gad-7", "-"}, R"({"responses": [{"id": "a"}]})",
+      {"JSON structure",
+       {"score", "-i", "gad-7", "-"},
+       R"({"responses": [{"id": "a"}]})",
        "<stdin>: /responses/0/answers: a respondent needs \"answers\""},
       {"empty input", {"score", "-i", "gad-7", "-"}, "", "the CSV is empty"},
       {"binary garbage", {"score", "-i", "gad-7", "-"}, std::string("\x00\x01\xff\"\n\x7f", 6), "<stdin>:"},

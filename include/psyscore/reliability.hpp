@@ -1,0 +1,177 @@
+// Reliability of an instrument's subscales in one wave of responses.
+//
+// For every subscale psyscore reports what R's `psych::alpha` (version 2.2.9,
+// `use = "pairwise"`) reports, to 1e-9 relative: raw and standardized alpha,
+// G6(smc), the inter-item correlations, the Feldt and Duhachek intervals,
+// alpha if an item is dropped and the item statistics. On top of that it
+// gives omega total (one-factor minres), split-half reliabilities (Guttman's
+// lambda 4 over every split), the SEM and an optional bootstrap interval.
+// The statistics and the places where psyscore departs from psych on purpose
+// are documented in docs/statistics.md ("Reliability").
+//
+//   psyscore::ReliabilityOptions options;
+//   options.bootstrap = psyscore::BootstrapOptions{.iterations = 1000, .seed = 7};
+//   auto report = psyscore::reliability(*instrument, wave, options);
+//   if (!report) return fail(report.error());
+//   std::cout << psyscore::encode_reliability_result(*instrument, *report);
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "psyscore/errors.hpp"
+#include "psyscore/instrument.hpp"
+#include "psyscore/responses.hpp"
+
+namespace psyscore {
+
+// How respondents with some missing answers enter the statistics.
+enum class MissingData {
+  // Every covariance from the rows where both items were answered (psych's
+  // default). Every usable row counts in n.
+  pairwise,
+  // Only rows that answered every item of the subscale (R's na.omit).
+  listwise,
+};
+std::string_view to_string(MissingData missing);
+
+struct BootstrapOptions {
+  std::size_t iterations = 1000;  // Default: 1000. Must be 1..1,000,000.
+  std::uint64_t seed = 0;         // Default: 0. The same seed gives the same interval.
+};
+
+struct ReliabilityOptions {
+  // Subscale ids to analyse, in this order. Default: empty, meaning every
+  // subscale of the instrument with at least 2 items, in definition order.
+  std::vector<std::string> subscales;
+  // Default: pairwise (as psych::alpha).
+  MissingData missing = MissingData::pairwise;
+  // Level of the Feldt, Duhachek and bootstrap intervals, in (0, 1).
+  // Default: 0.95.
+  double ci_level = 0.95;
+  // Percentile bootstrap of raw alpha. Default: nullopt (no bootstrap).
+  std::optional<BootstrapOptions> bootstrap;
+  // Worker threads of the bootstrap. Default: 0, meaning
+  // std::thread::hardware_concurrency(). Results do not depend on it.
+  std::size_t threads = 0;
+  // Beyond 16 items, split-half statistics come from this many random splits.
+  // Default: 10000 (as psych::splitHalf).
+  std::size_t split_half_samples = 10000;
+  // Seed of those random splits. Default: 1.
+  std::uint64_t split_half_seed = 1;
+};
+
+inline constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
+
+// A statistic that is not defined for the data is NaN (encoded as null).
+struct Interval {
+  double lower = kUndefined;
+  double upper = kUndefined;
+};
+
+struct BootstrapInterval {
+  double lower = kUndefined;   // type-7 quantile at (1 - ci_level) / 2
+  double median = kUndefined;  // type-7 quantile at 0.5
+  double upper = kUndefined;   // type-7 quantile at 1 - (1 - ci_level) / 2
+  std::size_t iterations = 0;
+  std::uint64_t seed = 0;
+  std::size_t undefined = 0;  // resamples whose alpha was not defined (left out of the quantiles)
+};
+
+// psych's alpha.drop row: the subscale's statistics without this item.
+struct AlphaIfDropped {
+  double raw_alpha = kUndefined;
+  double std_alpha = kUndefined;
+  double g6_smc = kUndefined;
+  double average_r = kUndefined;
+  double s_n = kUndefined;
+  double alpha_se = kUndefined;  // NaN when n <= k or k = 2, as psych
+  double var_r = kUndefined;
+  double med_r = kUndefined;
+};
+
+struct ItemReliability {
+  std::string id;
+  std::size_t n = 0;  // answers to the item
+  double raw_r = kUndefined;
+  double std_r = kUndefined;
+  double r_cor = kUndefined;
+  double r_drop = kUndefined;
+  double mean = kUndefined;  // of the keyed answers
+  double sd = kUndefined;
+  AlphaIfDropped alpha_if_dropped;
+  // Share of each raw (unkeyed) answer value among the item's answers, for
+  // every value observed in any item of the subscale, ascending.
+  std::vector<std::pair<double, double>> response_freq;
+  double miss = kUndefined;  // 1 - answers / n
+};
+
+// Guttman's lambda 4 (4 * R_AB / sum(R)) over splits of the items into two
+// halves of floor(k/2) and ceil(k/2) items.
+struct SplitHalf {
+  double max = kUndefined;
+  double min = kUndefined;
+  double mean = kUndefined;
+  std::size_t splits = 0;             // splits examined
+  bool exhaustive = false;            // true: every distinct split (k <= 16); false: random splits
+  std::vector<std::string> max_half;  // item ids of the smaller half of the best split
+  std::vector<std::string> min_half;  // ... of the worst split
+  double lambda2 = kUndefined;
+  double lambda6 = kUndefined;  // = g6_smc
+};
+
+struct SubscaleReliability {
+  std::string id;
+  std::size_t n = 0;  // rows used: every usable respondent (pairwise) or the complete rows (listwise)
+  std::size_t k = 0;  // items kept
+  double raw_alpha = kUndefined;
+  double std_alpha = kUndefined;
+  double g6_smc = kUndefined;
+  double average_r = kUndefined;
+  double median_r = kUndefined;
+  double s_n = kUndefined;
+  double ase = kUndefined;
+  double var_r = kUndefined;
+  double mean = kUndefined;  // of the per-respondent mean of the keyed answers
+  double sd = kUndefined;
+  double sd_total_sum = kUndefined;  // k * sd: sd of the (prorated) sum scores
+  double sem = kUndefined;           // sd_total_sum * sqrt(1 - raw_alpha)
+  Interval feldt;
+  Interval duhachek;
+  std::optional<BootstrapInterval> bootstrap;
+  double omega_total = kUndefined;
+  std::vector<double> omega_loadings;      // one per kept item, after psych's sign flip
+  std::vector<std::string> omega_flipped;  // items reversed by omega's sign rule
+  SplitHalf split_half;
+  std::vector<ItemReliability> items;      // kept items, in subscale order
+  std::vector<std::string> dropped_items;  // left out: no answers or no variance
+  std::vector<std::string> warnings;
+};
+
+struct ReliabilityReport {
+  MissingData missing = MissingData::pairwise;
+  double ci_level = 0.95;
+  std::vector<SubscaleReliability> subscales;
+  std::vector<std::string> warnings;  // about the whole wave (excluded respondents, ignored columns)
+};
+
+// Computes the reliability of the requested subscales of `instrument` from
+// `responses` (a wave decoded for this instrument). Respondents with answer
+// errors are left out (a warning gives their count). Items are keyed with
+// the instrument (reverse items as min + max - x of their scale).
+//
+// Errors (ErrorCode::invalid, one Problem per cause): an unknown subscale
+// id; ci_level outside (0, 1); bootstrap iterations outside 1..1,000,000; a
+// subscale left with fewer than 2 items (after dropping items without answers
+// or without variance) or fewer than 2 respondents with answers.
+// Thread-safe: no shared state; the bootstrap starts its own threads.
+Result<ReliabilityReport> reliability(const Instrument& instrument, const ResponseMatrix& responses,
+                                      const ReliabilityOptions& options = {});
+
+}  // namespace psyscore

@@ -1,0 +1,119 @@
+// psyscore reliability, change and compare as a user runs them: the output
+// is the engine's result for the same input (and so the HTTP body), bad
+// input exits 1 naming the file, bad usage exits 2.
+
+#include <string>
+
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+
+#include "fixtures.hpp"
+#include "psyscore/change.hpp"
+#include "psyscore/compare.hpp"
+#include "psyscore/json.hpp"
+#include "psyscore/reliability.hpp"
+#include "run_process.hpp"
+
+namespace psyscore::test {
+namespace {
+
+std::string example(const std::string& name) { return (source_dir() / "examples" / "balint-cohort" / name).string(); }
+
+InstrumentPtr mbi_hss() { return *load_instrument_file(source_dir() / "instruments" / "mbi-hss.json"); }
+
+ResponseMatrix wave(const std::string& path, const std::string& group_column = {}) {
+  CsvOptions options;
+  options.source = path;
+  options.group_column = group_column;
+  auto decoded = decode_csv_responses(*mbi_hss(), read_text(path), options);
+  EXPECT_TRUE(decoded) << path;
+  return *decoded;
+}
+
+TEST(AnalysisCli, ReliabilityPrintsTheEngineResult) {
+  const auto result =
+      run_psyscore({"reliability", "-i", "mbi-hss", example("cohort.csv"), "--bootstrap", "200", "--seed", "7"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  ReliabilityOptions options;
+  options.bootstrap = BootstrapOptions{200, 7};
+  // Read as the command reads it: "years" is an ignored column, and says so.
+  auto report = reliability(*mbi_hss(), wave(example("cohort.csv")), options);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(result.out, encode_reliability_result(*mbi_hss(), *report));
+  const auto body = boost::json::parse(result.out);
+  EXPECT_EQ(body.at("subscales").as_array().size(), 3u);
+  EXPECT_EQ(body.at("subscales").at(0).at("bootstrap").at("iterations").as_int64(), 200);
+}
+
+TEST(AnalysisCli, ChangePrintsTheEngineResult) {
+  const auto result =
+      run_psyscore({"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post", example("post.csv")});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  auto report = change(*mbi_hss(), wave(example("pre.csv")), wave(example("post.csv")), {});
+  ASSERT_TRUE(report);
+  EXPECT_EQ(result.out, encode_change_result(*mbi_hss(), *report));
+  const auto body = boost::json::parse(result.out);
+  EXPECT_EQ(body.at("subscales").at(0).at("n_pairs").as_int64(), 12);
+}
+
+TEST(AnalysisCli, CompareReadsTheGroupColumn) {
+  const auto result = run_psyscore({"compare", "-i", "mbi-hss", "--group-column", "years", example("cohort.csv")});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  auto report = compare(*mbi_hss(), wave(example("cohort.csv"), "years"), {});
+  ASSERT_TRUE(report);
+  EXPECT_EQ(result.out, encode_compare_result(*mbi_hss(), *report));
+}
+
+TEST(AnalysisCli, BadInputExitsOneAndUsageErrorsTwo) {
+  struct Case {
+    const char* name;
+    std::vector<std::string> arguments;
+    std::string input;
+    int exit_code;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"reliability of one respondent",
+       {"reliability", "-i", "gad-7", "-"},
+       "id,1,2,3,4,5,6,7\na,1,1,1,1,1,1,1\n",
+       1,
+       "respondent"},
+      {"unknown subscale", {"reliability", "-i", "mbi-hss", "--subscale", "XX", example("cohort.csv")}, "", 1, "XX"},
+      {"ragged CSV", {"reliability", "-i", "gad-7", "-"}, "id,1,2\na,1\n", 1, "<stdin>:2:"},
+      {"seed without bootstrap", {"reliability", "-i", "gad-7", "--seed", "3", "-"}, "", 2, "bootstrap"},
+      {"ci level 1", {"reliability", "-i", "gad-7", "--ci-level", "1", "-"}, "", 2, "ci-level"},
+      {"change without post", {"change", "-i", "mbi-hss", "--pre", example("pre.csv")}, "", 2, "post"},
+      {"change with a missing file",
+       {"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post", "no-such-post.csv"},
+       "",
+       1,
+       "no-such-post.csv"},
+      {"change with a reliability of 1.5",
+       {"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post", example("post.csv"), "--rci-reliability",
+        "1.5"},
+       "",
+       1,
+       "/rci_reliability/EE: the reliability of subscale \"EE\" must be between 0 and 1"},
+      {"change with a reliability that is not one",
+       {"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post", example("post.csv"), "--rci-reliability",
+        "often"},
+       "",
+       2,
+       "rci-reliability"},
+      {"compare without group column", {"compare", "-i", "mbi-hss", example("cohort.csv")}, "", 2, "group-column"},
+      {"compare with an unknown group column",
+       {"compare", "-i", "mbi-hss", "--group-column", "cohort", example("cohort.csv")},
+       "",
+       1,
+       "no group column \"cohort\""},
+  };
+  for (const auto& c : cases) {
+    const auto result = run_psyscore(c.arguments, c.input);
+    EXPECT_EQ(result.exit_code, c.exit_code) << c.name << ": " << result.err;
+    EXPECT_NE(result.err.find(c.message), std::string::npos) << c.name << ": " << result.err;
+    EXPECT_TRUE(result.out.empty()) << c.name << ": " << result.out;
+  }
+}
+
+}  // namespace
+}  // namespace psyscore::test
