@@ -77,6 +77,22 @@ struct CompareCommandOptions {
 };
 int compare(const Context& context, const CompareCommandOptions& options);
 
+struct ServeOptions {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;
+  std::size_t threads = 0;
+  std::size_t max_body_bytes = 32u << 20;
+  std::size_t max_respondents = 1'000'000;
+  std::size_t max_bootstrap_iterations = 100'000;
+  std::size_t max_connections = 1024;
+  long read_timeout_ms = 30'000;
+  long idle_timeout_ms = 60'000;
+  long drain_timeout_ms = 30'000;
+  std::string api_key_file;
+  std::vector<std::string> cors_origins;
+  std::string log_format = "text";
+};
+int serve(const Context& context, const ServeOptions& options);
 
 // Shared by the subcommands.
 

@@ -113,6 +113,46 @@ int main(int argc, char** argv) {
   compare_command->add_option("--column-prefix", compare_options.column_prefix,
                               "CSV item columns are named <prefix><item id>");
 
+  ServeOptions serve_options;
+  auto* serve_command = app.add_subcommand("serve", "Serve the HTTP API on the instruments of --instruments");
+  serve_command->add_option("--host", serve_options.host, "Address to listen on")->capture_default_str();
+  serve_command->add_option("--port", serve_options.port, "Port (0 picks a free one)")->capture_default_str();
+  serve_command->add_option("--threads", serve_options.threads, "I/O and compute threads (0 = hardware threads)")
+      ->capture_default_str();
+  serve_command->add_option("--max-body-bytes", serve_options.max_body_bytes, "Largest request body")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve_command->add_option("--max-respondents", serve_options.max_respondents, "Most respondents per request")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve_command
+      ->add_option("--max-bootstrap-iterations", serve_options.max_bootstrap_iterations,
+                   "Most bootstrap resamples per request")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve_command->add_option("--max-connections", serve_options.max_connections, "Most open connections")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve_command->add_option("--read-timeout-ms", serve_options.read_timeout_ms, "Time to receive a whole request")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve_command
+      ->add_option("--idle-timeout-ms", serve_options.idle_timeout_ms, "Time a keep-alive connection may stay idle")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve_command
+      ->add_option("--drain-timeout-ms", serve_options.drain_timeout_ms,
+                   "Time in-flight requests get to finish on SIGTERM")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve_command->add_option("--api-key-file", serve_options.api_key_file, "Require one of these keys (one per line)")
+      ->check(CLI::ExistingFile);
+  serve_command->add_option("--cors-origin", serve_options.cors_origins,
+                            "Allow browsers from this origin (repeatable)");
+  serve_command->add_option("--log-format", serve_options.log_format, "Log format")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -129,5 +169,6 @@ int main(int argc, char** argv) {
   if (*change_command) return change(context, change_options);
   if (*compare_command) return compare(context, compare_options);
   if (*reliability_command) return reliability(context, reliability_options);
+  if (*serve_command) return serve(context, serve_options);
   return kUsage;
 }

@@ -16,6 +16,7 @@
 #include <boost/json.hpp>
 
 #include "canonical_json.hpp"
+#include "instrument_json.hpp"
 #include "json_input.hpp"
 #include "json_writer.hpp"
 
@@ -486,11 +487,21 @@ void read_subscales(Checker& check, const json::object& root, Instrument& instru
 Result<InstrumentPtr> parse_instrument(std::string_view json_text, std::string_view source) {
   auto document = detail::parse_json(json_text, source);
   if (!document) return std::unexpected(std::move(document.error()));
+  return detail::instrument_from_json(*document, source, "");
+}
 
+namespace detail {
+
+Result<InstrumentPtr> instrument_from_json(const json::value& document, std::string_view source,
+                                           std::string_view pointer_prefix) {
+  auto located = [&](std::vector<Problem> problems) {
+    for (auto& problem : problems) problem.pointer.insert(0, pointer_prefix);
+    return problems;
+  };
   Checker check(source);
-  const json::object* root = check.object(*document, "", "an instrument definition");
+  const json::object* root = check.object(document, "", "an instrument definition");
   if (!root) {
-    return std::unexpected(Error{ErrorCode::invalid, "the definition is not a JSON object", check.take()});
+    return std::unexpected(Error{ErrorCode::invalid, "the definition is not a JSON object", located(check.take())});
   }
 
   auto instrument = std::make_shared<Instrument>();
@@ -527,13 +538,15 @@ Result<InstrumentPtr> parse_instrument(std::string_view json_text, std::string_v
     auto problems = check.take();
     std::string summary =
         "the definition has " + std::to_string(problems.size()) + (problems.size() == 1 ? " problem" : " problems");
-    return std::unexpected(Error{ErrorCode::invalid, std::move(summary), std::move(problems)});
+    return std::unexpected(Error{ErrorCode::invalid, std::move(summary), located(std::move(problems))});
   }
 
-  instrument->canonical_json = detail::canonical_json(*document);
-  instrument->sha256 = detail::sha256_hex(instrument->canonical_json);
+  instrument->canonical_json = canonical_json(document);
+  instrument->sha256 = sha256_hex(instrument->canonical_json);
   return instrument;
 }
+
+}  // namespace detail
 
 namespace {
 

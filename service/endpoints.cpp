@@ -1,0 +1,142 @@
+// The endpoints that take waves of responses: score (here), reliability,
+// change and compare (analysis_endpoints.cpp). They share how a body
+// becomes an instrument and waves.
+
+#include "endpoints.hpp"
+
+#include <boost/json.hpp>
+
+#include "instrument_json.hpp"
+#include "json_input.hpp"
+#include "problem.hpp"
+#include "psyscore/json.hpp"
+#include "psyscore/scoring.hpp"
+#include "response_json.hpp"
+
+namespace psyscore::service {
+
+namespace json = boost::json;
+
+Result<json::value> parse_body(const RequestContext& context, json::storage_ptr storage) {
+  auto document = detail::parse_json(context.body, {}, std::move(storage));
+  if (!document) return document;
+  if (!document->is_object()) {
+    return std::unexpected(
+        Error::single(ErrorCode::malformed, {"", "", 0, 0, "wrong_type", "the body must be a JSON object"}));
+  }
+  return document;
+}
+
+std::optional<Error> check_body_keys(const json::object& body, std::initializer_list<std::string_view> allowed,
+                                     bool inline_instrument) {
+  std::vector<Problem> problems;
+  std::string expected;
+  for (std::string_view key : allowed) expected += (expected.empty() ? "\"" : ", \"") + std::string(key) + "\"";
+  if (inline_instrument) expected += ", \"instrument\"";
+  for (const auto& entry : body) {
+    const std::string_view key = entry.key();
+    if (std::ranges::find(allowed, key) != allowed.end()) continue;
+    if (inline_instrument && key == "instrument") continue;
+    problems.push_back({"", detail::pointer_append("", key), 0, 0, "unknown_key",
+                        "unknown key \"" + std::string(key) + "\"; the body may have " + expected});
+  }
+  if (problems.empty()) return std::nullopt;
+  return Error{ErrorCode::malformed, problems.front().message, std::move(problems)};
+}
+
+Result<InstrumentPtr> resolve_instrument(const ServiceState& state, const RequestContext& context,
+                                         const json::object* body) {
+  if (!context.instrument_id.empty()) {
+    if (auto instrument = state.registry()->find(context.instrument_id)) return instrument;
+    return std::unexpected(Error::single(
+        ErrorCode::not_found, {"", "", 0, 0, "unknown_instrument",
+                               "no instrument \"" + context.instrument_id + "\" (GET /v1/instruments lists them)"}));
+  }
+  const json::value* definition = body ? body->if_contains("instrument") : nullptr;
+  if (!definition) {
+    return std::unexpected(Error::single(
+        ErrorCode::malformed,
+        {"", "/instrument", 0, 0, "missing_key", "\"instrument\" is required: the definition to use, inline"}));
+  }
+  return detail::instrument_from_json(*definition, {}, "/instrument");
+}
+
+Result<ResponseMatrix> decode_wave(const ServiceState& state, const Instrument& instrument, const json::object& body,
+                                   std::string_view key) {
+  const std::string pointer = detail::pointer_append("", key);
+  const json::value* value = body.if_contains(key);
+  if (!value) {
+    return std::unexpected(Error::single(
+        ErrorCode::malformed, {"", pointer, 0, 0, "missing_key", "\"" + std::string(key) + "\" is required"}));
+  }
+  if (value->is_array() && value->get_array().size() > state.limits().max_respondents) {
+    return std::unexpected(Error::single(
+        ErrorCode::invalid,
+        {"", pointer, 0, 0, "too_many_respondents",
+         "at most " + std::to_string(state.limits().max_respondents) + " respondents per request; split the batch"}));
+  }
+  return detail::decode_response_array(instrument, *value, pointer);
+}
+
+Result<ResponseMatrix> decode_csv_wave(const ServiceState& state, const Instrument& instrument,
+                                       const RequestContext& context, std::string_view group_column) {
+  CsvOptions options;
+  options.source = "body";
+  if (auto id_column = context.parameter("id_column")) options.id_column = *id_column;
+  if (auto prefix = context.parameter("column_prefix")) options.column_prefix = *prefix;
+  options.group_column = group_column;
+  auto wave = decode_csv_responses(instrument, context.body, options);
+  if (wave && wave->respondent_count() > state.limits().max_respondents) {
+    return std::unexpected(Error::single(
+        ErrorCode::invalid,
+        {"", "", 0, 0, "too_many_respondents",
+         "at most " + std::to_string(state.limits().max_respondents) + " respondents per request; split the batch"}));
+  }
+  return wave;
+}
+
+std::optional<Error> check_parameters(const RequestContext& context, std::initializer_list<std::string_view> allowed) {
+  for (const auto& [name, value] : context.query) {
+    if (std::ranges::find(allowed, name) != allowed.end()) continue;
+    std::string expected;
+    for (std::string_view a : allowed) expected += (expected.empty() ? "" : ", ") + std::string(a);
+    return Error::single(ErrorCode::malformed, {"", "", 0, 0, "unknown_parameter",
+                                                "unknown query parameter \"" + name + "\"" +
+                                                    (expected.empty() ? std::string("; this endpoint takes none")
+                                                                      : "; this endpoint takes " + expected)});
+  }
+  return std::nullopt;
+}
+
+ApiResponse score_endpoint(const ServiceState& state, const RequestContext& context) {
+  const bool inline_instrument = context.instrument_id.empty();
+  if (context.is_csv() && !inline_instrument) {
+    if (auto error = check_parameters(context, {"id_column", "column_prefix"})) return problem(*error);
+    auto instrument = resolve_instrument(state, context, nullptr);
+    if (!instrument) return problem(instrument.error());
+    auto wave = decode_csv_wave(state, **instrument, context, {});
+    if (!wave) return problem(wave.error());
+    ApiResponse response;
+    response.body = encode_score_result(**instrument, *wave, score(**instrument, *wave));
+    response.respondents = wave->respondent_count();
+    return response;
+  }
+  if (!context.is_json()) return unsupported_media_type(context, !inline_instrument);
+  if (auto error = check_parameters(context, {})) return problem(*error);
+
+  json::monotonic_resource arena;
+  auto body = parse_body(context, &arena);
+  if (!body) return problem(body.error());
+  const json::object& root = body->get_object();
+  if (auto error = check_body_keys(root, {"responses"}, inline_instrument)) return problem(*error);
+  auto instrument = resolve_instrument(state, context, &root);
+  if (!instrument) return problem(instrument.error());
+  auto wave = decode_wave(state, **instrument, root, "responses");
+  if (!wave) return problem(wave.error());
+  ApiResponse response;
+  response.body = encode_score_result(**instrument, *wave, score(**instrument, *wave));
+  response.respondents = wave->respondent_count();
+  return response;
+}
+
+}  // namespace psyscore::service

@@ -1,0 +1,351 @@
+#include "options.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <string>
+
+#include <boost/json.hpp>
+
+#include "json_input.hpp"
+
+namespace psyscore::service {
+
+namespace json = boost::json;
+using detail::pointer_append;
+
+namespace {
+
+Error malformed(std::string pointer, std::string message) {
+  return Error::single(ErrorCode::malformed, {"", std::move(pointer), 0, 0, "wrong_type", std::move(message)});
+}
+
+Error impossible(std::string pointer, std::string message) {
+  return Error::single(ErrorCode::invalid, {"", std::move(pointer), 0, 0, "out_of_range", std::move(message)});
+}
+
+// The options of a body: its "options" member (all optional).
+struct OptionSource {
+  const json::object* object = nullptr;
+  std::string pointer = "/options";
+};
+
+Result<OptionSource> locate_options(const json::object& body) {
+  static const json::object kNone;
+  OptionSource source{&kNone};
+  if (const json::value* nested = body.if_contains("options"); nested && !nested->is_null()) {
+    if (!nested->is_object()) return std::unexpected(malformed("/options", "\"options\" must be an object"));
+    source.object = &nested->get_object();
+  }
+  return source;
+}
+
+std::optional<Error> unknown_keys(const OptionSource& source, std::initializer_list<std::string_view> allowed) {
+  for (const auto& entry : *source.object) {
+    const std::string_view key = entry.key();
+    if (std::ranges::find(allowed, key) != allowed.end()) continue;
+    std::string expected;
+    for (std::string_view a : allowed) expected += (expected.empty() ? "\"" : ", \"") + std::string(a) + "\"";
+    return Error::single(ErrorCode::malformed,
+                         {"", pointer_append(source.pointer, key), 0, 0, "unknown_key",
+                          "unknown option \"" + std::string(key) + "\"; the options are " + expected});
+  }
+  return std::nullopt;
+}
+
+Result<double> ci_level_of(const json::value& value, const std::string& pointer) {
+  double level = 0;
+  if (!detail::get_number(value, level)) return std::unexpected(malformed(pointer, "\"ci_level\" must be a number"));
+  if (!(level > 0 && level < 1)) {
+    return std::unexpected(impossible(pointer, "\"ci_level\" must lie strictly between 0 and 1, e.g. 0.95"));
+  }
+  return level;
+}
+
+Result<std::vector<std::string>> subscales_of(const json::value& value, const std::string& pointer) {
+  const json::array* list = value.if_array();
+  if (!list) return std::unexpected(malformed(pointer, "\"subscales\" must be an array of subscale ids"));
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    if (!(*list)[i].is_string()) {
+      return std::unexpected(malformed(pointer_append(pointer, i), "a subscale id must be a string"));
+    }
+    ids.emplace_back((*list)[i].get_string());
+  }
+  return ids;
+}
+
+// A whole number in [min, max] from JSON.
+Result<std::uint64_t> whole_number(const json::value& value, const std::string& pointer, std::string_view name,
+                                   std::uint64_t min, std::uint64_t max) {
+  double x = 0;
+  if (!detail::get_number(value, x) || x != std::floor(x)) {
+    return std::unexpected(malformed(pointer, "\"" + std::string(name) + "\" must be a whole number"));
+  }
+  if (x < static_cast<double>(min) || x > static_cast<double>(max)) {
+    return std::unexpected(impossible(pointer, "\"" + std::string(name) + "\" must be between " + std::to_string(min) +
+                                                   " and " + std::to_string(max)));
+  }
+  return static_cast<std::uint64_t>(x);
+}
+
+// The same from a query parameter.
+Result<double> query_number(std::string_view text, std::string_view name) {
+  double x = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
+  if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(x)) {
+    return std::unexpected(
+        Error::single(ErrorCode::malformed,
+                      {"", "", 0, 0, "wrong_type", "query parameter \"" + std::string(name) + "\" must be a number"}));
+  }
+  return x;
+}
+
+Result<std::uint64_t> query_whole(std::string_view text, std::string_view name, std::uint64_t min, std::uint64_t max) {
+  auto x = query_number(text, name);
+  if (!x) return std::unexpected(std::move(x.error()));
+  return whole_number(json::value(*x), "", name, min, max);
+}
+
+std::optional<Error> check_bootstrap(const BootstrapOptions& bootstrap, const ServiceLimits& limits,
+                                     const std::string& pointer) {
+  if (bootstrap.iterations > limits.max_bootstrap_iterations) {
+    return impossible(pointer, "at most " + std::to_string(limits.max_bootstrap_iterations) +
+                                   " bootstrap iterations per request (--max-bootstrap-iterations)");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<ReliabilityOptions> reliability_options(const json::object& body, const ServiceLimits& limits) {
+  auto source = locate_options(body);
+  if (!source) return std::unexpected(std::move(source.error()));
+  if (auto error = unknown_keys(*source, {"subscales", "missing", "ci_level", "bootstrap"})) {
+    return std::unexpected(std::move(*error));
+  }
+  ReliabilityOptions options;
+  const json::object& object = *source->object;
+  if (const json::value* value = object.if_contains("subscales")) {
+    auto ids = subscales_of(*value, pointer_append(source->pointer, "subscales"));
+    if (!ids) return std::unexpected(std::move(ids.error()));
+    options.subscales = std::move(*ids);
+  }
+  if (const json::value* value = object.if_contains("missing")) {
+    const std::string pointer = pointer_append(source->pointer, "missing");
+    if (!value->is_string()) return std::unexpected(malformed(pointer, "\"missing\" must be a string"));
+    if (value->get_string() == "pairwise") {
+      options.missing = MissingData::pairwise;
+    } else if (value->get_string() == "listwise") {
+      options.missing = MissingData::listwise;
+    } else {
+      return std::unexpected(impossible(pointer, "\"missing\" must be \"pairwise\" or \"listwise\""));
+    }
+  }
+  if (const json::value* value = object.if_contains("ci_level")) {
+    auto level = ci_level_of(*value, pointer_append(source->pointer, "ci_level"));
+    if (!level) return std::unexpected(std::move(level.error()));
+    options.ci_level = *level;
+  }
+  if (const json::value* value = object.if_contains("bootstrap"); value && !value->is_null()) {
+    const std::string pointer = pointer_append(source->pointer, "bootstrap");
+    const json::object* bootstrap = value->if_object();
+    if (!bootstrap) {
+      return std::unexpected(malformed(pointer, "\"bootstrap\" must be an object {\"iterations\", \"seed\"} or null"));
+    }
+    BootstrapOptions parsed;
+    for (const auto& entry : *bootstrap) {
+      const std::string at = pointer_append(pointer, entry.key());
+      if (entry.key() == "iterations") {
+        auto n = whole_number(entry.value(), at, "iterations", 1, 1'000'000'000);
+        if (!n) return std::unexpected(std::move(n.error()));
+        parsed.iterations = static_cast<std::size_t>(*n);
+      } else if (entry.key() == "seed") {
+        auto seed = whole_number(entry.value(), at, "seed", 0, 9'007'199'254'740'991);  // 2^53 - 1
+        if (!seed) return std::unexpected(std::move(seed.error()));
+        parsed.seed = *seed;
+      } else {
+        return std::unexpected(Error::single(ErrorCode::malformed, {"", at, 0, 0, "unknown_key",
+                                                                    "unknown key \"" + std::string(entry.key()) +
+                                                                        "\"; bootstrap takes \"iterations\" "
+                                                                        "and \"seed\""}));
+      }
+    }
+    if (auto error = check_bootstrap(parsed, limits, pointer_append(pointer, "iterations"))) {
+      return std::unexpected(std::move(*error));
+    }
+    options.bootstrap = parsed;
+  }
+  return options;
+}
+
+Result<ReliabilityOptions> reliability_options(const RequestContext& context, const ServiceLimits& limits) {
+  ReliabilityOptions options;
+  std::optional<BootstrapOptions> bootstrap;
+  std::optional<std::uint64_t> seed;
+  for (const auto& [name, value] : context.query) {
+    if (name == "subscale") {
+      options.subscales.push_back(value);
+    } else if (name == "missing") {
+      if (value != "pairwise" && value != "listwise") {
+        return std::unexpected(impossible("", "query parameter \"missing\" must be pairwise or listwise"));
+      }
+      options.missing = value == "listwise" ? MissingData::listwise : MissingData::pairwise;
+    } else if (name == "ci_level") {
+      auto x = query_number(value, name);
+      if (!x) return std::unexpected(std::move(x.error()));
+      auto level = ci_level_of(json::value(*x), "");
+      if (!level) return std::unexpected(std::move(level.error()));
+      options.ci_level = *level;
+    } else if (name == "bootstrap_iterations") {
+      auto n = query_whole(value, name, 1, 1'000'000'000);
+      if (!n) return std::unexpected(std::move(n.error()));
+      bootstrap = BootstrapOptions{static_cast<std::size_t>(*n), 0};
+    } else if (name == "seed") {
+      auto s = query_whole(value, name, 0, 9'007'199'254'740'991);
+      if (!s) return std::unexpected(std::move(s.error()));
+      seed = *s;
+    }
+  }
+  if (seed && !bootstrap) {
+    return std::unexpected(impossible("", "query parameter \"seed\" needs \"bootstrap_iterations\""));
+  }
+  if (bootstrap) {
+    if (seed) bootstrap->seed = *seed;
+    if (auto error = check_bootstrap(*bootstrap, limits, "")) return std::unexpected(std::move(*error));
+    options.bootstrap = bootstrap;
+  }
+  return options;
+}
+
+Result<ChangeOptions> change_options(const json::object& body) {
+  const std::initializer_list<std::string_view> kKeys = {"ci_level", "rci_reliability", "rci_criterion", "subscales",
+                                                         "clinical_significance"};
+  auto source = locate_options(body);
+  if (!source) return std::unexpected(std::move(source.error()));
+  if (auto error = unknown_keys(*source, kKeys)) return std::unexpected(std::move(*error));
+  ChangeOptions options;
+  const json::object& object = *source->object;
+  const std::string& base = source->pointer;
+  if (const json::value* value = object.if_contains("ci_level")) {
+    auto level = ci_level_of(*value, pointer_append(base, "ci_level"));
+    if (!level) return std::unexpected(std::move(level.error()));
+    options.ci_level = *level;
+  }
+  if (const json::value* value = object.if_contains("subscales")) {
+    auto ids = subscales_of(*value, pointer_append(base, "subscales"));
+    if (!ids) return std::unexpected(std::move(ids.error()));
+    options.subscales = std::move(*ids);
+  }
+  if (const json::value* value = object.if_contains("rci_criterion")) {
+    const std::string pointer = pointer_append(base, "rci_criterion");
+    double x = 0;
+    if (!detail::get_number(*value, x))
+      return std::unexpected(malformed(pointer, "\"rci_criterion\" must be a number"));
+    if (!(x > 0)) return std::unexpected(impossible(pointer, "\"rci_criterion\" must be positive, e.g. 1.96"));
+    options.rci_criterion = x;
+  }
+  if (const json::value* value = object.if_contains("rci_reliability")) {
+    const std::string pointer = pointer_append(base, "rci_reliability");
+    if (value->is_string()) {
+      if (value->get_string() == "sample") {
+        options.rci_reliability = RciFromSample{};
+      } else if (value->get_string() == "published") {
+        options.rci_reliability = RciFromPublished{};
+      } else {
+        return std::unexpected(impossible(
+            pointer, "\"rci_reliability\" must be \"sample\", \"published\" or an object of subscale id to value"));
+      }
+    } else if (const json::object* values = value->if_object()) {
+      RciFromCaller caller;
+      for (const auto& entry : *values) {
+        const std::string at = pointer_append(pointer, entry.key());
+        double r = 0;
+        if (!detail::get_number(entry.value(), r))
+          return std::unexpected(malformed(at, "a reliability must be a number"));
+        if (!(r > 0 && r < 1))
+          return std::unexpected(impossible(at, "a reliability must lie strictly between 0 and 1"));
+        caller.emplace(std::string(entry.key()), r);
+      }
+      options.rci_reliability = std::move(caller);
+    } else {
+      return std::unexpected(malformed(pointer, "\"rci_reliability\" must be a string or an object"));
+    }
+  }
+  if (const json::value* value = object.if_contains("clinical_significance"); value && !value->is_null()) {
+    const std::string pointer = pointer_append(base, "clinical_significance");
+    const json::object* clinical = value->if_object();
+    if (!clinical) return std::unexpected(malformed(pointer, "\"clinical_significance\" must be an object or null"));
+    ClinicalSignificanceOptions parsed;
+    for (const auto& entry : *clinical) {
+      const std::string at = pointer_append(pointer, entry.key());
+      const json::value& v = entry.value();
+      if (entry.key() == "criterion") {
+        if (!v.is_string()) return std::unexpected(malformed(at, "\"criterion\" must be \"a\", \"b\" or \"c\""));
+        const std::string_view c = v.get_string();
+        if (c == "a") {
+          parsed.criterion = CutoffCriterion::a;
+        } else if (c == "b") {
+          parsed.criterion = CutoffCriterion::b;
+        } else if (c == "c") {
+          parsed.criterion = CutoffCriterion::c;
+        } else {
+          return std::unexpected(impossible(at, "\"criterion\" must be \"a\", \"b\" or \"c\""));
+        }
+      } else if (entry.key() == "sd_multiplier") {
+        double x = 0;
+        if (!detail::get_number(v, x)) return std::unexpected(malformed(at, "\"sd_multiplier\" must be a number"));
+        if (!(x > 0)) return std::unexpected(impossible(at, "\"sd_multiplier\" must be positive, e.g. 2 or 1.96"));
+        parsed.sd_multiplier = x;
+      } else if (entry.key() == "functional_sd") {
+        if (!v.is_string() || (v.get_string() != "norms" && v.get_string() != "sample")) {
+          return std::unexpected(impossible(at, "\"functional_sd\" must be \"norms\" or \"sample\""));
+        }
+        parsed.functional_sd = v.get_string() == "norms" ? FunctionalSd::norms : FunctionalSd::sample;
+      } else {
+        return std::unexpected(Error::single(ErrorCode::malformed,
+                                             {"", at, 0, 0, "unknown_key",
+                                              "unknown key \"" + std::string(entry.key()) +
+                                                  "\"; clinical_significance takes \"criterion\", \"sd_multiplier\", "
+                                                  "\"functional_sd\""}));
+      }
+    }
+    options.clinical_significance = parsed;
+  }
+  return options;
+}
+
+Result<CompareOptions> compare_options(const json::object& body) {
+  auto source = locate_options(body);
+  if (!source) return std::unexpected(std::move(source.error()));
+  if (auto error = unknown_keys(*source, {"ci_level", "subscales"})) return std::unexpected(std::move(*error));
+  CompareOptions options;
+  if (const json::value* value = source->object->if_contains("ci_level")) {
+    auto level = ci_level_of(*value, pointer_append(source->pointer, "ci_level"));
+    if (!level) return std::unexpected(std::move(level.error()));
+    options.ci_level = *level;
+  }
+  if (const json::value* value = source->object->if_contains("subscales")) {
+    auto ids = subscales_of(*value, pointer_append(source->pointer, "subscales"));
+    if (!ids) return std::unexpected(std::move(ids.error()));
+    options.subscales = std::move(*ids);
+  }
+  return options;
+}
+
+Result<CompareOptions> compare_options(const RequestContext& context) {
+  CompareOptions options;
+  for (const auto& [name, value] : context.query) {
+    if (name == "subscale") {
+      options.subscales.push_back(value);
+    } else if (name == "ci_level") {
+      auto x = query_number(value, name);
+      if (!x) return std::unexpected(std::move(x.error()));
+      auto level = ci_level_of(json::value(*x), "");
+      if (!level) return std::unexpected(std::move(level.error()));
+      options.ci_level = *level;
+    }
+  }
+  return options;
+}
+
+}  // namespace psyscore::service

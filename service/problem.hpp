@@ -1,0 +1,22 @@
+// RFC 9457 problem responses, and the one mapping from engine errors to
+// HTTP statuses.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "api.hpp"
+#include "psyscore/errors.hpp"
+
+namespace psyscore::service {
+
+// 400 malformed, 422 invalid, 404 not found; an io_error cannot come from a
+// request body and is reported as 422.
+int status_of(ErrorCode code);
+
+// An application/problem+json response for an engine error; every Problem
+// becomes an entry of "errors" with its pointer (and line and column for CSV).
+ApiResponse problem(const Error& error);
+ApiResponse problem(int status, std::string detail, std::string_view pointer = {}, std::string_view code = {});
+
+}  // namespace psyscore::service

@@ -1,0 +1,306 @@
+// The API as a function: every route's success path and a table of bad
+// requests, each with its status and problem pointer. No sockets.
+
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+
+#include "api.hpp"
+#include "fixtures.hpp"
+
+namespace psyscore::service {
+namespace {
+
+namespace json = boost::json;
+
+ServiceState& state_with(std::vector<std::string> keys = {}, std::vector<std::string> origins = {}) {
+  static auto registry =
+      std::make_shared<const Registry>(*Registry::load_directory(test::source_dir() / "instruments"));
+  static std::vector<std::unique_ptr<ServiceState>> states;
+  ServiceLimits limits;
+  limits.max_body_bytes = 1 << 20;
+  limits.max_respondents = 50;
+  limits.max_bootstrap_iterations = 5000;
+  states.push_back(std::make_unique<ServiceState>(registry, test::source_dir() / "instruments", limits, std::move(keys),
+                                                  std::move(origins)));
+  return *states.back();
+}
+
+ApiResponse call(const ServiceState& state, std::string method, std::string target, std::string body = {},
+                 std::string content_type = "application/json") {
+  ApiRequest request;
+  request.method = std::move(method);
+  request.target = std::move(target);
+  request.body = std::move(body);
+  if (!request.body.empty()) request.content_type = std::move(content_type);
+  return handle(state, std::move(request));
+}
+
+const std::string kGad7Answers = R"({"1": 1, "2": 2, "3": 0, "4": 3, "5": 1, "6": 0, "7": 2})";
+
+TEST(Router, ScoresJsonAndCsvAlike) {
+  const ServiceState& state = state_with();
+  const auto from_json = call(state, "POST", "/v1/instruments/gad-7/score",
+                              R"({"responses": [{"id": "p1", "answers": )" + kGad7Answers + "}]}");
+  ASSERT_EQ(from_json.status, 200) << from_json.body;
+  EXPECT_EQ(from_json.content_type, "application/json");
+  EXPECT_EQ(from_json.route, "/v1/instruments/{id}/score");
+  EXPECT_EQ(from_json.respondents, 1u);
+  const auto from_csv = call(state, "POST", "/v1/instruments/gad-7/score", "id,1,2,3,4,5,6,7\np1,1,2,0,3,1,0,2\n",
+                             "text/csv; charset=utf-8");
+  ASSERT_EQ(from_csv.status, 200) << from_csv.body;
+  EXPECT_EQ(from_csv.body, from_json.body);
+  EXPECT_NE(from_json.body.find(R"("total":{"value":9,)"), std::string::npos) << from_json.body;
+}
+
+TEST(Router, InlineDefinitionScoresLikeTheRegistryOne) {
+  const ServiceState& state = state_with();
+  const std::string definition = test::read_text(test::source_dir() / "instruments" / "gad-7.json");
+  const auto inline_result =
+      call(state, "POST", "/v1/score",
+           R"({"instrument": )" + definition + R"(, "responses": [{"id": "p1", "answers": )" + kGad7Answers + "}]}");
+  const auto registry_result = call(state, "POST", "/v1/instruments/gad-7/score",
+                                    R"({"responses": [{"id": "p1", "answers": )" + kGad7Answers + "}]}");
+  ASSERT_EQ(inline_result.status, 200) << inline_result.body;
+  EXPECT_EQ(inline_result.body, registry_result.body);
+}
+
+TEST(Router, RegistryValidationHealthMetricsAndOpenApi) {
+  const ServiceState& state = state_with();
+  const auto list = call(state, "GET", "/v1/instruments");
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(json::parse(list.body).at("instruments").as_array().size(), 9u);
+  const auto one = call(state, "GET", "/v1/instruments/mbi-hss");
+  ASSERT_EQ(one.status, 200);
+  EXPECT_EQ(json::parse(one.body).at("id").as_string(), "mbi-hss");
+  const auto valid = call(state, "POST", "/v1/instruments/validate",
+                          test::read_text(test::source_dir() / "instruments" / "who-5.json"));
+  ASSERT_EQ(valid.status, 200) << valid.body;
+  EXPECT_EQ(json::parse(valid.body).at("valid").as_bool(), true);
+  EXPECT_EQ(call(state, "GET", "/healthz").status, 200);
+  EXPECT_EQ(call(state, "GET", "/readyz").status, 200);
+  EXPECT_EQ(call(state, "GET", "/openapi.json").status, 200);
+  EXPECT_EQ(json::parse(call(state, "GET", "/openapi.json").body).at("openapi").as_string().subview(0, 3), "3.1");
+  const auto metrics = call(state, "GET", "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("psyscore_instrument_info{id=\"phq-9\""), std::string::npos);
+}
+
+// A table of bad requests: each gets its status, an RFC 9457 body, and where
+// one applies, the pointer of the problem.
+TEST(Router, BadRequestsGetTheirStatusAndPointer) {
+  struct Case {
+    const char* name;
+    std::string method, target, body, content_type;
+    int status;
+    const char* pointer;  // nullptr: no pointer to check
+  };
+  const std::string score = "/v1/instruments/gad-7/score";
+  const std::string reliability = "/v1/instruments/gad-7/reliability";
+  const std::string one = R"({"id": "p1", "answers": )" + kGad7Answers + "}";
+  const std::string too_many = [&] {
+    std::string body = R"({"responses": [)";
+    for (int i = 0; i < 51; ++i)
+      body += (i ? "," : "") + std::string(R"({"id": "p)") + std::to_string(i) + R"(", "answers": {}})";
+    return body + "]}";
+  }();
+  const Case cases[] = {
+      {"unknown path", "GET", "/v2/instruments", "", "", 404, nullptr},
+      {"unknown instrument", "GET", "/v1/instruments/gad-8", "", "", 404, nullptr},
+      {"unknown instrument to score", "POST", "/v1/instruments/gad-8/score", R"({"responses": []})", "application/json",
+       404, nullptr},
+      {"wrong method", "DELETE", "/v1/instruments", "", "", 405, nullptr},
+      {"GET on a POST route", "GET", score, "", "", 405, nullptr},
+      {"POST on a GET route", "POST", "/healthz", "{}", "application/json", 405, nullptr},
+      {"no content type", "POST", score, R"({"responses": []})", "", 415, nullptr},
+      {"form content type", "POST", score, "responses=1", "application/x-www-form-urlencoded", 415, nullptr},
+      {"XML", "POST", score, "<responses/>", "application/xml", 415, nullptr},
+      {"CSV to an inline route", "POST", "/v1/score", "id,1\n", "text/csv", 415, nullptr},
+      {"CSV to validate", "POST", "/v1/instruments/validate", "id,1\n", "text/csv", 415, nullptr},
+      {"malformed JSON", "POST", score, R"({"responses": [)", "application/json", 400, ""},
+      {"trailing garbage", "POST", score, R"({"responses": []} x)", "application/json", 400, ""},
+      {"NaN", "POST", score, R"({"responses": [{"id": "a", "answers": {"1": NaN}}]})", "application/json", 400, ""},
+      {"Infinity", "POST", score, R"({"responses": [{"id": "a", "answers": {"1": Infinity}}]})", "application/json",
+       400, ""},
+      {"invalid UTF-8", "POST", score, "{\"responses\": [{\"id\": \"\xc3\x28\", \"answers\": {}}]}", "application/json",
+       400, ""},
+      {"deep nesting", "POST", score, std::string(10000, '[') + std::string(10000, ']'), "application/json", 400, ""},
+      {"body is an array", "POST", score, "[]", "application/json", 400, ""},
+      {"missing responses", "POST", score, "{}", "application/json", 400, "/responses"},
+      {"responses not an array", "POST", score, R"({"responses": {}})", "application/json", 400, "/responses"},
+      {"unknown body key", "POST", score, R"({"responses": [], "respondents": []})", "application/json", 400,
+       "/respondents"},
+      {"instrument on a registry route", "POST", score, R"({"responses": [], "instrument": {}})", "application/json",
+       400, "/instrument"},
+      {"respondent not an object", "POST", score, R"({"responses": [7]})", "application/json", 400, "/responses/0"},
+      {"respondent without id", "POST", score, R"({"responses": [{"answers": {}}]})", "application/json", 400,
+       "/responses/0/id"},
+      {"id is a float", "POST", score, R"({"responses": [{"id": 1.5, "answers": {}}]})", "application/json", 400,
+       "/responses/0/id"},
+      {"answers is a list", "POST", score, R"({"responses": [{"id": "a", "answers": [1]}]})", "application/json", 400,
+       "/responses/0/answers"},
+      {"unknown respondent key", "POST", score, R"({"responses": [{"id": "a", "answers": {}, "name": "x"}]})",
+       "application/json", 400, "/responses/0/name"},
+      {"duplicate respondent ids", "POST", score, R"({"responses": [)" + one + "," + one + "]}", "application/json",
+       422, "/responses/1/id"},
+      {"too many respondents", "POST", score, too_many, "application/json", 422, "/responses"},
+      {"inline without instrument", "POST", "/v1/score", R"({"responses": []})", "application/json", 400,
+       "/instrument"},
+      {"inline invalid definition", "POST", "/v1/score",
+       R"({"instrument": {"id": "x", "version": "1.0.0", "name": "X", "scale": {"min": 0, "max": 4},
+           "items": [{"id": "1"}], "subscales": [{"id": "s", "items": ["2"], "method": "sum"}]}, "responses": []})",
+       "application/json", 422, "/instrument/subscales/0/items/0"},
+      {"inline definition not an object", "POST", "/v1/score", R"({"instrument": [], "responses": []})",
+       "application/json", 422, "/instrument"},
+      {"validate: invalid definition", "POST", "/v1/instruments/validate",
+       R"({"id": "x", "version": "1", "name": "X", "scale": {"min": 0, "max": 4}, "items": [{"id": "1"}],
+           "subscales": [{"id": "s", "items": ["1"], "method": "sum"}]})",
+       "application/json", 422, "/version"},
+      {"validate: unknown key", "POST", "/v1/instruments/validate",
+       R"({"id": "x", "version": "1.0.0", "name": "X", "scale": {"min": 0, "max": 4}, "items": [{"id": "1"}],
+           "subscales": [{"id": "s", "items": ["1"], "method": "sum"}], "colour": "red"})",
+       "application/json", 422, "/colour"},
+      {"validate: malformed", "POST", "/v1/instruments/validate", "{", "application/json", 400, ""},
+      {"CSV ragged row", "POST", score, "id,1,2\na,1\n", "text/csv", 400, ""},
+      {"CSV duplicate ids", "POST", score, "id,1\na,1\na,2\n", "text/csv", 422, ""},
+      {"CSV without id column", "POST", score, "pid,1\na,1\n", "text/csv", 400, ""},
+      {"CSV unclosed quote", "POST", score, "id,1\n\"a,1\n", "text/csv", 400, ""},
+      {"CSV empty", "POST", score, "", "text/csv", 415, nullptr},
+      {"CSV unknown query parameter", "POST", score + "?idcolumn=rid", "rid,1\na,1\n", "text/csv", 400, ""},
+      {"JSON with a query parameter", "POST", score + "?id_column=rid", R"({"responses": []})", "application/json", 400,
+       ""},
+      {"bad percent escape", "POST", score + "?id_column=%zz", "id,1\n", "text/csv", 400, nullptr},
+      {"bad percent escape in path", "GET", "/v1/instruments/%g1", "", "", 400, nullptr},
+      {"over-long target", "GET", "/v1/instruments/" + std::string(3000, 'a'), "", "", 414, nullptr},
+      {"reliability: options not an object", "POST", reliability, R"({"responses": [], "options": 3})",
+       "application/json", 400, "/options"},
+      {"reliability: unknown option", "POST", reliability, R"({"responses": [], "options": {"missnig": "listwise"}})",
+       "application/json", 400, "/options/missnig"},
+      {"reliability: option at the top level", "POST", reliability, R"({"responses": [], "ci_level": 0.9})",
+       "application/json", 400, "/ci_level"},
+      {"reliability: ci_level of 1.5", "POST", reliability, R"({"responses": [], "options": {"ci_level": 1.5}})",
+       "application/json", 422, "/options/ci_level"},
+      {"reliability: ci_level as text", "POST", reliability, R"({"responses": [], "options": {"ci_level": "95%"}})",
+       "application/json", 400, "/options/ci_level"},
+      {"reliability: unknown missing rule", "POST", reliability,
+       R"({"responses": [], "options": {"missing": "impute"}})", "application/json", 422, "/options/missing"},
+      {"reliability: negative iterations", "POST", reliability,
+       R"({"responses": [], "options": {"bootstrap": {"iterations": -5}}})", "application/json", 422,
+       "/options/bootstrap/iterations"},
+      {"reliability: fractional iterations", "POST", reliability,
+       R"({"responses": [], "options": {"bootstrap": {"iterations": 2.5}}})", "application/json", 400,
+       "/options/bootstrap/iterations"},
+      {"reliability: iterations over the limit", "POST", reliability,
+       R"({"responses": [], "options": {"bootstrap": {"iterations": 5001}}})", "application/json", 422,
+       "/options/bootstrap/iterations"},
+      {"reliability: unknown bootstrap key", "POST", reliability,
+       R"({"responses": [], "options": {"bootstrap": {"iterations": 10, "sead": 1}}})", "application/json", 400,
+       "/options/bootstrap/sead"},
+      {"reliability: subscales not a list", "POST", reliability,
+       R"({"responses": [], "options": {"subscales": "total"}})", "application/json", 400, "/options/subscales"},
+      {"reliability: CSV seed without iterations", "POST", reliability + "?seed=3", "id,1\na,1\n", "text/csv", 422,
+       nullptr},
+      {"reliability: CSV ci_level not a number", "POST", reliability + "?ci_level=high", "id,1\na,1\n", "text/csv", 400,
+       nullptr},
+      {"change: CSV body", "POST", "/v1/instruments/gad-7/change", "id,1\na,1\n", "text/csv", 415, nullptr},
+      {"change: missing post", "POST", "/v1/instruments/gad-7/change", R"({"pre": []})", "application/json", 400,
+       "/post"},
+      {"change: rci_reliability of 1", "POST", "/v1/instruments/gad-7/change",
+       R"({"pre": [], "post": [], "options": {"rci_reliability": {"total": 1}}})", "application/json", 422,
+       "/options/rci_reliability/total"},
+      {"change: unknown rci_reliability", "POST", "/v1/instruments/gad-7/change",
+       R"({"pre": [], "post": [], "options": {"rci_reliability": "guess"}})", "application/json", 422,
+       "/options/rci_reliability"},
+      {"change: negative criterion", "POST", "/v1/instruments/gad-7/change",
+       R"({"pre": [], "post": [], "options": {"rci_criterion": -1}})", "application/json", 422,
+       "/options/rci_criterion"},
+      {"change: bad respondent in post", "POST", "/v1/instruments/gad-7/change",
+       R"({"pre": [], "post": [{"id": "a"}]})", "application/json", 400, "/post/0/answers"},
+      {"compare: groups not an object", "POST", "/v1/instruments/gad-7/compare", R"({"groups": [[], []]})",
+       "application/json", 400, "/groups"},
+      {"compare: bad respondent", "POST", "/v1/instruments/gad-7/compare",
+       R"({"groups": {"a": [{"id": 1.5, "answers": {}}], "b": []}})", "application/json", 400, "/groups/a/0/id"},
+      {"compare: CSV without group_column", "POST", "/v1/instruments/gad-7/compare", "id,1\na,1\n", "text/csv", 400,
+       ""},
+      {"compare: one group", "POST", "/v1/instruments/gad-7/compare", R"({"groups": {"a": [)" + one + "]}}",
+       "application/json", 422, nullptr},
+  };
+  const ServiceState& state = state_with();
+  for (const auto& c : cases) {
+    const auto response = call(state, c.method, c.target, c.body, c.content_type);
+    EXPECT_EQ(response.status, c.status) << c.name << ": " << response.body;
+    EXPECT_EQ(response.content_type, "application/problem+json") << c.name;
+    json::value problem;
+    try {
+      problem = json::parse(response.body);
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << c.name << ": body is not JSON: " << response.body;
+      continue;
+    }
+    EXPECT_EQ(problem.at("status").as_int64(), c.status) << c.name;
+    EXPECT_FALSE(problem.at("title").as_string().empty()) << c.name;
+    EXPECT_FALSE(problem.at("detail").as_string().empty()) << c.name;
+    if (!c.pointer) continue;
+    const auto& errors = problem.at("errors").as_array();
+    ASSERT_FALSE(errors.empty()) << c.name << ": " << response.body;
+    EXPECT_EQ(errors[0].at("pointer").as_string(), c.pointer) << c.name << ": " << response.body;
+  }
+}
+
+TEST(Router, AnOverflowingNumberMarksOnlyItsRespondent) {
+  const auto response = call(state_with(), "POST", "/v1/instruments/gad-7/score",
+                             R"({"responses": [{"id": "a", "answers": {"1": 1e999}}, {"id": "b", "answers": {}}]})");
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_NE(response.body.find(R"("scores":null,"errors":[{"item":"1","code":"not_a_number")"), std::string::npos)
+      << response.body;
+}
+
+TEST(Router, ApiKeysGuardEverythingButHealthAndReadiness) {
+  const ServiceState& state = state_with({"s3cret-key"});
+  EXPECT_EQ(call(state, "GET", "/healthz").status, 200);
+  EXPECT_EQ(call(state, "GET", "/readyz").status, 200);
+  const auto denied = call(state, "GET", "/v1/instruments");
+  EXPECT_EQ(denied.status, 401);
+  EXPECT_EQ(denied.content_type, "application/problem+json");
+  EXPECT_EQ(call(state, "GET", "/metrics").status, 401);
+
+  ApiRequest request;
+  request.method = "GET";
+  request.target = "/v1/instruments";
+  for (const auto& [header, status] : std::vector<std::pair<std::string, int>>{{"Bearer s3cret-key", 200},
+                                                                               {"Bearer s3cret-kez", 401},
+                                                                               {"Bearer ", 401},
+                                                                               {"Basic s3cret-key", 401},
+                                                                               {"s3cret-key", 401}}) {
+    request.authorization = header;
+    EXPECT_EQ(handle(state, ApiRequest(request)).status, status) << header;
+  }
+}
+
+TEST(Router, CorsAllowListAnswersPreflightAndTagsResponses) {
+  const ServiceState& state = state_with({}, {"https://survey.example.org"});
+  ApiRequest preflight;
+  preflight.method = "OPTIONS";
+  preflight.target = "/v1/instruments/gad-7/score";
+  preflight.origin = "https://survey.example.org";
+  const auto allowed = handle(state, std::move(preflight));
+  EXPECT_EQ(allowed.status, 204);
+  auto header = [](const ApiResponse& r, const std::string& name) {
+    for (const auto& [n, v] : r.headers) {
+      if (n == name) return v;
+    }
+    return std::string();
+  };
+  EXPECT_EQ(header(allowed, "Access-Control-Allow-Origin"), "https://survey.example.org");
+
+  ApiRequest other;
+  other.method = "GET";
+  other.target = "/v1/instruments";
+  other.origin = "https://elsewhere.example.org";
+  EXPECT_EQ(header(handle(state, std::move(other)), "Access-Control-Allow-Origin"), "");
+}
+
+}  // namespace
+}  // namespace psyscore::service

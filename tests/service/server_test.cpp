@@ -1,0 +1,327 @@
+// The real server on an ephemeral loopback port, spoken to over TCP.
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "fixtures.hpp"
+
+namespace psyscore::test {
+namespace {
+
+// A `psyscore serve` child process; stderr (the log) goes to a file.
+class ServerProcess {
+ public:
+  explicit ServerProcess(std::vector<std::string> extra_arguments, std::filesystem::path instruments = {}) {
+    if (instruments.empty()) instruments = source_dir() / "instruments";
+    log_path_ = std::filesystem::temp_directory_path() /
+                ("psyscore-server-" + std::to_string(getpid()) + "-" + std::to_string(counter_++) + ".log");
+    int out[2];
+    if (pipe(out) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], 1);
+      const int log = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      dup2(log, 2);
+      close(out[0]);
+      close(out[1]);
+      std::vector<std::string> arguments = {
+          PSYSCORE_BINARY, "--instruments", instruments.string(), "serve", "--port", "0", "--threads", "2"};
+      arguments.insert(arguments.end(), extra_arguments.begin(), extra_arguments.end());
+      std::vector<char*> argv;
+      for (auto& a : arguments) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    close(out[1]);
+    std::string line;
+    char c;
+    while (read(out[0], &c, 1) == 1 && c != '\n') line.push_back(c);
+    close(out[0]);
+    const auto space = line.rfind(' ');
+    if (line.starts_with("listening on port") && space != std::string::npos) port_ = std::stoi(line.substr(space + 1));
+  }
+
+  ~ServerProcess() {
+    if (pid_ > 0 && !stopped_) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    std::filesystem::remove(log_path_);
+  }
+
+  int port() const { return port_; }
+  void signal(int sig) const { kill(pid_, sig); }
+  // Sends `sig` and waits for the exit code.
+  int stop(int sig = SIGTERM) {
+    kill(pid_, sig);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    stopped_ = true;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  std::string log() const { return read_text(log_path_); }
+
+ private:
+  static inline int counter_ = 0;
+  pid_t pid_ = -1;
+  int port_ = 0;
+  bool stopped_ = false;
+  std::filesystem::path log_path_;
+};
+
+int connect_to(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd);
+    return -1;
+  }
+  timeval timeout{10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  return fd;
+}
+
+void send_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+    if (n <= 0) return;
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+struct Response {
+  int status = 0;
+  std::string headers;
+  std::string body;
+};
+
+// Reads one response (Content-Length framed); status 0 when the connection
+// closed first.
+Response read_response(int fd, std::string& pending) {
+  Response response;
+  char buffer[65536];
+  while (pending.find("\r\n\r\n") == std::string::npos) {
+    const ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) return response;
+    pending.append(buffer, static_cast<std::size_t>(n));
+  }
+  const auto header_end = pending.find("\r\n\r\n");
+  response.headers = pending.substr(0, header_end);
+  response.status = std::stoi(response.headers.substr(9, 3));
+  std::size_t length = 0;
+  const auto at = response.headers.find("Content-Length: ");
+  if (at != std::string::npos) length = std::stoul(response.headers.substr(at + 16));
+  while (pending.size() < header_end + 4 + length) {
+    const ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) return Response{};
+    pending.append(buffer, static_cast<std::size_t>(n));
+  }
+  response.body = pending.substr(header_end + 4, length);
+  pending.erase(0, header_end + 4 + length);
+  return response;
+}
+
+Response exchange(int port, const std::string& request) {
+  const int fd = connect_to(port);
+  if (fd < 0) return {};
+  send_all(fd, request);
+  std::string pending;
+  Response response = read_response(fd, pending);
+  close(fd);
+  return response;
+}
+
+std::string post(const std::string& target, const std::string& body, const std::string& extra_headers = {}) {
+  return "POST " + target + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n" + extra_headers + "\r\n" + body;
+}
+
+std::string get(const std::string& target, const std::string& extra_headers = {}) {
+  return "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n" + extra_headers + "\r\n";
+}
+
+const std::string kScoreBody =
+    R"({"responses": [{"id": "p1", "answers": {"1": 1, "2": 2, "3": 0, "4": 3, "5": 1, "6": 0, "7": 2}}]})";
+
+TEST(Server, AnswersManyConcurrentClients) {
+  ServerProcess server({});
+  ASSERT_GT(server.port(), 0);
+  std::atomic<int> ok{0}, failed{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&] {
+      const int fd = connect_to(server.port());
+      std::string pending;
+      for (int i = 0; i < 50; ++i) {
+        send_all(fd, post("/v1/instruments/gad-7/score", kScoreBody));
+        const Response response = read_response(fd, pending);
+        (response.status == 200 && response.body.find(R"("value":9)") != std::string::npos ? ok : failed)++;
+      }
+      close(fd);
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(ok.load(), 400);
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(Server, PipelinedRequestsAreAnsweredInOrder) {
+  ServerProcess server({});
+  const int fd = connect_to(server.port());
+  send_all(fd, get("/v1/instruments/phq-9") + post("/v1/instruments/gad-7/score", kScoreBody) + get("/nowhere") +
+                   get("/healthz"));
+  std::string pending;
+  EXPECT_EQ(read_response(fd, pending).status, 200);
+  const Response scored = read_response(fd, pending);
+  EXPECT_EQ(scored.status, 200);
+  EXPECT_NE(scored.body.find("gad-7"), std::string::npos);
+  EXPECT_EQ(read_response(fd, pending).status, 404);
+  EXPECT_EQ(read_response(fd, pending).body, "{\"status\":\"ok\"}\n");
+  close(fd);
+}
+
+TEST(Server, ASlowClientDoesNotBlockOthers) {
+  ServerProcess server({"--read-timeout-ms", "2000"});
+  // Two clients (as many as the server has I/O threads) send half a request
+  // and stall.
+  const int slow1 = connect_to(server.port());
+  const int slow2 = connect_to(server.port());
+  send_all(slow1, "POST /v1/instruments/gad-7/score HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"resp");
+  send_all(slow2, "GET /healthz HTTP/1.1\r\nHost: x\r\n");
+  EXPECT_EQ(exchange(server.port(), get("/healthz")).status, 200);
+  EXPECT_EQ(exchange(server.port(), post("/v1/instruments/gad-7/score", kScoreBody)).status, 200);
+  // The stalled requests are dropped after the read timeout.
+  std::string pending;
+  EXPECT_EQ(read_response(slow1, pending).status, 0);
+  close(slow1);
+  close(slow2);
+}
+
+TEST(Server, LimitsAnswerWith4xxAndTheServerLives) {
+  ServerProcess server({"--max-body-bytes", "1000"});
+  struct Case {
+    const char* name;
+    std::string request;
+    int status;
+  };
+  const Case cases[] = {
+      {"body over the limit", post("/v1/instruments/gad-7/score", std::string(5000, ' ')), 413},
+      {"declared length over the limit",
+       "POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 99999999\r\n\r\n", 413},
+      {"chunked body over the limit",
+       "POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+       "800\r\n" +
+           std::string(2048, ' ') + "\r\n0\r\n\r\n",
+       413},
+      {"header too large", get("/healthz", "X-Filler: " + std::string(20000, 'a') + "\r\n"), 431},
+      {"bad chunk size", "POST /v1/score HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400},
+      {"not HTTP", "HELLO\r\n\r\n", 400},
+      {"bad version", "GET /healthz HTTP/9.9\r\n\r\n", 400},
+      {"binary garbage", std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 15), 400},
+  };
+  for (const auto& c : cases) {
+    const Response response = exchange(server.port(), c.request);
+    EXPECT_EQ(response.status, c.status) << c.name << ": " << response.body;
+    EXPECT_EQ(exchange(server.port(), get("/healthz")).status, 200) << "after " << c.name;
+  }
+  EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(Server, SigtermFinishesTheRequestInFlight) {
+  ServerProcess server({});
+  const int fd = connect_to(server.port());
+  const std::string request = post("/v1/instruments/gad-7/score", kScoreBody);
+  const auto half = request.size() - 20;
+  send_all(fd, request.substr(0, half));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let the server read the header
+  server.signal(SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  send_all(fd, request.substr(half));
+  std::string pending;
+  const Response response = read_response(fd, pending);
+  EXPECT_EQ(response.status, 200) << response.body;
+  EXPECT_NE(response.headers.find("Connection: close"), std::string::npos) << response.headers;
+  close(fd);
+  EXPECT_EQ(server.stop(SIGTERM), 0);
+  EXPECT_NE(server.log().find("received SIGTERM"), std::string::npos) << server.log();
+}
+
+TEST(Server, SighupReloadsAndABrokenDirectoryKeepsTheOldRegistry) {
+  const auto dir = std::filesystem::temp_directory_path() / ("psyscore-reload-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(source_dir() / "instruments" / "gad-7.json", dir / "gad-7.json");
+  ServerProcess server({}, dir);
+  EXPECT_EQ(exchange(server.port(), get("/v1/instruments/phq-9")).status, 404);
+
+  std::filesystem::copy_file(source_dir() / "instruments" / "phq-9.json", dir / "phq-9.json");
+  server.signal(SIGHUP);
+  int status = 0;
+  for (int i = 0; i < 50 && status != 200; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    status = exchange(server.port(), get("/v1/instruments/phq-9")).status;
+  }
+  EXPECT_EQ(status, 200) << "the good reload took effect";
+
+  std::ofstream(dir / "broken.json") << R"({"id": "broken", "version": "x"})";
+  server.signal(SIGHUP);
+  for (int i = 0; i < 50 && server.log().find("reload of") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_NE(server.log().find("keeping the previous registry"), std::string::npos) << server.log();
+  EXPECT_EQ(exchange(server.port(), get("/v1/instruments/phq-9")).status, 200);
+  EXPECT_EQ(exchange(server.port(), get("/v1/instruments/broken")).status, 404);
+  EXPECT_EQ(server.stop(), 0);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Server, ApiKeysAreRequiredWhenConfigured) {
+  const auto keys = std::filesystem::temp_directory_path() / ("psyscore-keys-" + std::to_string(getpid()));
+  std::ofstream(keys) << "# clients\nfirst-key\n\n  second-key  \n";
+  ServerProcess server({"--api-key-file", keys.string()});
+  EXPECT_EQ(exchange(server.port(), get("/healthz")).status, 200);
+  EXPECT_EQ(exchange(server.port(), get("/v1/instruments")).status, 401);
+  EXPECT_EQ(exchange(server.port(), get("/v1/instruments", "Authorization: Bearer second-key\r\n")).status, 200);
+  EXPECT_EQ(exchange(server.port(), get("/v1/instruments", "Authorization: Bearer third-key\r\n")).status, 401);
+  std::filesystem::remove(keys);
+}
+
+TEST(Server, LogsHoldNoRespondentData) {
+  ServerProcess server({"--log-format", "json"});
+  const std::string body =
+      R"({"responses": [{"id": "SECRET-RESPONDENT-4711", "answers": {"1": 3, "2": 3, "3": 3, "4": 3, "5": 3, "6": 3, "7": 99}}]})";
+  EXPECT_EQ(exchange(server.port(), post("/v1/instruments/gad-7/score", body, "X-Request-Id: trace-abc\r\n")).status,
+            200);
+  EXPECT_EQ(
+      exchange(server.port(), post("/v1/instruments/gad-7/score", "{\"responses\": [SECRET-RESPONDENT-4711")).status,
+      400);
+  EXPECT_EQ(server.stop(), 0);
+  const std::string log = server.log();
+  EXPECT_EQ(log.find("SECRET-RESPONDENT"), std::string::npos) << log;
+  EXPECT_EQ(log.find("outside its scale"), std::string::npos) << "answer errors stay in the response: " << log;
+  EXPECT_NE(log.find("trace-abc"), std::string::npos) << "the request id is logged: " << log;
+  EXPECT_NE(log.find(R"("message":"POST /v1/instruments/{id}/score 200)"), std::string::npos) << log;
+}
+
+}  // namespace
+}  // namespace psyscore::test
