@@ -24,105 +24,64 @@ ApiResponse result(std::string body, std::size_t respondents) {
 }  // namespace
 
 ApiResponse reliability_endpoint(const ServiceState& state, const RequestContext& context) {
-  const bool inline_instrument = context.instrument_id.empty();
-  if (context.is_csv() && !inline_instrument) {
-    if (auto error = check_parameters(context, {"id_column", "column_prefix", "subscale", "missing", "ci_level",
-                                                "bootstrap_iterations", "seed"})) {
-      return problem(*error);
-    }
-    auto instrument = resolve_instrument(state, context, nullptr);
-    if (!instrument) return problem(instrument.error());
+  if (context.is_csv() && !context.instrument_id.empty()) {
     auto options = reliability_options(context, state.limits());
     if (!options) return problem(options.error());
-    auto wave = decode_csv_wave(state, **instrument, context, {});
-    if (!wave) return problem(wave.error());
-    auto report = reliability(**instrument, *wave, *options);
+    auto input = read_csv_body(
+        state, context,
+        {"id_column", "column_prefix", "subscale", "missing", "ci_level", "bootstrap_iterations", "seed"}, {});
+    if (!input) return problem(input.error());
+    auto report = reliability(*input->instrument, input->wave, *options);
     if (!report) return problem(report.error());
-    return result(encode_reliability_result(**instrument, *report), wave->respondent_count());
+    return result(encode_reliability_result(*input->instrument, *report), input->wave.respondent_count());
   }
-  if (!context.is_json()) return unsupported_media_type(context, !inline_instrument);
-  if (auto error = check_parameters(context, {})) return problem(*error);
-
-  json::monotonic_resource arena;
-  auto body = parse_body(context, &arena);
-  if (!body) return problem(body.error());
-  const json::object& root = body->get_object();
-  if (auto error = check_body_keys(root, {"responses", "options"}, inline_instrument)) {
-    return problem(*error);
-  }
-  auto instrument = resolve_instrument(state, context, &root);
-  if (!instrument) return problem(instrument.error());
-  auto options = reliability_options(root, state.limits());
+  JsonBody body(state, context, {"responses", "options"});
+  if (body.failure) return std::move(*body.failure);
+  auto options = reliability_options(body.root(), state.limits());
   if (!options) return problem(options.error());
-  auto wave = decode_wave(state, **instrument, root, "responses");
+  auto wave = decode_wave(state, body.instrument(), body.root(), "responses");
   if (!wave) return problem(wave.error());
-  auto report = reliability(**instrument, *wave, *options);
+  auto report = reliability(body.instrument(), *wave, *options);
   if (!report) return problem(report.error());
-  return result(encode_reliability_result(**instrument, *report), wave->respondent_count());
+  return result(encode_reliability_result(body.instrument(), *report), wave->respondent_count());
 }
 
 ApiResponse change_endpoint(const ServiceState& state, const RequestContext& context) {
-  const bool inline_instrument = context.instrument_id.empty();
-  if (!context.is_json()) return unsupported_media_type(context, false);
-  if (auto error = check_parameters(context, {})) return problem(*error);
-
-  json::monotonic_resource arena;
-  auto body = parse_body(context, &arena);
-  if (!body) return problem(body.error());
-  const json::object& root = body->get_object();
-  if (auto error = check_body_keys(root, {"pre", "post", "options"}, inline_instrument)) {
-    return problem(*error);
-  }
-  auto instrument = resolve_instrument(state, context, &root);
-  if (!instrument) return problem(instrument.error());
-  auto options = change_options(root);
+  if (context.is_csv()) return unsupported_media_type(context, false);
+  JsonBody body(state, context, {"pre", "post", "options"});
+  if (body.failure) return std::move(*body.failure);
+  auto options = change_options(body.root());
   if (!options) return problem(options.error());
-  auto pre = decode_wave(state, **instrument, root, "pre");
+  auto pre = decode_wave(state, body.instrument(), body.root(), "pre");
   if (!pre) return problem(pre.error());
-  auto post = decode_wave(state, **instrument, root, "post");
+  auto post = decode_wave(state, body.instrument(), body.root(), "post");
   if (!post) return problem(post.error());
-  auto report = change(**instrument, *pre, *post, *options);
+  auto report = change(body.instrument(), *pre, *post, *options);
   if (!report) return problem(report.error());
-  return result(encode_change_result(**instrument, *report), pre->respondent_count() + post->respondent_count());
+  return result(encode_change_result(body.instrument(), *report), pre->respondent_count() + post->respondent_count());
 }
 
 ApiResponse compare_endpoint(const ServiceState& state, const RequestContext& context) {
-  const bool inline_instrument = context.instrument_id.empty();
-  if (context.is_csv() && !inline_instrument) {
-    if (auto error =
-            check_parameters(context, {"id_column", "column_prefix", "group_column", "subscale", "ci_level"})) {
-      return problem(*error);
-    }
+  if (context.is_csv() && !context.instrument_id.empty()) {
     const auto group_column = context.parameter("group_column");
     if (!group_column || group_column->empty()) {
       return problem(400, "a text/csv body needs the query parameter group_column naming the group column", "",
                      "missing_parameter");
     }
-    auto instrument = resolve_instrument(state, context, nullptr);
-    if (!instrument) return problem(instrument.error());
     auto options = compare_options(context);
     if (!options) return problem(options.error());
-    auto wave = decode_csv_wave(state, **instrument, context, *group_column);
-    if (!wave) return problem(wave.error());
-    auto report = compare(**instrument, *wave, *options);
+    auto input = read_csv_body(state, context, {"id_column", "column_prefix", "group_column", "subscale", "ci_level"},
+                               *group_column);
+    if (!input) return problem(input.error());
+    auto report = compare(*input->instrument, input->wave, *options);
     if (!report) return problem(report.error());
-    return result(encode_compare_result(**instrument, *report), wave->respondent_count());
+    return result(encode_compare_result(*input->instrument, *report), input->wave.respondent_count());
   }
-  if (!context.is_json()) return unsupported_media_type(context, !inline_instrument);
-  if (auto error = check_parameters(context, {})) return problem(*error);
-
-  json::monotonic_resource arena;
-  auto body = parse_body(context, &arena);
-  if (!body) return problem(body.error());
-  const json::object& root = body->get_object();
-  if (auto error = check_body_keys(root, {"groups", "options"}, inline_instrument)) {
-    return problem(*error);
-  }
-  auto instrument = resolve_instrument(state, context, &root);
-  if (!instrument) return problem(instrument.error());
-  auto options = compare_options(root);
+  JsonBody body(state, context, {"groups", "options"});
+  if (body.failure) return std::move(*body.failure);
+  auto options = compare_options(body.root());
   if (!options) return problem(options.error());
-  const json::value* groups_value = root.if_contains("groups");
+  const json::value* groups_value = body.root().if_contains("groups");
   if (!groups_value) return problem(400, "\"groups\" is required", "/groups", "missing_key");
   const json::object* groups = groups_value->if_object();
   if (!groups) {
@@ -131,7 +90,7 @@ ApiResponse compare_endpoint(const ServiceState& state, const RequestContext& co
   std::vector<std::pair<std::string, ResponseMatrix>> waves;
   std::size_t respondents = 0;
   for (const auto& entry : *groups) {
-    auto wave = decode_wave(state, **instrument, *groups, entry.key());
+    auto wave = decode_wave(state, body.instrument(), *groups, entry.key());
     if (!wave) {
       Error error = std::move(wave.error());
       for (auto& p : error.problems) p.pointer.insert(0, "/groups");
@@ -144,9 +103,9 @@ ApiResponse compare_endpoint(const ServiceState& state, const RequestContext& co
     }
     waves.emplace_back(std::string(entry.key()), std::move(*wave));
   }
-  auto report = compare(**instrument, waves, *options);
+  auto report = compare(body.instrument(), waves, *options);
   if (!report) return problem(report.error());
-  return result(encode_compare_result(**instrument, *report), respondents);
+  return result(encode_compare_result(body.instrument(), *report), respondents);
 }
 
 }  // namespace psyscore::service

@@ -108,35 +108,68 @@ std::optional<Error> check_parameters(const RequestContext& context, std::initia
   return std::nullopt;
 }
 
-ApiResponse score_endpoint(const ServiceState& state, const RequestContext& context) {
+JsonBody::JsonBody(const ServiceState& state, const RequestContext& context,
+                   std::initializer_list<std::string_view> keys) {
   const bool inline_instrument = context.instrument_id.empty();
-  if (context.is_csv() && !inline_instrument) {
-    if (auto error = check_parameters(context, {"id_column", "column_prefix"})) return problem(*error);
-    auto instrument = resolve_instrument(state, context, nullptr);
-    if (!instrument) return problem(instrument.error());
-    auto wave = decode_csv_wave(state, **instrument, context, {});
-    if (!wave) return problem(wave.error());
-    ApiResponse response;
-    response.body = encode_score_result(**instrument, *wave, score(**instrument, *wave));
-    response.respondents = wave->respondent_count();
-    return response;
+  if (!context.is_json()) {
+    failure = unsupported_media_type(context, !inline_instrument);
+    return;
   }
-  if (!context.is_json()) return unsupported_media_type(context, !inline_instrument);
-  if (auto error = check_parameters(context, {})) return problem(*error);
+  if (auto error = check_parameters(context, {})) {
+    failure = problem(*error);
+    return;
+  }
+  auto parsed = parse_body(context, &arena_);
+  if (!parsed) {
+    failure = problem(parsed.error());
+    return;
+  }
+  document_ = std::move(*parsed);
+  root_ = &document_.get_object();
+  if (auto error = check_body_keys(*root_, keys, inline_instrument)) {
+    failure = problem(*error);
+    return;
+  }
+  auto instrument = resolve_instrument(state, context, root_);
+  if (!instrument) {
+    failure = problem(instrument.error());
+    return;
+  }
+  instrument_ = std::move(*instrument);
+}
 
-  json::monotonic_resource arena;
-  auto body = parse_body(context, &arena);
-  if (!body) return problem(body.error());
-  const json::object& root = body->get_object();
-  if (auto error = check_body_keys(root, {"responses"}, inline_instrument)) return problem(*error);
-  auto instrument = resolve_instrument(state, context, &root);
-  if (!instrument) return problem(instrument.error());
-  auto wave = decode_wave(state, **instrument, root, "responses");
-  if (!wave) return problem(wave.error());
+Result<CsvInput> read_csv_body(const ServiceState& state, const RequestContext& context,
+                               std::initializer_list<std::string_view> parameters, std::string_view group_column) {
+  if (auto error = check_parameters(context, parameters)) return std::unexpected(std::move(*error));
+  auto instrument = resolve_instrument(state, context, nullptr);
+  if (!instrument) return std::unexpected(std::move(instrument.error()));
+  auto wave = decode_csv_wave(state, **instrument, context, group_column);
+  if (!wave) return std::unexpected(std::move(wave.error()));
+  return CsvInput{std::move(*instrument), std::move(*wave)};
+}
+
+namespace {
+
+ApiResponse scored(const Instrument& instrument, const ResponseMatrix& wave) {
   ApiResponse response;
-  response.body = encode_score_result(**instrument, *wave, score(**instrument, *wave));
-  response.respondents = wave->respondent_count();
+  response.body = encode_score_result(instrument, wave, score(instrument, wave));
+  response.respondents = wave.respondent_count();
   return response;
+}
+
+}  // namespace
+
+ApiResponse score_endpoint(const ServiceState& state, const RequestContext& context) {
+  if (context.is_csv() && !context.instrument_id.empty()) {
+    auto input = read_csv_body(state, context, {"id_column", "column_prefix"}, {});
+    if (!input) return problem(input.error());
+    return scored(*input->instrument, input->wave);
+  }
+  JsonBody body(state, context, {"responses"});
+  if (body.failure) return std::move(*body.failure);
+  auto wave = decode_wave(state, body.instrument(), body.root(), "responses");
+  if (!wave) return problem(wave.error());
+  return scored(body.instrument(), *wave);
 }
 
 }  // namespace psyscore::service

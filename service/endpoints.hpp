@@ -10,6 +10,7 @@
 
 #include <initializer_list>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
@@ -51,6 +52,36 @@ Result<ResponseMatrix> decode_wave(const ServiceState& state, const Instrument& 
 // A text/csv body, with id_column and column_prefix from the query.
 Result<ResponseMatrix> decode_csv_wave(const ServiceState& state, const Instrument& instrument,
                                        const RequestContext& context, std::string_view group_column);
+
+// A JSON request body: parsed into an arena that lives as long as this
+// object, checked for its keys, its instrument resolved (the path's {id} or
+// the inline "instrument"). When the body cannot be used, `failure` holds the
+// response to send.
+class JsonBody {
+ public:
+  JsonBody(const ServiceState& state, const RequestContext& context, std::initializer_list<std::string_view> keys);
+  JsonBody(const JsonBody&) = delete;
+  JsonBody& operator=(const JsonBody&) = delete;
+
+  std::optional<ApiResponse> failure;
+  const boost::json::object& root() const { return *root_; }
+  const Instrument& instrument() const { return *instrument_; }
+
+ private:
+  boost::json::monotonic_resource arena_;
+  boost::json::value document_;
+  const boost::json::object* root_ = nullptr;
+  InstrumentPtr instrument_;
+};
+
+// A text/csv body on a registry route, with its query parameters checked
+// against `parameters` and decoded for the path's instrument.
+struct CsvInput {
+  InstrumentPtr instrument;
+  ResponseMatrix wave;
+};
+Result<CsvInput> read_csv_body(const ServiceState& state, const RequestContext& context,
+                               std::initializer_list<std::string_view> parameters, std::string_view group_column);
 
 // POST /v1/instruments/{id}/score and /v1/score.
 ApiResponse score_endpoint(const ServiceState& state, const RequestContext& context);

@@ -106,6 +106,12 @@ Result<std::uint64_t> query_whole(std::string_view text, std::string_view name, 
   return whole_number(json::value(*x), "", name, min, max);
 }
 
+Result<double> query_ci_level(std::string_view text) {
+  auto x = query_number(text, "ci_level");
+  if (!x) return std::unexpected(std::move(x.error()));
+  return ci_level_of(json::value(*x), "");
+}
+
 std::optional<Error> check_bootstrap(const BootstrapOptions& bootstrap, const ServiceLimits& limits,
                                      const std::string& pointer) {
   if (bootstrap.iterations > limits.max_bootstrap_iterations) {
@@ -191,9 +197,7 @@ Result<ReliabilityOptions> reliability_options(const RequestContext& context, co
       }
       options.missing = value == "listwise" ? MissingData::listwise : MissingData::pairwise;
     } else if (name == "ci_level") {
-      auto x = query_number(value, name);
-      if (!x) return std::unexpected(std::move(x.error()));
-      auto level = ci_level_of(json::value(*x), "");
+      auto level = query_ci_level(value);
       if (!level) return std::unexpected(std::move(level.error()));
       options.ci_level = *level;
     } else if (name == "bootstrap_iterations") {
@@ -338,9 +342,7 @@ Result<CompareOptions> compare_options(const RequestContext& context) {
     if (name == "subscale") {
       options.subscales.push_back(value);
     } else if (name == "ci_level") {
-      auto x = query_number(value, name);
-      if (!x) return std::unexpected(std::move(x.error()));
-      auto level = ci_level_of(json::value(*x), "");
+      auto level = query_ci_level(value);
       if (!level) return std::unexpected(std::move(level.error()));
       options.ci_level = *level;
     }

@@ -253,9 +253,20 @@ TEST(Server, SigtermFinishesTheRequestInFlight) {
   const std::string request = post("/v1/instruments/gad-7/score", kScoreBody);
   const auto half = request.size() - 20;
   send_all(fd, request.substr(0, half));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let the server read the header
+  // Wait until the server has the request in flight: /metrics then counts
+  // two (that request and the metrics request itself).
+  bool in_flight = false;
+  for (int i = 0; i < 500 && !in_flight; ++i) {
+    in_flight =
+        exchange(server.port(), get("/metrics")).body.find("psyscore_http_requests_in_flight 2") != std::string::npos;
+    if (!in_flight) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(in_flight);
   server.signal(SIGTERM);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // The server drains: new connections are no longer accepted.
+  for (int i = 0; i < 500 && exchange(server.port(), get("/healthz")).status != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   send_all(fd, request.substr(half));
   std::string pending;
   const Response response = read_response(fd, pending);
@@ -277,7 +288,7 @@ TEST(Server, SighupReloadsAndABrokenDirectoryKeepsTheOldRegistry) {
   std::filesystem::copy_file(source_dir() / "instruments" / "phq-9.json", dir / "phq-9.json");
   server.signal(SIGHUP);
   int status = 0;
-  for (int i = 0; i < 50 && status != 200; ++i) {
+  for (int i = 0; i < 200 && status != 200; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     status = exchange(server.port(), get("/v1/instruments/phq-9")).status;
   }
@@ -285,7 +296,7 @@ TEST(Server, SighupReloadsAndABrokenDirectoryKeepsTheOldRegistry) {
 
   std::ofstream(dir / "broken.json") << R"({"id": "broken", "version": "x"})";
   server.signal(SIGHUP);
-  for (int i = 0; i < 50 && server.log().find("reload of") == std::string::npos; ++i) {
+  for (int i = 0; i < 200 && server.log().find("reload of") == std::string::npos; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_NE(server.log().find("keeping the previous registry"), std::string::npos) << server.log();
