@@ -52,13 +52,6 @@ std::optional<RciReliability> parse_reliability(const Instrument& instrument, co
   return values;
 }
 
-CsvOptions csv_options(const std::string& id_column, const std::string& column_prefix) {
-  CsvOptions csv;
-  csv.id_column = id_column;
-  csv.column_prefix = column_prefix;
-  return csv;
-}
-
 }  // namespace
 
 int change(const Context& context, const ChangeCommandOptions& options) {
@@ -100,20 +93,17 @@ int change(const Context& context, const ChangeCommandOptions& options) {
 }
 
 int compare(const Context& context, const CompareCommandOptions& options) {
-  auto instrument = resolve_instrument(context, options.instrument);
-  if (!instrument) return report(instrument.error());
-
   CsvOptions csv = csv_options(options.id_column, options.column_prefix);
   csv.group_column = options.group_column;
-  auto wave = read_responses(**instrument, options.data, csv);
-  if (!wave) return report(wave.error(), options.data);
+  const auto input = load_input(context, options.instrument, options.data, csv);
+  if (!input) return input.error();
 
   CompareOptions engine;
   engine.ci_level = options.ci_level;
   engine.subscales = options.subscales;
-  auto result = psyscore::compare(**instrument, *wave, engine);
+  auto result = psyscore::compare(*input->instrument, input->responses, engine);
   if (!result) return report(result.error(), options.data);
-  std::cout << encode_compare_result(**instrument, *result);
+  std::cout << encode_compare_result(*input->instrument, *result);
   return kSuccess;
 }
 

@@ -75,6 +75,23 @@ Result<ResponseMatrix> read_responses(const Instrument& instrument, const std::s
   return wave;
 }
 
+CsvOptions csv_options(const std::string& id_column, const std::string& column_prefix) {
+  CsvOptions csv;
+  csv.id_column = id_column;
+  csv.column_prefix = column_prefix;
+  return csv;
+}
+
+std::expected<Input, int> load_input(const Context& context, const std::string& instrument, const std::string& data,
+                                     const CsvOptions& csv) {
+  auto resolved = resolve_instrument(context, instrument);
+  if (!resolved) return std::unexpected(report(resolved.error()));
+  // Every problem of read_responses names the file, so report() needs no source.
+  auto responses = read_responses(**resolved, data, csv);
+  if (!responses) return std::unexpected(report(responses.error()));
+  return Input{std::move(*resolved), std::move(*responses)};
+}
+
 namespace {
 
 std::string csv_field(std::string_view text) {
@@ -167,21 +184,19 @@ int validate(const std::filesystem::path& definition_file) {
 }
 
 int score(const Context& context, const ScoreOptions& options) {
-  auto instrument = resolve_instrument(context, options.instrument);
-  if (!instrument) return report(instrument.error());
-  CsvOptions csv;
-  csv.id_column = options.id_column;
-  csv.column_prefix = options.column_prefix;
-  auto responses = read_responses(**instrument, options.data, csv);
-  if (!responses) return report(responses.error());
+  const auto input =
+      load_input(context, options.instrument, options.data, csv_options(options.id_column, options.column_prefix));
+  if (!input) return input.error();
+  const Instrument& instrument = *input->instrument;
+  const ResponseMatrix& responses = input->responses;
 
-  const ScoreTable table = psyscore::score(**instrument, *responses);
+  const ScoreTable table = psyscore::score(instrument, responses);
   if (options.format == "csv") {
-    for (const auto& warning : responses->warnings) std::cerr << "warning: " << warning << '\n';
+    for (const auto& warning : responses.warnings) std::cerr << "warning: " << warning << '\n';
     for (const auto& warning : table.warnings) std::cerr << "warning: " << warning << '\n';
-    std::cout << encode_score_csv(**instrument, *responses, table);
+    std::cout << encode_score_csv(instrument, responses, table);
   } else {
-    std::cout << encode_score_result(**instrument, *responses, table);
+    std::cout << encode_score_result(instrument, responses, table);
   }
   return kSuccess;
 }

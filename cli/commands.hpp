@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <expected>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -105,6 +106,18 @@ Result<InstrumentPtr> resolve_instrument(const Context& context, const std::stri
 // Reads a responses file, or stdin for "-", and decodes it as JSON when it
 // starts with "{", else as CSV. Problems name the file.
 Result<ResponseMatrix> read_responses(const Instrument& instrument, const std::string& path, CsvOptions csv);
+// The CSV options of --id-column and --column-prefix.
+CsvOptions csv_options(const std::string& id_column, const std::string& column_prefix);
+
+// The instrument of -i and the one responses file a subcommand works on.
+struct Input {
+  InstrumentPtr instrument;
+  ResponseMatrix responses;
+};
+// resolve_instrument, then read_responses of `data`. On failure the problems
+// are on stderr and the error is the exit code.
+std::expected<Input, int> load_input(const Context& context, const std::string& instrument, const std::string& data,
+                                     const CsvOptions& csv);
 
 // The bundled instrument directory: next to an installed binary
 // (<prefix>/share/psyscore/instruments), else the source tree's.

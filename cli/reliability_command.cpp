@@ -9,13 +9,9 @@
 namespace psyscore::cli {
 
 int reliability(const Context& context, const ReliabilityCommandOptions& options) {
-  auto instrument = resolve_instrument(context, options.instrument);
-  if (!instrument) return report(instrument.error());
-  CsvOptions csv;
-  csv.id_column = options.id_column;
-  csv.column_prefix = options.column_prefix;
-  auto responses = read_responses(**instrument, options.data, csv);
-  if (!responses) return report(responses.error(), options.data == "-" ? "<stdin>" : options.data);
+  const auto input =
+      load_input(context, options.instrument, options.data, csv_options(options.id_column, options.column_prefix));
+  if (!input) return input.error();
 
   ReliabilityOptions request;
   request.subscales = options.subscales;
@@ -23,9 +19,9 @@ int reliability(const Context& context, const ReliabilityCommandOptions& options
   request.ci_level = options.ci_level;
   if (options.bootstrap) request.bootstrap = BootstrapOptions{.iterations = *options.bootstrap, .seed = options.seed};
   request.threads = options.threads;
-  auto result = psyscore::reliability(**instrument, *responses, request);
+  auto result = psyscore::reliability(*input->instrument, input->responses, request);
   if (!result) return report(result.error(), options.data == "-" ? "<stdin>" : options.data);
-  std::cout << encode_reliability_result(**instrument, *result);
+  std::cout << encode_reliability_result(*input->instrument, *result);
   return kSuccess;
 }
 

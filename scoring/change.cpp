@@ -20,6 +20,7 @@
 #include "mcnemar.hpp"
 #include "psyscore/scoring.hpp"
 #include "rank_tests.hpp"
+#include "request_checks.hpp"
 
 namespace psyscore {
 
@@ -70,6 +71,9 @@ std::string_view to_string(FunctionalSd sd) {
 
 namespace {
 
+using detail::in_quotes;
+using detail::problem_at;
+
 // Below this many pairs every p value and effect size is too imprecise to
 // carry a conclusion on its own.
 constexpr std::size_t kFewPairs = 10;
@@ -86,100 +90,60 @@ std::string number_text(double x) {
   return buffer;
 }
 
-std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
-
-Problem option_problem(std::string pointer, std::string code, std::string message) {
-  Problem problem;
-  problem.pointer = std::move(pointer);
-  problem.code = std::move(code);
-  problem.message = std::move(message);
-  return problem;
-}
-
-Error invalid(std::vector<Problem> problems) {
-  Error error;
-  error.code = ErrorCode::invalid;
-  error.message = problems.size() == 1 ? problems.front().message
-                                       : std::to_string(problems.size()) + " problems with the change request";
-  error.problems = std::move(problems);
-  return error;
-}
-
-// The subscales to analyse, or the problems with the requested ids.
-std::vector<std::size_t> select_subscales(const Instrument& instrument, const std::vector<std::string>& requested,
-                                          std::vector<Problem>& problems) {
-  std::vector<std::size_t> selected;
-  if (requested.empty()) {
-    for (std::size_t s = 0; s < instrument.subscales.size(); ++s) selected.push_back(s);
-    return selected;
-  }
-  for (std::size_t i = 0; i < requested.size(); ++i) {
-    const auto index = instrument.subscale_index(requested[i]);
-    if (!index) {
-      problems.push_back(
-          option_problem(detail::pointer_append("/subscales", i), "unknown_subscale",
-                         "instrument \"" + instrument.id + "\" has no subscale " + in_quotes(requested[i])));
-    } else if (std::find(selected.begin(), selected.end(), *index) == selected.end()) {
-      selected.push_back(*index);
-    }
-  }
-  return selected;
-}
-
 void check_options(const Instrument& instrument, const ChangeOptions& options, const std::vector<std::size_t>& selected,
                    std::vector<Problem>& problems) {
   if (!(options.ci_level > 0 && options.ci_level < 1)) {
-    problems.push_back(option_problem("/ci_level", "out_of_range", "ci_level must be between 0 and 1 (exclusive)"));
+    problems.push_back(problem_at("/ci_level", "out_of_range", "ci_level must be between 0 and 1 (exclusive)"));
   }
   if (!(std::isfinite(options.rci_criterion) && options.rci_criterion > 0)) {
     problems.push_back(
-        option_problem("/rci_criterion", "out_of_range", "rci_criterion must be a positive number (e.g. 1.96)"));
+        problem_at("/rci_criterion", "out_of_range", "rci_criterion must be a positive number (e.g. 1.96)"));
   }
   if (std::holds_alternative<RciFromPublished>(options.rci_reliability)) {
     for (const std::size_t s : selected) {
       const Subscale& subscale = instrument.subscales[s];
       if (subscale.published_reliability) continue;
       problems.push_back(
-          option_problem("/rci_reliability", "no_published_reliability",
-                         "subscale " + in_quotes(subscale.id) + " of \"" + instrument.id +
-                             "\" has no published_reliability; use \"sample\" or give a value for it, e.g. {\"" +
-                             subscale.id + "\": 0.85}"));
+          problem_at("/rci_reliability", "no_published_reliability",
+                     "subscale " + in_quotes(subscale.id) + " of \"" + instrument.id +
+                         "\" has no published_reliability; use \"sample\" or give a value for it, e.g. {\"" +
+                         subscale.id + "\": 0.85}"));
     }
   }
   if (const auto* given = std::get_if<RciFromCaller>(&options.rci_reliability)) {
     for (const auto& [id, value] : *given) {
       const std::string pointer = detail::pointer_append("/rci_reliability", id);
       if (!instrument.subscale_index(id)) {
-        problems.push_back(option_problem(pointer, "unknown_subscale",
-                                          "instrument \"" + instrument.id + "\" has no subscale " + in_quotes(id)));
+        problems.push_back(problem_at(pointer, "unknown_subscale",
+                                      "instrument \"" + instrument.id + "\" has no subscale " + in_quotes(id)));
       } else if (!(value > 0 && value < 1)) {
         problems.push_back(
-            option_problem(pointer, "out_of_range",
-                           "the reliability of subscale " + in_quotes(id) + " must be between 0 and 1 (exclusive)"));
+            problem_at(pointer, "out_of_range",
+                       "the reliability of subscale " + in_quotes(id) + " must be between 0 and 1 (exclusive)"));
       }
     }
     for (const std::size_t s : selected) {
       const Subscale& subscale = instrument.subscales[s];
       if (given->contains(subscale.id)) continue;
-      problems.push_back(option_problem("/rci_reliability", "missing_reliability",
-                                        "rci_reliability gives no value for subscale " + in_quotes(subscale.id) +
-                                            "; give one for every subscale analysed"));
+      problems.push_back(problem_at("/rci_reliability", "missing_reliability",
+                                    "rci_reliability gives no value for subscale " + in_quotes(subscale.id) +
+                                        "; give one for every subscale analysed"));
     }
   }
   if (options.clinical_significance) {
     const ClinicalSignificanceOptions& clinical = *options.clinical_significance;
     if (!(std::isfinite(clinical.sd_multiplier) && clinical.sd_multiplier > 0)) {
-      problems.push_back(option_problem("/clinical_significance/sd_multiplier", "out_of_range",
-                                        "sd_multiplier must be a positive number (2 or 1.96)"));
+      problems.push_back(problem_at("/clinical_significance/sd_multiplier", "out_of_range",
+                                    "sd_multiplier must be a positive number (2 or 1.96)"));
     }
     if (clinical.criterion && *clinical.criterion != CutoffCriterion::a) {
       for (const std::size_t s : selected) {
         const Subscale& subscale = instrument.subscales[s];
         if (subscale.norms) continue;
-        problems.push_back(option_problem("/clinical_significance/criterion", "no_norms",
-                                          "criterion " + std::string(to_string(*clinical.criterion)) +
-                                              " needs the norms of a functional " + "population, and subscale " +
-                                              in_quotes(subscale.id) + " has none; use criterion a"));
+        problems.push_back(problem_at("/clinical_significance/criterion", "no_norms",
+                                      "criterion " + std::string(to_string(*clinical.criterion)) +
+                                          " needs the norms of a functional " + "population, and subscale " +
+                                          in_quotes(subscale.id) + " has none; use criterion a"));
       }
     }
   }
@@ -187,17 +151,16 @@ void check_options(const Instrument& instrument, const ChangeOptions& options, c
 
 void check_wave(const Instrument& instrument, const ResponseMatrix& wave, std::string_view name,
                 std::vector<Problem>& problems) {
-  if (wave.item_count != instrument.items.size() || wave.answers.size() != wave.ids.size() * wave.item_count ||
-      wave.errors.size() != wave.ids.size()) {
+  if (!detail::decoded_for(instrument, wave)) {
     problems.push_back(
-        option_problem("/" + std::string(name), "wrong_instrument",
-                       "the " + std::string(name) + " wave was not decoded for instrument \"" + instrument.id + "\""));
+        problem_at("/" + std::string(name), "wrong_instrument",
+                   "the " + std::string(name) + " wave was not decoded for instrument \"" + instrument.id + "\""));
     return;
   }
   std::unordered_map<std::string_view, std::size_t> seen;
   for (std::size_t r = 0; r < wave.ids.size(); ++r) {
     if (seen.emplace(wave.ids[r], r).second) continue;
-    problems.push_back(option_problem(
+    problems.push_back(problem_at(
         detail::pointer_append("/" + std::string(name), r), "duplicate_id",
         "respondent id " + in_quotes(wave.ids[r]) + " occurs more than once in the " + std::string(name) + " wave"));
   }
@@ -555,11 +518,11 @@ void add_wave_warnings(std::vector<std::string>& warnings, std::string_view wave
 Result<ChangeReport> change(const Instrument& instrument, const ResponseMatrix& pre, const ResponseMatrix& post,
                             const ChangeOptions& options) {
   std::vector<Problem> problems;
-  const std::vector<std::size_t> selected = select_subscales(instrument, options.subscales, problems);
+  const std::vector<std::size_t> selected = detail::select_subscales(instrument, options.subscales, problems);
   check_options(instrument, options, selected, problems);
   check_wave(instrument, pre, "pre", problems);
   check_wave(instrument, post, "post", problems);
-  if (!problems.empty()) return std::unexpected(invalid(std::move(problems)));
+  if (!problems.empty()) return std::unexpected(detail::invalid_request(std::move(problems), "change request"));
 
   ChangeReport report;
   report.ci_level = options.ci_level;
@@ -589,12 +552,14 @@ Result<ChangeReport> change(const Instrument& instrument, const ResponseMatrix& 
   }
 
   if (usable_pairs.size() < 2) {
-    return std::unexpected(invalid({option_problem(
-        "", "too_few_pairs",
-        "change statistics need at least 2 respondents in both waves without answer errors; found " +
-            std::to_string(usable_pairs.size()) + " (" + std::to_string(report.pre_respondents) + " pre, " +
-            std::to_string(report.post_respondents) + " post, " + std::to_string(report.matched) + " matched by id, " +
-            std::to_string(report.excluded_for_errors) + " of them with answer errors)")}));
+    return std::unexpected(detail::invalid_request(
+        {problem_at("", "too_few_pairs",
+                    "change statistics need at least 2 respondents in both waves without answer errors; found " +
+                        std::to_string(usable_pairs.size()) + " (" + std::to_string(report.pre_respondents) + " pre, " +
+                        std::to_string(report.post_respondents) + " post, " + std::to_string(report.matched) +
+                        " matched by id, " + std::to_string(report.excluded_for_errors) +
+                        " of them with answer errors)")},
+        "change request"));
   }
 
   const ScoreTable pre_scores = score(instrument, pre);
@@ -604,10 +569,11 @@ Result<ChangeReport> change(const Instrument& instrument, const ResponseMatrix& 
   }
   if (std::none_of(report.subscales.begin(), report.subscales.end(),
                    [](const SubscaleChange& s) { return s.n_pairs >= 2; })) {
-    return std::unexpected(invalid({option_problem(
-        "", "too_few_pairs",
-        "no subscale has 2 respondents with a score in both waves (too many unanswered items); nothing to "
-        "compare")}));
+    return std::unexpected(detail::invalid_request(
+        {problem_at("", "too_few_pairs",
+                    "no subscale has 2 respondents with a score in both waves (too many unanswered items); nothing to "
+                    "compare")},
+        "change request"));
   }
   adjust_across_subscales(report.subscales);
 

@@ -13,50 +13,16 @@
 #include "location_tests.hpp"
 #include "psyscore/scoring.hpp"
 #include "rank_tests.hpp"
+#include "request_checks.hpp"
 
 namespace psyscore {
 
 namespace {
 
+using detail::in_quotes;
+using detail::problem_at;
+
 GroupStatistic defined(double x) { return std::isfinite(x) ? GroupStatistic(x) : std::nullopt; }
-
-std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
-
-Problem problem_at(std::string pointer, std::string code, std::string message) {
-  Problem problem;
-  problem.pointer = std::move(pointer);
-  problem.code = std::move(code);
-  problem.message = std::move(message);
-  return problem;
-}
-
-Error invalid(std::vector<Problem> problems) {
-  Error error;
-  error.code = ErrorCode::invalid;
-  error.message = problems.size() == 1 ? problems.front().message
-                                       : std::to_string(problems.size()) + " problems with the compare request";
-  error.problems = std::move(problems);
-  return error;
-}
-
-std::vector<std::size_t> select_subscales(const Instrument& instrument, const std::vector<std::string>& requested,
-                                          std::vector<Problem>& problems) {
-  std::vector<std::size_t> selected;
-  if (requested.empty()) {
-    for (std::size_t s = 0; s < instrument.subscales.size(); ++s) selected.push_back(s);
-    return selected;
-  }
-  for (std::size_t i = 0; i < requested.size(); ++i) {
-    const auto index = instrument.subscale_index(requested[i]);
-    if (!index) {
-      problems.push_back(problem_at(detail::pointer_append("/subscales", i), "unknown_subscale",
-                                    "instrument \"" + instrument.id + "\" has no subscale " + in_quotes(requested[i])));
-    } else if (std::find(selected.begin(), selected.end(), *index) == selected.end()) {
-      selected.push_back(*index);
-    }
-  }
-  return selected;
-}
 
 void add_mann_whitney(SubscaleComparison& result, const std::vector<std::string>& names,
                       const std::vector<std::vector<double>>& values) {
@@ -159,7 +125,7 @@ Result<CompareReport> compare_waves(const Instrument& instrument, const std::vec
                                     const std::vector<const ResponseMatrix*>& waves, const CompareOptions& options,
                                     std::vector<std::string> warnings) {
   std::vector<Problem> problems;
-  const std::vector<std::size_t> selected = select_subscales(instrument, options.subscales, problems);
+  const std::vector<std::size_t> selected = detail::select_subscales(instrument, options.subscales, problems);
   if (!(options.ci_level > 0 && options.ci_level < 1)) {
     problems.push_back(problem_at("/ci_level", "out_of_range", "ci_level must be between 0 and 1 (exclusive)"));
   }
@@ -174,14 +140,13 @@ Result<CompareReport> compare_waves(const Instrument& instrument, const std::vec
       problems.push_back(problem_at(pointer, "duplicate_group", "group " + in_quotes(names[g]) + " is given twice"));
     }
     const ResponseMatrix& wave = *waves[g];
-    if (wave.item_count != instrument.items.size() || wave.answers.size() != wave.ids.size() * wave.item_count ||
-        wave.errors.size() != wave.ids.size()) {
+    if (!detail::decoded_for(instrument, wave)) {
       problems.push_back(
           problem_at(pointer, "wrong_instrument",
                      "group " + in_quotes(names[g]) + " was not decoded for instrument \"" + instrument.id + "\""));
     }
   }
-  if (!problems.empty()) return std::unexpected(invalid(std::move(problems)));
+  if (!problems.empty()) return std::unexpected(detail::invalid_request(std::move(problems), "compare request"));
 
   CompareReport report;
   report.ci_level = options.ci_level;
@@ -210,7 +175,7 @@ Result<CompareReport> compare_waves(const Instrument& instrument, const std::vec
                                         "or too few items answered)"));
     }
   }
-  if (!problems.empty()) return std::unexpected(invalid(std::move(problems)));
+  if (!problems.empty()) return std::unexpected(detail::invalid_request(std::move(problems), "compare request"));
 
   for (std::size_t g = 0; g < waves.size(); ++g) {
     for (const auto& warning : waves[g]->warnings) warnings.push_back("group " + in_quotes(names[g]) + ": " + warning);
@@ -247,17 +212,17 @@ Result<CompareReport> compare(const Instrument& instrument,
 
 Result<CompareReport> compare(const Instrument& instrument, const ResponseMatrix& responses,
                               const CompareOptions& options) {
-  if (responses.item_count != instrument.items.size() ||
-      responses.answers.size() != responses.ids.size() * responses.item_count ||
-      responses.errors.size() != responses.ids.size()) {
-    return std::unexpected(invalid({problem_at(
-        "", "wrong_instrument", "the responses were not decoded for instrument \"" + instrument.id + "\"")}));
+  if (!detail::decoded_for(instrument, responses)) {
+    return std::unexpected(detail::invalid_request(
+        {problem_at("", "wrong_instrument", "the responses were not decoded for instrument \"" + instrument.id + "\"")},
+        "compare request"));
   }
   if (responses.groups.size() != responses.respondent_count()) {
-    return std::unexpected(invalid(
+    return std::unexpected(detail::invalid_request(
         {problem_at("/groups", "no_groups",
                     "the responses carry no group labels; read them with a group column (CsvOptions::group_column, CLI "
-                    "--group-column)")}));
+                    "--group-column)")},
+        "compare request"));
   }
   std::vector<std::string> names;
   std::unordered_map<std::string_view, std::size_t> index;

@@ -2,26 +2,17 @@
 
 #include <cstdint>
 
+#include "encode_common.hpp"
 #include "json_writer.hpp"
 #include "psyscore/json.hpp"
 
 namespace psyscore {
 
 using detail::JsonWriter;
+using detail::write_instrument_reference;
+using detail::write_strings;
 
 namespace {
-
-void write_instrument_reference(JsonWriter& out, const Instrument& instrument) {
-  out.key("instrument").begin_object();
-  out.field("id", instrument.id).field("version", instrument.version).field("sha256", instrument.sha256);
-  out.end_object();
-}
-
-void write_warnings(JsonWriter& out, const std::vector<std::string>& warnings) {
-  out.key("warnings").begin_array();
-  for (const auto& warning : warnings) out.value(warning);
-  out.end_array();
-}
 
 void write_score(JsonWriter& out, const Subscale& subscale, const SubscaleScore& score) {
   out.begin_object();
@@ -109,7 +100,7 @@ std::string encode_score_result(const Instrument& instrument, const ResponseMatr
   out.end_object();
   std::vector<std::string> warnings = responses.warnings;
   warnings.insert(warnings.end(), table.warnings.begin(), table.warnings.end());
-  write_warnings(out, warnings);
+  write_strings(out, "warnings", warnings);
   out.end_object();
   body.push_back('\n');
   return body;

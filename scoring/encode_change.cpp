@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "encode_common.hpp"
 #include "json_writer.hpp"
 #include "psyscore/change.hpp"
 #include "psyscore/compare.hpp"
@@ -12,27 +13,14 @@
 namespace psyscore {
 
 using detail::JsonWriter;
+using detail::write_instrument_reference;
+using detail::write_interval;
+using detail::write_strings;
 
 namespace {
 
-void write_instrument_reference(JsonWriter& out, const Instrument& instrument) {
-  out.key("instrument").begin_object();
-  out.field("id", instrument.id).field("version", instrument.version).field("sha256", instrument.sha256);
-  out.end_object();
-}
-
-void write_strings(JsonWriter& out, std::string_view name, const std::vector<std::string>& values) {
-  out.key(name).begin_array();
-  for (const auto& value : values) out.value(value);
-  out.end_array();
-}
-
 void write_mean_sd(JsonWriter& out, std::string_view name, const MeanSd& value) {
   out.key(name).begin_object().field("mean", value.mean).field("sd", value.sd).end_object();
-}
-
-void write_interval(JsonWriter& out, double lower, double upper) {
-  out.key("ci").begin_object().field("lower", lower).field("upper", upper).end_object();
 }
 
 void write_paired_t(JsonWriter& out, const std::optional<PairedT>& test) {
@@ -42,7 +30,7 @@ void write_paired_t(JsonWriter& out, const std::optional<PairedT>& test) {
     return;
   }
   out.begin_object().field("t", test->t).field("df", test->df).field("p", test->p);
-  write_interval(out, test->ci_lower, test->ci_upper);
+  write_interval(out, "ci", test->ci_lower, test->ci_upper);
   out.end_object();
 }
 
@@ -263,7 +251,7 @@ std::string encode_compare_result(const Instrument& instrument, const CompareRep
       if (s.welch_t) {
         out.begin_object().field("t", s.welch_t->t).field("df", s.welch_t->df).field("p", s.welch_t->p);
         out.field("mean_difference", s.welch_t->mean_difference);
-        write_interval(out, s.welch_t->ci_lower, s.welch_t->ci_upper);
+        write_interval(out, "ci", s.welch_t->ci_lower, s.welch_t->ci_upper);
         out.end_object();
       } else {
         out.null();

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "encode_common.hpp"
 #include "json_writer.hpp"
 #include "psyscore/json.hpp"
 #include "psyscore/reliability.hpp"
@@ -10,18 +11,11 @@
 namespace psyscore {
 
 using detail::JsonWriter;
+using detail::write_instrument_reference;
+using detail::write_interval;
+using detail::write_strings;
 
 namespace {
-
-void write_strings(JsonWriter& out, std::string_view name, const std::vector<std::string>& values) {
-  out.key(name).begin_array();
-  for (const auto& value : values) out.value(value);
-  out.end_array();
-}
-
-void write_interval(JsonWriter& out, std::string_view name, const Interval& interval) {
-  out.key(name).begin_object().field("lower", interval.lower).field("upper", interval.upper).end_object();
-}
 
 void write_item(JsonWriter& out, const ItemReliability& item) {
   out.begin_object();
@@ -53,8 +47,8 @@ void write_subscale(JsonWriter& out, const SubscaleReliability& s) {
   out.field("average_r", s.average_r).field("median_r", s.median_r).field("s_n", s.s_n).field("ase", s.ase);
   out.field("var_r", s.var_r).field("mean", s.mean).field("sd", s.sd).field("sem", s.sem);
   out.field("sd_total_sum", s.sd_total_sum);
-  write_interval(out, "feldt", s.feldt);
-  write_interval(out, "duhachek", s.duhachek);
+  write_interval(out, "feldt", s.feldt.lower, s.feldt.upper);
+  write_interval(out, "duhachek", s.duhachek.lower, s.duhachek.upper);
   out.key("bootstrap");
   if (s.bootstrap) {
     const BootstrapInterval& b = *s.bootstrap;
@@ -95,9 +89,7 @@ std::string encode_reliability_result(const Instrument& instrument, const Reliab
   std::string body;
   JsonWriter out(body);
   out.begin_object();
-  out.key("instrument").begin_object();
-  out.field("id", instrument.id).field("version", instrument.version).field("sha256", instrument.sha256);
-  out.end_object();
+  write_instrument_reference(out, instrument);
   out.field("missing", to_string(report.missing)).field("ci_level", report.ci_level);
   out.key("subscales").begin_array();
   for (const auto& subscale : report.subscales) write_subscale(out, subscale);

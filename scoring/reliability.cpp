@@ -16,11 +16,14 @@
 #include "covariance.hpp"
 #include "json_writer.hpp"
 #include "omega.hpp"
+#include "request_checks.hpp"
 #include "split_half.hpp"
 
 namespace psyscore {
 
 namespace {
+
+using detail::problem_at;
 
 constexpr std::size_t kMaxBootstrapIterations = 1'000'000;
 constexpr std::size_t kMaxExhaustiveSplitItems = 16;
@@ -41,14 +44,6 @@ std::string quoted_list(const std::vector<std::string>& ids) {
     out += "\"" + ids[i] + "\"";
   }
   return out;
-}
-
-Problem problem(std::string pointer, std::string code, std::string message) {
-  Problem p;
-  p.pointer = std::move(pointer);
-  p.code = std::move(code);
-  p.message = std::move(message);
-  return p;
 }
 
 // Share of each raw answer value among an item's answers. Answers lie on the
@@ -153,9 +148,10 @@ SubscaleOutcome analyse_subscale(const Instrument& instrument, const Subscale& s
     answering += any ? 1 : 0;
   }
   if (answering < 2) {
-    outcome.problems.push_back(problem(pointer, "too_few_respondents",
-                                       "subscale \"" + subscale.id + "\" needs answers from at least 2 respondents; " +
-                                           std::to_string(answering) + " answered any of its items"));
+    outcome.problems.push_back(problem_at(pointer, "too_few_respondents",
+                                          "subscale \"" + subscale.id +
+                                              "\" needs answers from at least 2 respondents; " +
+                                              std::to_string(answering) + " answered any of its items"));
     return outcome;
   }
 
@@ -176,11 +172,11 @@ SubscaleOutcome analyse_subscale(const Instrument& instrument, const Subscale& s
                              " respondents missed an item and were left out (listwise deletion)");
     }
     if (rows.size() < 2) {
-      outcome.problems.push_back(problem(pointer, "too_few_respondents",
-                                         "subscale \"" + subscale.id +
-                                             "\" needs at least 2 respondents who answered every item for listwise "
-                                             "deletion; " +
-                                             std::to_string(rows.size()) + " did"));
+      outcome.problems.push_back(problem_at(pointer, "too_few_respondents",
+                                            "subscale \"" + subscale.id +
+                                                "\" needs at least 2 respondents who answered every item for listwise "
+                                                "deletion; " +
+                                                std::to_string(rows.size()) + " did"));
       return outcome;
     }
     // An item can be constant among the complete rows only.
@@ -190,10 +186,10 @@ SubscaleOutcome analyse_subscale(const Instrument& instrument, const Subscale& s
   out.dropped_items = screen.dropped_ids;
   out.warnings.insert(out.warnings.begin(), screen.warnings.begin(), screen.warnings.end());
   if (screen.kept.size() < 2) {
-    outcome.problems.push_back(
-        problem(pointer, "too_few_items",
-                "subscale \"" + subscale.id + "\" needs at least 2 items with varying answers; " +
-                    std::to_string(screen.kept.size()) + " left after leaving out " + quoted_list(screen.dropped_ids)));
+    outcome.problems.push_back(problem_at(
+        pointer, "too_few_items",
+        "subscale \"" + subscale.id + "\" needs at least 2 items with varying answers; " +
+            std::to_string(screen.kept.size()) + " left after leaving out " + quoted_list(screen.dropped_ids)));
     return outcome;
   }
 
@@ -373,12 +369,12 @@ Result<ReliabilityReport> reliability(const Instrument& instrument, const Respon
   std::vector<Problem> problems;
 
   if (!(options.ci_level > 0 && options.ci_level < 1)) {
-    problems.push_back(problem("/ci_level", "out_of_range",
-                               "ci_level must lie strictly between 0 and 1; got " + number_text(options.ci_level)));
+    problems.push_back(problem_at("/ci_level", "out_of_range",
+                                  "ci_level must lie strictly between 0 and 1; got " + number_text(options.ci_level)));
   }
   if (options.bootstrap &&
       (options.bootstrap->iterations < 1 || options.bootstrap->iterations > kMaxBootstrapIterations)) {
-    problems.push_back(problem(
+    problems.push_back(problem_at(
         "/bootstrap/iterations", "out_of_range",
         "bootstrap iterations must be between 1 and 1000000; got " + std::to_string(options.bootstrap->iterations)));
   }
@@ -401,26 +397,20 @@ Result<ReliabilityReport> reliability(const Instrument& instrument, const Respon
       const std::string pointer = "/subscales/" + std::to_string(i);
       const auto index = instrument.subscale_index(id);
       if (!index) {
-        problems.push_back(problem(
+        problems.push_back(problem_at(
             pointer, "unknown_subscale",
             "instrument \"" + instrument.id + "\" has no subscale \"" + id + "\" (it has " + quoted_list(known) + ")"));
       } else if (std::ranges::find(selected, *index) != selected.end()) {
-        problems.push_back(problem(pointer, "duplicate_subscale", "subscale \"" + id + "\" is listed twice"));
+        problems.push_back(problem_at(pointer, "duplicate_subscale", "subscale \"" + id + "\" is listed twice"));
       } else if (instrument.subscales[*index].items.size() < 2) {
-        problems.push_back(problem(pointer, "too_few_items",
-                                   "subscale \"" + id + "\" has a single item; reliability needs at least 2"));
+        problems.push_back(problem_at(pointer, "too_few_items",
+                                      "subscale \"" + id + "\" has a single item; reliability needs at least 2"));
       } else {
         selected.push_back(*index);
       }
     }
   }
-  if (!problems.empty()) {
-    Error error;
-    error.code = ErrorCode::invalid;
-    error.message = problems.size() == 1 ? problems.front().message : "invalid reliability options";
-    error.problems = std::move(problems);
-    return std::unexpected(std::move(error));
-  }
+  if (!problems.empty()) return std::unexpected(detail::invalid(std::move(problems), "invalid reliability options"));
 
   std::vector<std::size_t> usable_rows;
   usable_rows.reserve(responses.respondent_count());
@@ -440,12 +430,8 @@ Result<ReliabilityReport> reliability(const Instrument& instrument, const Respon
     problems.insert(problems.end(), outcome.problems.begin(), outcome.problems.end());
   }
   if (!problems.empty()) {
-    Error error;
-    error.code = ErrorCode::invalid;
-    error.message = problems.size() == 1 ? problems.front().message
-                                         : std::to_string(problems.size()) + " subscales cannot be analysed";
-    error.problems = std::move(problems);
-    return std::unexpected(std::move(error));
+    std::string several = std::to_string(problems.size()) + " subscales cannot be analysed";
+    return std::unexpected(detail::invalid(std::move(problems), std::move(several)));
   }
   return report;
 }

@@ -2,12 +2,15 @@
 // tests/data/change and a strictly relative comparison for statistics.
 #pragma once
 
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -24,6 +27,30 @@ inline constexpr double kRelative = 1e-9;
 inline std::filesystem::path change_fixture(std::string_view name) {
   return data_dir() / "change" / (std::string(name) + ".json");
 }
+
+// The fixtures of one pre/post group (paired_<name>.json), of independent
+// groups (compare_<name>.json) and of band transitions (bands_<name>.json).
+inline constexpr std::array kPairedCases = {
+    "stats_example",          "group8_exact", "group12_ties_zero", "cohort80",
+    "small_unreachable",      "all_zero",     "constant_shift",    "mean_scores_non_integer",
+    "mean_scores_float_ties",
+};
+inline constexpr std::array kCompareCases = {"three_groups_ties", "two_groups_no_ties", "two_groups_ties",
+                                             "three_groups_large"};
+
+inline boost::json::value paired_fixture(std::string_view name) {
+  return read_json(change_fixture("paired_" + std::string(name)));
+}
+inline boost::json::value compare_fixture(std::string_view name) {
+  return read_json(change_fixture("compare_" + std::string(name)));
+}
+inline boost::json::value bands_fixture(std::string_view name) {
+  return read_json(change_fixture("bands_" + std::string(name)));
+}
+
+// STATS.md's worked example: 12 respondents' sums before and after.
+inline constexpr std::array<double, 12> kStatsExamplePre = {24, 31, 18, 27, 35, 22, 29, 26, 33, 20, 28, 25};
+inline constexpr std::array<double, 12> kStatsExamplePost = {17, 25, 16, 18, 27, 21, 24, 23, 23, 16, 16, 36};
 
 // |actual - expected| <= tolerance * |expected| (no absolute floor, so small
 // p values are held to the same relative precision), or both null/NaN.
@@ -64,6 +91,28 @@ inline std::vector<std::string> strings(const boost::json::value& array) {
 
 inline const boost::json::value& at(const boost::json::value& object, std::string_view key) {
   return object.as_object().at(key);
+}
+
+// minuend[i] - subtrahend[i].
+inline std::vector<double> differences(std::span<const double> minuend, std::span<const double> subtrahend) {
+  std::vector<double> d(minuend.size());
+  for (std::size_t i = 0; i < minuend.size(); ++i) d[i] = minuend[i] - subtrahend[i];
+  return d;
+}
+
+// A paired fixture's post - pre, from the very doubles R used, so that float
+// "ties" match R's.
+inline std::vector<double> paired_differences(const boost::json::value& fixture) {
+  return differences(numbers(at(fixture, "post")), numbers(at(fixture, "pre")));
+}
+
+// A compare fixture's groups in its group_order: (name, scores).
+inline std::vector<std::pair<std::string, std::vector<double>>> compare_groups(const boost::json::value& fixture) {
+  std::vector<std::pair<std::string, std::vector<double>>> groups;
+  for (const auto& name : at(fixture, "group_order").as_array()) {
+    groups.emplace_back(name.as_string(), numbers(at(at(fixture, "groups"), name.as_string())));
+  }
+  return groups;
 }
 
 }  // namespace psyscore::test

@@ -6,7 +6,6 @@
 #include "psyscore/change.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -23,9 +22,11 @@ namespace psyscore {
 namespace {
 
 using test::at;
-using test::change_fixture;
+using test::bands_fixture;
+using test::compare_fixture;
 using test::number_at;
 using test::numbers;
+using test::paired_fixture;
 using test::read_json;
 using test::strings;
 
@@ -120,12 +121,6 @@ std::string joined(const std::vector<std::string>& warnings) {
   return out;
 }
 
-constexpr std::array kPairedCases = {
-    "stats_example",          "group8_exact", "group12_ties_zero", "cohort80",
-    "small_unreachable",      "all_zero",     "constant_shift",    "mean_scores_non_integer",
-    "mean_scores_float_ties",
-};
-
 // The fixture's waves as a test instrument and two ResponseMatrix.
 struct PairedCase {
   boost::json::value fixture;
@@ -137,7 +132,7 @@ struct PairedCase {
 
 PairedCase load_paired(const std::string& name) {
   PairedCase c;
-  c.fixture = read_json(change_fixture("paired_" + name));
+  c.fixture = paired_fixture(name);
   TestInstrument spec;
   spec.higher_is_better = at(c.fixture, "higher_is_better").as_bool();
   const auto* sums = c.fixture.as_object().if_contains("item_sums");
@@ -163,7 +158,7 @@ ChangeOptions caller_reliability(double reliability, double ci_level = 0.95) {
 }
 
 TEST(Change, MatchesRFixturesEndToEnd) {
-  for (const std::string name : kPairedCases) {
+  for (const std::string name : test::kPairedCases) {
     SCOPED_TRACE(name);
     const PairedCase c = load_paired(name);
     const auto report = change(*c.instrument, c.pre, c.post, caller_reliability(c.reliability));
@@ -540,7 +535,7 @@ TEST(Change, BandTransitionsAndMcNemarMatchR) {
   for (const std::string name : {"two_bands", "three_bands", "three_bands_empty_pair", "two_bands_equal_discordant",
                                  "two_bands_no_discordant"}) {
     SCOPED_TRACE(name);
-    const auto fixture = read_json(change_fixture("bands_" + name));
+    const auto fixture = bands_fixture(name);
     const auto labels = strings(at(fixture, "labels"));
     const InstrumentPtr instrument = make_instrument(with_bands(labels));
     // A score inside each band: 10, 22, 35 (three bands) or 10, 35 (two).
@@ -708,14 +703,10 @@ TEST(Change, DegenerateRciSaysWhy) {
 
 // ---------------------------------------------------------------- compare
 
-constexpr std::array kCompareCases = {"three_groups_ties", "two_groups_no_ties", "two_groups_ties",
-                                      "three_groups_large"};
-
 std::vector<std::pair<std::string, ResponseMatrix>> groups_of(const boost::json::value& fixture) {
   std::vector<std::pair<std::string, ResponseMatrix>> groups;
-  for (const auto& name : at(fixture, "group_order").as_array()) {
-    const std::string group(name.as_string());
-    groups.emplace_back(group, wave_of_sums(numbers(at(at(fixture, "groups"), group)), 9, group + "-"));
+  for (const auto& [group, scores] : test::compare_groups(fixture)) {
+    groups.emplace_back(group, wave_of_sums(scores, 9, group + "-"));
   }
   return groups;
 }
@@ -774,9 +765,9 @@ void expect_matches_compare_fixture(const CompareReport& report, const boost::js
 
 TEST(Compare, MatchesRFixturesEndToEnd) {
   const InstrumentPtr instrument = make_instrument({});
-  for (const std::string name : kCompareCases) {
+  for (const std::string name : test::kCompareCases) {
     SCOPED_TRACE(name);
-    const auto fixture = read_json(change_fixture("compare_" + name));
+    const auto fixture = compare_fixture(name);
     const auto report = compare(*instrument, groups_of(fixture));
     ASSERT_TRUE(report) << report.error().message;
     expect_matches_compare_fixture(*report, fixture);
@@ -785,9 +776,9 @@ TEST(Compare, MatchesRFixturesEndToEnd) {
 
 TEST(Compare, OneWaveWithAGroupColumnGivesTheSameResult) {
   const InstrumentPtr instrument = make_instrument({});
-  for (const std::string name : kCompareCases) {
+  for (const std::string name : test::kCompareCases) {
     SCOPED_TRACE(name);
-    const auto fixture = read_json(change_fixture("compare_" + name));
+    const auto fixture = compare_fixture(name);
     // The groups interleaved in one CSV; first appearance keeps group_order.
     const auto groups = groups_of(fixture);
     std::string csv = "id,1,2,3,4,5,6,7,8,9,years\n";
@@ -816,7 +807,7 @@ TEST(Compare, OneWaveWithAGroupColumnGivesTheSameResult) {
 
 TEST(Compare, EncoderWritesApiFields) {
   const InstrumentPtr instrument = make_instrument({});
-  const auto two = compare(*instrument, groups_of(read_json(change_fixture("compare_two_groups_no_ties"))));
+  const auto two = compare(*instrument, groups_of(compare_fixture("two_groups_no_ties")));
   ASSERT_TRUE(two);
   const auto json = boost::json::parse(encode_compare_result(*instrument, *two));
   EXPECT_EQ(at(at(json, "instrument"), "id").as_string(), "change-test");
@@ -833,7 +824,7 @@ TEST(Compare, EncoderWritesApiFields) {
   EXPECT_EQ(at(at(s, "mann_whitney").as_array().at(0), "method").as_string(), "exact");
   for (const char* key : {"t", "df", "p"}) EXPECT_TRUE(at(s, "welch_t").as_object().contains(key)) << key;
 
-  const auto three = compare(*instrument, groups_of(read_json(change_fixture("compare_three_groups_ties"))));
+  const auto three = compare(*instrument, groups_of(compare_fixture("three_groups_ties")));
   ASSERT_TRUE(three);
   const auto json3 = boost::json::parse(encode_compare_result(*instrument, *three));
   EXPECT_FALSE(at(json3, "subscales").as_array().at(0).as_object().contains("welch_t")) << "two groups only";

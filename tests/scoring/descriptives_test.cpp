@@ -1,6 +1,5 @@
 #include "descriptives.hpp"
 
-#include <array>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -13,24 +12,17 @@ namespace psyscore::detail {
 namespace {
 
 using test::at;
-using test::change_fixture;
+using test::compare_fixture;
 using test::number_at;
 using test::numbers;
-using test::read_json;
-
-constexpr std::array kPairedCases = {
-    "stats_example",          "group8_exact", "group12_ties_zero", "cohort80",
-    "small_unreachable",      "all_zero",     "constant_shift",    "mean_scores_non_integer",
-    "mean_scores_float_ties",
-};
+using test::paired_fixture;
 
 TEST(ChangeDescriptives, MatchRMeanSdAndCorOnPairedFixtures) {
-  for (const std::string name : kPairedCases) {
-    const auto fixture = read_json(change_fixture("paired_" + name));
+  for (const std::string name : test::kPairedCases) {
+    const auto fixture = paired_fixture(name);
     const auto pre = numbers(at(fixture, "pre"));
     const auto post = numbers(at(fixture, "post"));
-    std::vector<double> d(pre.size());
-    for (std::size_t i = 0; i < pre.size(); ++i) d[i] = post[i] - pre[i];
+    const auto d = test::differences(post, pre);
     const auto& expected = at(fixture, "descriptives");
     EXPECT_STAT(mean(pre), number_at(expected, "pre_mean")) << name;
     EXPECT_STAT(standard_deviation(pre), number_at(expected, "pre_sd")) << name;
@@ -51,12 +43,11 @@ TEST(ChangeDescriptives, MatchRMeanSdAndCorOnPairedFixtures) {
 }
 
 TEST(ChangeDescriptives, MatchRQuantileType7AndMedianOnCompareFixtures) {
-  for (const std::string name : {"three_groups_ties", "two_groups_no_ties", "two_groups_ties", "three_groups_large"}) {
-    const auto fixture = read_json(change_fixture("compare_" + name));
-    for (const auto& group : at(fixture, "group_order").as_array()) {
-      const auto x = numbers(at(at(fixture, "groups"), group.as_string()));
-      const auto& expected = at(at(fixture, "descriptives"), group.as_string());
-      const std::string label = name + " " + std::string(group.as_string());
+  for (const std::string name : test::kCompareCases) {
+    const auto fixture = compare_fixture(name);
+    for (const auto& [group, x] : test::compare_groups(fixture)) {
+      const auto& expected = at(at(fixture, "descriptives"), group);
+      const std::string label = name + " " + group;
       const Summary summary = summarize(x);
       EXPECT_STAT(static_cast<double>(summary.n), number_at(expected, "n")) << label;
       EXPECT_STAT(summary.mean, number_at(expected, "mean")) << label;

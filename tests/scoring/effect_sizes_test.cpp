@@ -1,6 +1,5 @@
 #include "effect_sizes.hpp"
 
-#include <array>
 #include <string>
 #include <vector>
 
@@ -12,20 +11,13 @@ namespace psyscore::detail {
 namespace {
 
 using test::at;
-using test::change_fixture;
 using test::number_at;
 using test::numbers;
-using test::read_json;
-
-constexpr std::array kPairedCases = {
-    "stats_example",          "group8_exact", "group12_ties_zero", "cohort80",
-    "small_unreachable",      "all_zero",     "constant_shift",    "mean_scores_non_integer",
-    "mean_scores_float_ties",
-};
+using test::paired_fixture;
 
 TEST(PairedEffectSizes, MatchRFormulasOnEveryPairedFixture) {
-  for (const std::string name : kPairedCases) {
-    const auto fixture = read_json(change_fixture("paired_" + name));
+  for (const std::string name : test::kPairedCases) {
+    const auto fixture = paired_fixture(name);
     const auto pre = numbers(at(fixture, "pre"));
     const auto post = numbers(at(fixture, "post"));
     const auto& expected = at(fixture, "effect_sizes");
@@ -46,9 +38,7 @@ TEST(PairedEffectSizes, MatchRFormulasOnEveryPairedFixture) {
 
 TEST(PairedEffectSizes, StatsWorkedExample) {
   // STATS.md gives the (pre - post) signs; post - pre flips them.
-  const std::vector<double> pre = {24, 31, 18, 27, 35, 22, 29, 26, 33, 20, 28, 25};
-  const std::vector<double> post = {17, 25, 16, 18, 27, 21, 24, 23, 23, 16, 16, 36};
-  const PairedEffectSizes effect = paired_effect_sizes(pre, post);
+  const PairedEffectSizes effect = paired_effect_sizes(test::kStatsExamplePre, test::kStatsExamplePost);
   EXPECT_STAT(effect.d_z, -0.7850810157);
   EXPECT_STAT(effect.d_av, -0.8439528182);
   EXPECT_STAT(effect.d_rm, -0.8405745950);

@@ -58,8 +58,8 @@ TEST(Instrument, RejectsEveryBrokenRuleWithItsPointer) {
   const Case cases[] = {
       {"unknown top-level key", replace(valid, R"("name": "Demo")", R"("name": "Demo", "nmae": 1)"), "/nmae",
        "unknown_key"},
-      {"unknown item key", replace(valid, R"({"id": "3"})", R"({"id": "3", "reversed": true})"),
-       "/items/2/reversed", "unknown_key"},
+      {"unknown item key", replace(valid, R"({"id": "3"})", R"({"id": "3", "reversed": true})"), "/items/2/reversed",
+       "unknown_key"},
       {"unknown subscale key", replace(valid, R"("method": "sum")", R"("method": "sum", "min_answerd": 2)"),
        "/subscales/0/min_answerd", "unknown_key"},
       {"unknown band key", replace(valid, R"({"label": "low", "max": 5})", R"({"label": "low", "maximum": 5})"),
@@ -89,18 +89,18 @@ TEST(Instrument, RejectsEveryBrokenRuleWithItsPointer) {
        R"({"id": "demo", "version": "1.0.0", "name": "Demo", "scale": {"min": 0, "max": 4},
            "items": [{"id": "1"}], "subscales": []})",
        "/subscales", "empty"},
-      {"unknown item in subscale", replace(valid, R"(["1", "2", "3"])", R"(["1", "2", "9"])"),
-       "/subscales/0/items/2", "unknown_item"},
-      {"item twice in a subscale", replace(valid, R"(["1", "2", "3"])", R"(["1", "2", "2"])"),
-       "/subscales/0/items/2", "duplicate_id"},
+      {"unknown item in subscale", replace(valid, R"(["1", "2", "3"])", R"(["1", "2", "9"])"), "/subscales/0/items/2",
+       "unknown_item"},
+      {"item twice in a subscale", replace(valid, R"(["1", "2", "3"])", R"(["1", "2", "2"])"), "/subscales/0/items/2",
+       "duplicate_id"},
       {"empty subscale", replace(valid, R"(["1", "2", "3"])", "[]"), "/subscales/0/items", "empty_subscale"},
       {"unknown method", replace(valid, R"("method": "sum")", R"("method": "average")"), "/subscales/0/method",
        "unknown_method"},
       {"missing method", replace(valid, R"("method": "sum", )", ""), "/subscales/0/method", "missing_key"},
       {"min_answered above k", replace(valid, R"("min_answered": 2)", R"("min_answered": 4)"),
        "/subscales/0/min_answered", "out_of_range"},
-      {"min_answered zero", replace(valid, R"("min_answered": 2)", R"("min_answered": 0)"),
-       "/subscales/0/min_answered", "out_of_range"},
+      {"min_answered zero", replace(valid, R"("min_answered": 2)", R"("min_answered": 0)"), "/subscales/0/min_answered",
+       "out_of_range"},
       {"min_answered fractional", replace(valid, R"("min_answered": 2)", R"("min_answered": 1.5)"),
        "/subscales/0/min_answered", "wrong_type"},
       {"prorate false with min_answered below k",
@@ -119,7 +119,8 @@ TEST(Instrument, RejectsEveryBrokenRuleWithItsPointer) {
       {"open band in the middle",
        replace(valid, R"({"label": "high", "min": 6})", R"({"label": "mid", "min": 6}, {"label": "high", "min": 9})"),
        "/subscales/0/bands/1", "overlapping_bands"},
-      {"band min above max", replace(valid, R"({"label": "high", "min": 6})", R"({"label": "high", "min": 9, "max": 7})"),
+      {"band min above max",
+       replace(valid, R"({"label": "high", "min": 6})", R"({"label": "high", "min": 9, "max": 7})"),
        "/subscales/0/bands/1", "empty_band"},
       {"duplicate band label", replace(valid, R"({"label": "high", "min": 6})", R"({"label": "low", "min": 6})"),
        "/subscales/0/bands/1/label", "duplicate_label"},
@@ -168,7 +169,8 @@ TEST(Instrument, ReportsEveryProblemAtOnce) {
 }
 
 TEST(Instrument, SuggestsTheIntendedKeyForATypo) {
-  auto instrument = parse_instrument(replace(kValid, R"("method": "sum")", R"("method": "sum", "higher_is_beter": true)"));
+  auto instrument =
+      parse_instrument(replace(kValid, R"("method": "sum")", R"("method": "sum", "higher_is_beter": true)"));
   ASSERT_FALSE(instrument);
   ASSERT_EQ(instrument.error().problems.size(), 1u);
   EXPECT_NE(instrument.error().problems[0].message.find("did you mean \"higher_is_better\""), std::string::npos)

@@ -12,17 +12,18 @@ namespace psyscore::detail {
 namespace {
 
 using test::at;
-using test::change_fixture;
+using test::compare_fixture;
 using test::number_at;
-using test::numbers;
-using test::read_json;
+using test::paired_fixture;
 
-std::vector<double> differences_of(const boost::json::value& fixture) {
-  const std::vector<double> pre = numbers(at(fixture, "pre"));
-  const std::vector<double> post = numbers(at(fixture, "post"));
-  std::vector<double> d(pre.size());
-  for (std::size_t i = 0; i < pre.size(); ++i) d[i] = post[i] - pre[i];
-  return d;
+// Every field of R's t.test result at conf.level 0.95.
+void expect_t_test(const TTest& result, const boost::json::value& expected, const std::string& name) {
+  EXPECT_STAT(result.t, number_at(expected, "t")) << name;
+  EXPECT_STAT(result.df, number_at(expected, "df")) << name;
+  EXPECT_STAT(result.p, number_at(expected, "p")) << name;
+  EXPECT_STAT(result.ci_lower, number_at(expected, "ci_lower")) << name;
+  EXPECT_STAT(result.ci_upper, number_at(expected, "ci_upper")) << name;
+  EXPECT_STAT(result.estimate, number_at(expected, "mean_difference")) << name;
 }
 
 TEST(PairedT, MatchesRTTestPairedAt95And90Percent) {
@@ -30,17 +31,11 @@ TEST(PairedT, MatchesRTTestPairedAt95And90Percent) {
       "stats_example",           "group8_exact",          "group12_ties_zero", "cohort80", "small_unreachable",
       "mean_scores_non_integer", "mean_scores_float_ties"};
   for (const std::string name : cases) {
-    const auto fixture = read_json(change_fixture("paired_" + name));
-    const auto d = differences_of(fixture);
-    const auto& expected = at(fixture, "paired_t");
+    const auto fixture = paired_fixture(name);
+    const auto d = test::paired_differences(fixture);
     const auto result = one_sample_t(d, 0.95);
     ASSERT_TRUE(result) << name;
-    EXPECT_STAT(result->t, number_at(expected, "t")) << name;
-    EXPECT_STAT(result->df, number_at(expected, "df")) << name;
-    EXPECT_STAT(result->p, number_at(expected, "p")) << name;
-    EXPECT_STAT(result->ci_lower, number_at(expected, "ci_lower")) << name;
-    EXPECT_STAT(result->ci_upper, number_at(expected, "ci_upper")) << name;
-    EXPECT_STAT(result->estimate, number_at(expected, "mean_difference")) << name;
+    expect_t_test(*result, at(fixture, "paired_t"), name);
 
     const auto& expected_90 = at(fixture, "paired_t_90");
     const auto result_90 = one_sample_t(d, 0.90);
@@ -52,11 +47,7 @@ TEST(PairedT, MatchesRTTestPairedAt95And90Percent) {
 
 TEST(PairedT, StatsWorkedExampleInRsOrder) {
   // STATS.md: t.test(pre, post, paired = TRUE).
-  const std::vector<double> pre = {24, 31, 18, 27, 35, 22, 29, 26, 33, 20, 28, 25};
-  const std::vector<double> post = {17, 25, 16, 18, 27, 21, 24, 23, 23, 16, 16, 36};
-  std::vector<double> d(pre.size());
-  for (std::size_t i = 0; i < pre.size(); ++i) d[i] = pre[i] - post[i];
-  const auto result = one_sample_t(d, 0.95);
+  const auto result = one_sample_t(test::differences(test::kStatsExamplePre, test::kStatsExamplePost), 0.95);
   ASSERT_TRUE(result);
   EXPECT_STAT(result->t, 2.71960041460);
   EXPECT_EQ(result->df, 11);
@@ -84,8 +75,8 @@ TEST(PairedT, DegenerateDifferencesFailWithAReason) {
   }
   // The fixtures say the same: R errors for the shift and has NaN t for zeros.
   for (const std::string name : {"all_zero", "constant_shift"}) {
-    const auto fixture = read_json(change_fixture("paired_" + name));
-    EXPECT_FALSE(one_sample_t(differences_of(fixture), 0.95)) << name;
+    const auto fixture = paired_fixture(name);
+    EXPECT_FALSE(one_sample_t(test::paired_differences(fixture), 0.95)) << name;
     const auto& r_t = at(fixture, "paired_t");
     EXPECT_TRUE(r_t.is_null() || at(r_t, "t").is_null()) << name << ": R has no usable t either";
   }
@@ -93,19 +84,11 @@ TEST(PairedT, DegenerateDifferencesFailWithAReason) {
 
 TEST(CompareWelchT, MatchesRTTestWelch) {
   for (const std::string name : {"two_groups_no_ties", "two_groups_ties"}) {
-    const auto fixture = read_json(change_fixture("compare_" + name));
-    const auto& order = at(fixture, "group_order").as_array();
-    const auto a = numbers(at(at(fixture, "groups"), order[0].as_string()));
-    const auto b = numbers(at(at(fixture, "groups"), order[1].as_string()));
-    const auto& expected = at(fixture, "welch_t");
-    const auto result = welch_t(a, b, 0.95);
+    const auto fixture = compare_fixture(name);
+    const auto groups = test::compare_groups(fixture);
+    const auto result = welch_t(groups.at(0).second, groups.at(1).second, 0.95);
     ASSERT_TRUE(result) << name;
-    EXPECT_STAT(result->t, number_at(expected, "t")) << name;
-    EXPECT_STAT(result->df, number_at(expected, "df")) << name;
-    EXPECT_STAT(result->p, number_at(expected, "p")) << name;
-    EXPECT_STAT(result->ci_lower, number_at(expected, "ci_lower")) << name;
-    EXPECT_STAT(result->ci_upper, number_at(expected, "ci_upper")) << name;
-    EXPECT_STAT(result->estimate, number_at(expected, "mean_difference")) << name;
+    expect_t_test(*result, at(fixture, "welch_t"), name);
   }
 }
 

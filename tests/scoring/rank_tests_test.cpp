@@ -1,6 +1,5 @@
 #include "rank_tests.hpp"
 
-#include <array>
 #include <string>
 #include <vector>
 
@@ -12,31 +11,17 @@ namespace psyscore::detail {
 namespace {
 
 using test::at;
-using test::change_fixture;
+using test::compare_fixture;
 using test::number_at;
 using test::numbers;
-using test::read_json;
-
-constexpr std::array kPairedCases = {
-    "stats_example",          "group8_exact", "group12_ties_zero", "cohort80",
-    "small_unreachable",      "all_zero",     "constant_shift",    "mean_scores_non_integer",
-    "mean_scores_float_ties",
-};
-
-std::vector<double> differences_of(const boost::json::value& fixture) {
-  const std::vector<double> pre = numbers(at(fixture, "pre"));
-  const std::vector<double> post = numbers(at(fixture, "post"));
-  std::vector<double> d(pre.size());
-  // post - pre from the very doubles R used, so float "ties" match R's.
-  for (std::size_t i = 0; i < pre.size(); ++i) d[i] = post[i] - pre[i];
-  return d;
-}
+using test::paired_differences;
+using test::paired_fixture;
 
 TEST(WilcoxonSignedRank, MatchesRDefaultsOnEveryPairedFixture) {
-  for (const std::string name : kPairedCases) {
-    const auto fixture = read_json(change_fixture("paired_" + name));
+  for (const std::string name : test::kPairedCases) {
+    const auto fixture = paired_fixture(name);
     const auto& expected = at(fixture, "wilcoxon");
-    const SignedRankTest result = wilcoxon_signed_rank(differences_of(fixture));
+    const SignedRankTest result = wilcoxon_signed_rank(paired_differences(fixture));
     EXPECT_STAT(result.v, number_at(expected, "v")) << name;
     EXPECT_STAT(result.p, number_at(expected, "p")) << name;
     EXPECT_EQ(result.exact ? "exact" : "normal", std::string(at(expected, "method").as_string())) << name;
@@ -44,10 +29,10 @@ TEST(WilcoxonSignedRank, MatchesRDefaultsOnEveryPairedFixture) {
 }
 
 TEST(WilcoxonSignedRank, NormalApproximationMatchesRExactFalse) {
-  for (const std::string name : kPairedCases) {
-    const auto fixture = read_json(change_fixture("paired_" + name));
+  for (const std::string name : test::kPairedCases) {
+    const auto fixture = paired_fixture(name);
     const auto& expected = at(fixture, "wilcoxon_normal");
-    const SignedRankTest result = wilcoxon_signed_rank(differences_of(fixture), RankPValue::normal);
+    const SignedRankTest result = wilcoxon_signed_rank(paired_differences(fixture), RankPValue::normal);
     EXPECT_STAT(result.v, number_at(expected, "v")) << name;
     EXPECT_STAT(result.p, number_at(expected, "p")) << name;
     EXPECT_FALSE(result.exact) << name;
@@ -66,8 +51,8 @@ TEST(WilcoxonSignedRank, CountsZerosAndTies) {
       {"constant_shift", 6, 0, true},  {"mean_scores_non_integer", 8, 2, true},
   };
   for (const auto& c : cases) {
-    const auto fixture = read_json(change_fixture(std::string("paired_") + c.name));
-    const SignedRankTest result = wilcoxon_signed_rank(differences_of(fixture));
+    const auto fixture = paired_fixture(c.name);
+    const SignedRankTest result = wilcoxon_signed_rank(paired_differences(fixture));
     EXPECT_EQ(result.n, c.n) << c.name;
     EXPECT_EQ(result.zeros, c.zeros) << c.name;
     EXPECT_EQ(result.ties, c.ties) << c.name;
@@ -77,10 +62,7 @@ TEST(WilcoxonSignedRank, CountsZerosAndTies) {
 TEST(WilcoxonSignedRank, StatsWorkedExampleInRsOrder) {
   // STATS.md: wilcox.test(pre, post, paired = TRUE): V 67, exact p 0.02685546875,
   // normal approximation 0.0309840501.
-  const std::vector<double> pre = {24, 31, 18, 27, 35, 22, 29, 26, 33, 20, 28, 25};
-  const std::vector<double> post = {17, 25, 16, 18, 27, 21, 24, 23, 23, 16, 16, 36};
-  std::vector<double> d(pre.size());
-  for (std::size_t i = 0; i < pre.size(); ++i) d[i] = pre[i] - post[i];
+  const auto d = test::differences(test::kStatsExamplePre, test::kStatsExamplePost);
   const SignedRankTest exact = wilcoxon_signed_rank(d);
   EXPECT_EQ(exact.v, 67);
   EXPECT_TRUE(exact.exact);
@@ -92,8 +74,8 @@ TEST(WilcoxonSignedRank, StatsWorkedExampleInRsOrder) {
 TEST(WilcoxonSignedRank, EmptyInputHasNoP) { EXPECT_TRUE(std::isnan(wilcoxon_signed_rank(std::vector<double>{}).p)); }
 
 TEST(WilcoxonAverageRanks, MatchRsRankOfFloatBrokenTies) {
-  const auto fixture = read_json(change_fixture("paired_mean_scores_float_ties"));
-  std::vector<double> magnitudes = differences_of(fixture);
+  const auto fixture = paired_fixture("mean_scores_float_ties");
+  std::vector<double> magnitudes = paired_differences(fixture);
   for (double& d : magnitudes) d = std::abs(d);
   const std::vector<double> expected = numbers(at(fixture, "r_ranks_of_abs_difference"));
   EXPECT_EQ(average_ranks(magnitudes), expected);
@@ -119,36 +101,26 @@ TEST(WilcoxonExactDistributions, TailsAndSmallestP) {
   EXPECT_STAT(smallest_rank_sum_p(4, 4), 2.0 / 70);
 }
 
-constexpr std::array kCompareCases = {"three_groups_ties", "two_groups_no_ties", "two_groups_ties",
-                                      "three_groups_large"};
+using Groups = std::vector<std::pair<std::string, std::vector<double>>>;
 
-std::vector<std::vector<double>> groups_of(const boost::json::value& fixture) {
-  std::vector<std::vector<double>> groups;
-  for (const auto& name : at(fixture, "group_order").as_array()) {
-    groups.push_back(numbers(at(at(fixture, "groups"), name.as_string())));
-  }
-  return groups;
-}
-
-std::size_t group_index(const boost::json::value& fixture, std::string_view name) {
-  const auto& order = at(fixture, "group_order").as_array();
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    if (order[i].as_string() == name) return i;
+const std::vector<double>& scores_of(const Groups& groups, std::string_view name) {
+  for (const auto& [group, scores] : groups) {
+    if (group == name) return scores;
   }
   ADD_FAILURE() << "no group " << name;
-  return 0;
+  return groups.front().second;
 }
 
 TEST(MannWhitney, MatchesRDefaultsAndExactFalseOnEveryPair) {
-  for (const std::string name : kCompareCases) {
-    const auto fixture = read_json(change_fixture("compare_" + name));
-    const auto groups = groups_of(fixture);
+  for (const std::string name : test::kCompareCases) {
+    const auto fixture = compare_fixture(name);
+    const Groups groups = test::compare_groups(fixture);
     const auto& defaults = at(fixture, "mann_whitney").as_array();
     const auto& normal = at(fixture, "mann_whitney_normal").as_array();
     ASSERT_EQ(defaults.size(), normal.size()) << name;
     for (std::size_t k = 0; k < defaults.size(); ++k) {
-      const auto& a = groups[group_index(fixture, at(defaults[k], "a").as_string())];
-      const auto& b = groups[group_index(fixture, at(defaults[k], "b").as_string())];
+      const auto& a = scores_of(groups, at(defaults[k], "a").as_string());
+      const auto& b = scores_of(groups, at(defaults[k], "b").as_string());
       const std::string label = name + " pair " + std::to_string(k);
       const RankSumTest result = mann_whitney(a, b);
       EXPECT_STAT(result.w, number_at(defaults[k], "w")) << label;
@@ -162,10 +134,11 @@ TEST(MannWhitney, MatchesRDefaultsAndExactFalseOnEveryPair) {
 }
 
 TEST(KruskalWallis, MatchesRKruskalTest) {
-  for (const std::string name : kCompareCases) {
-    const auto fixture = read_json(change_fixture("compare_" + name));
-    const auto groups = groups_of(fixture);
-    std::vector<std::span<const double>> views(groups.begin(), groups.end());
+  for (const std::string name : test::kCompareCases) {
+    const auto fixture = compare_fixture(name);
+    const Groups groups = test::compare_groups(fixture);
+    std::vector<std::span<const double>> views;
+    for (const auto& [group, scores] : groups) views.emplace_back(scores);
     const KruskalWallisTest result = kruskal_wallis(views);
     const auto& expected = at(fixture, "kruskal_wallis");
     EXPECT_STAT(result.h, number_at(expected, "h")) << name;

@@ -24,6 +24,7 @@
 #include "fixtures.hpp"
 #include "json_writer.hpp"
 #include "psyscore/json.hpp"
+#include "reliability_fixture_data.hpp"
 
 namespace psyscore {
 namespace {
@@ -63,7 +64,7 @@ struct Fixture {
 Fixture load_fixture(const std::string& name) {
   Fixture f;
   f.name = name;
-  f.data = test::read_json(test::data_dir() / "reliability" / (name + ".json"));
+  f.data = test::reliability_fixture(name);
   const json::object& o = f.data.as_object();
   json::object definition;
   std::string id = "fixture-" + name;
@@ -102,21 +103,48 @@ const std::vector<std::string> kAlphaCases = {"bfi_agreeableness",    "bfi_consc
                                               "tiny_two_items",       "dichotomous",           "zero_variance_item",
                                               "reverse_keys_missing", "negative_alpha",        "n_le_k"};
 
+// The numbers of a psych::alpha block that are fields of the same name,
+// per subscale, per item and per item dropped.
+template <class T>
+struct Field {
+  const char* name;
+  double T::*member;
+};
+constexpr Field<SubscaleReliability> kSubscaleFields[] = {
+    {"raw_alpha", &SubscaleReliability::raw_alpha},
+    {"std_alpha", &SubscaleReliability::std_alpha},
+    {"g6_smc", &SubscaleReliability::g6_smc},
+    {"average_r", &SubscaleReliability::average_r},
+    {"s_n", &SubscaleReliability::s_n},
+    {"ase", &SubscaleReliability::ase},
+    {"mean", &SubscaleReliability::mean},
+    {"sd", &SubscaleReliability::sd},
+    {"median_r", &SubscaleReliability::median_r},
+    {"var_r", &SubscaleReliability::var_r},
+};
+constexpr Field<ItemReliability> kItemFields[] = {
+    {"raw_r", &ItemReliability::raw_r},   {"std_r", &ItemReliability::std_r}, {"r_cor", &ItemReliability::r_cor},
+    {"r_drop", &ItemReliability::r_drop}, {"mean", &ItemReliability::mean},   {"sd", &ItemReliability::sd},
+};
+constexpr Field<AlphaIfDropped> kDroppedFields[] = {
+    {"raw_alpha", &AlphaIfDropped::raw_alpha},
+    {"std_alpha", &AlphaIfDropped::std_alpha},
+    {"g6_smc", &AlphaIfDropped::g6_smc},
+    {"average_r", &AlphaIfDropped::average_r},
+    {"s_n", &AlphaIfDropped::s_n},
+    {"alpha_se", &AlphaIfDropped::alpha_se},
+    {"var_r", &AlphaIfDropped::var_r},
+    {"med_r", &AlphaIfDropped::med_r},
+};
+
 // Every field of a fixture's psych::alpha block.
 void expect_alpha_block(const SubscaleReliability& s, const json::value& block, const std::string& where) {
   SCOPED_TRACE(where);
   EXPECT_EQ(s.n, static_cast<std::size_t>(*number_at(block, "n"))) << where << " n";
   ASSERT_EQ(s.k, static_cast<std::size_t>(*number_at(block, "k"))) << where << " k";
-  EXPECT_REL(s.raw_alpha, number_at(block, "raw_alpha"), kRelTol) << where << " raw_alpha";
-  EXPECT_REL(s.std_alpha, number_at(block, "std_alpha"), kRelTol) << where << " std_alpha";
-  EXPECT_REL(s.g6_smc, number_at(block, "g6_smc"), kRelTol) << where << " g6_smc";
-  EXPECT_REL(s.average_r, number_at(block, "average_r"), kRelTol) << where << " average_r";
-  EXPECT_REL(s.s_n, number_at(block, "s_n"), kRelTol) << where << " s_n";
-  EXPECT_REL(s.ase, number_at(block, "ase"), kRelTol) << where << " ase";
-  EXPECT_REL(s.mean, number_at(block, "mean"), kRelTol) << where << " mean";
-  EXPECT_REL(s.sd, number_at(block, "sd"), kRelTol) << where << " sd";
-  EXPECT_REL(s.median_r, number_at(block, "median_r"), kRelTol) << where << " median_r";
-  EXPECT_REL(s.var_r, number_at(block, "var_r"), kRelTol) << where << " var_r";
+  for (const auto& [name, member] : kSubscaleFields) {
+    EXPECT_REL(s.*member, number_at(block, name), kRelTol) << where << " " << name;
+  }
   EXPECT_REL(s.feldt.lower, number_at(block.at("feldt"), "lower"), kRelTol) << where << " feldt.lower";
   EXPECT_REL(s.feldt.upper, number_at(block.at("feldt"), "upper"), kRelTol) << where << " feldt.upper";
   EXPECT_REL(s.duhachek.lower, number_at(block.at("duhachek"), "lower"), kRelTol) << where << " duhachek.lower";
@@ -132,22 +160,13 @@ void expect_alpha_block(const SubscaleReliability& s, const json::value& block, 
     const std::string item = where + " item " + std::string(e.at("id").as_string());
     EXPECT_EQ(a.id, e.at("id").as_string()) << item;
     EXPECT_EQ(a.n, static_cast<std::size_t>(*number_at(e, "n"))) << item << " n";
-    EXPECT_REL(a.raw_r, number_at(e, "raw_r"), kRelTol) << item << " raw_r";
-    EXPECT_REL(a.std_r, number_at(e, "std_r"), kRelTol) << item << " std_r";
-    EXPECT_REL(a.r_cor, number_at(e, "r_cor"), kRelTol) << item << " r_cor";
-    EXPECT_REL(a.r_drop, number_at(e, "r_drop"), kRelTol) << item << " r_drop";
-    EXPECT_REL(a.mean, number_at(e, "mean"), kRelTol) << item << " mean";
-    EXPECT_REL(a.sd, number_at(e, "sd"), kRelTol) << item << " sd";
+    for (const auto& [name, member] : kItemFields) {
+      EXPECT_REL(a.*member, number_at(e, name), kRelTol) << item << " " << name;
+    }
     const json::value& d = e.at("alpha_if_dropped");
-    const AlphaIfDropped& ad = a.alpha_if_dropped;
-    EXPECT_REL(ad.raw_alpha, number_at(d, "raw_alpha"), kRelTol) << item << " drop raw_alpha";
-    EXPECT_REL(ad.std_alpha, number_at(d, "std_alpha"), kRelTol) << item << " drop std_alpha";
-    EXPECT_REL(ad.g6_smc, number_at(d, "g6_smc"), kRelTol) << item << " drop g6_smc";
-    EXPECT_REL(ad.average_r, number_at(d, "average_r"), kRelTol) << item << " drop average_r";
-    EXPECT_REL(ad.s_n, number_at(d, "s_n"), kRelTol) << item << " drop s_n";
-    EXPECT_REL(ad.alpha_se, number_at(d, "alpha_se"), kRelTol) << item << " drop alpha_se";
-    EXPECT_REL(ad.var_r, number_at(d, "var_r"), kRelTol) << item << " drop var_r";
-    EXPECT_REL(ad.med_r, number_at(d, "med_r"), kRelTol) << item << " drop med_r";
+    for (const auto& [name, member] : kDroppedFields) {
+      EXPECT_REL(a.alpha_if_dropped.*member, number_at(d, name), kRelTol) << item << " drop " << name;
+    }
 
     // response_freq: psych's keys are the values seen in any item; ours too.
     const json::object& freq = e.at("response_freq").as_object();

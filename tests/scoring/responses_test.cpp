@@ -50,9 +50,8 @@ TEST(JsonResponses, BadAnswersMarkOnlyTheirRespondent) {
       {R"("4": 1)", "4", AnswerErrorCode::unknown_item},
   };
   for (const auto& c : cases) {
-    auto wave = decode_json_responses(
-        *demo(), std::string(R"({"responses": [{"id": "a", "answers": {)") + c.answer +
-                     R"(}}, {"id": "b", "answers": {"1": 1}}]})");
+    auto wave = decode_json_responses(*demo(), std::string(R"({"responses": [{"id": "a", "answers": {)") + c.answer +
+                                                   R"(}}, {"id": "b", "answers": {"1": 1}}]})");
     ASSERT_TRUE(wave) << c.answer << ": " << wave.error().message;
     ASSERT_EQ(wave->errors[0].size(), 1u) << c.answer;
     EXPECT_EQ(wave->errors[0][0].item, c.item) << c.answer;
@@ -80,8 +79,8 @@ TEST(JsonResponses, StructuralErrorsNameTheirPointer) {
       {"missing id", R"({"responses": [{"answers": {}}]})", ErrorCode::malformed, "/responses/0/id", "missing_key"},
       {"empty id", R"({"responses": [{"id": "", "answers": {}}]})", ErrorCode::malformed, "/responses/0/id",
        "wrong_type"},
-      {"id not a string", R"({"responses": [{"id": 1.5, "answers": {}}]})", ErrorCode::malformed,
-       "/responses/0/id", "wrong_type"},
+      {"id not a string", R"({"responses": [{"id": 1.5, "answers": {}}]})", ErrorCode::malformed, "/responses/0/id",
+       "wrong_type"},
       {"missing answers", R"({"responses": [{"id": "a"}]})", ErrorCode::malformed, "/responses/0/answers",
        "missing_key"},
       {"answers an array", R"({"responses": [{"id": "a", "answers": [1, 2]}]})", ErrorCode::malformed,

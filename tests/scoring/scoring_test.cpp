@@ -116,26 +116,28 @@ TEST(Scoring, RespondentsWithAnswerErrorsAreNotScoredAndTheResultSaysWhy) {
   const ScoreTable table = score(*demo(), *wave);
   const std::string body = encode_score_result(*demo(), *wave, table);
   const std::string sha = demo()->sha256;
-  EXPECT_EQ(body,
-            R"({"instrument":{"id":"demo","version":"1.0.0","sha256":")" + sha + R"("},"results":[)"
-            R"({"id":"p01","scores":{)"
-            R"("total":{"value":12,"mean":3,"answered":4,"missing":0,"prorated":false,"band":"high","z":0.5,"t":55},)"
-            R"("strict":{"value":6,"mean":2,"answered":3,"missing":0,"prorated":false},)"
-            R"("avg":{"value":2,"mean":2,"answered":2,"missing":0,"prorated":false},)"
-            R"("pct":{"value":50,"mean":2,"answered":3,"missing":0,"prorated":false}},"errors":[]},)"
-            R"({"id":"p02","scores":null,"errors":[{"item":"1","code":"out_of_range",)"
-            R"("message":"answer 9 to item \"1\" is outside its scale 0..4"}]},)"
-            R"({"id":"p03","scores":{)"
-            R"("total":{"value":9.333333333333334,"mean":2.3333333333333335,"answered":3,"missing":1,"prorated":true,)"
-            R"("band":null,"z":-0.16666666666666652,"t":48.333333333333336},)"
-            R"("strict":{"value":7,"mean":2.3333333333333335,"answered":3,"missing":0,"prorated":false},)"
-            R"("avg":{"value":3.5,"mean":3.5,"answered":2,"missing":0,"prorated":false},)"
-            R"("pct":{"value":58.333333333333336,"mean":2.3333333333333335,"answered":3,"missing":0,"prorated":false}},)"
-            R"("errors":[]}],)"
-            R"("summary":{"respondents":3,"scored":2,"with_errors":1},)"
-            R"("warnings":["1 score(s) of subscale \"total\" fall outside or between its bands )"
-            R"((e.g. a prorated sum between two whole-number cut-offs) and have band null"]})"
-            "\n");
+  EXPECT_EQ(
+      body,
+      R"({"instrument":{"id":"demo","version":"1.0.0","sha256":")" + sha +
+          R"("},"results":[)"
+          R"({"id":"p01","scores":{)"
+          R"("total":{"value":12,"mean":3,"answered":4,"missing":0,"prorated":false,"band":"high","z":0.5,"t":55},)"
+          R"("strict":{"value":6,"mean":2,"answered":3,"missing":0,"prorated":false},)"
+          R"("avg":{"value":2,"mean":2,"answered":2,"missing":0,"prorated":false},)"
+          R"("pct":{"value":50,"mean":2,"answered":3,"missing":0,"prorated":false}},"errors":[]},)"
+          R"({"id":"p02","scores":null,"errors":[{"item":"1","code":"out_of_range",)"
+          R"("message":"answer 9 to item \"1\" is outside its scale 0..4"}]},)"
+          R"({"id":"p03","scores":{)"
+          R"("total":{"value":9.333333333333334,"mean":2.3333333333333335,"answered":3,"missing":1,"prorated":true,)"
+          R"("band":null,"z":-0.16666666666666652,"t":48.333333333333336},)"
+          R"("strict":{"value":7,"mean":2.3333333333333335,"answered":3,"missing":0,"prorated":false},)"
+          R"("avg":{"value":3.5,"mean":3.5,"answered":2,"missing":0,"prorated":false},)"
+          R"("pct":{"value":58.333333333333336,"mean":2.3333333333333335,"answered":3,"missing":0,"prorated":false}},)"
+          R"("errors":[]}],)"
+          R"("summary":{"respondents":3,"scored":2,"with_errors":1},)"
+          R"("warnings":["1 score(s) of subscale \"total\" fall outside or between its bands )"
+          R"((e.g. a prorated sum between two whole-number cut-offs) and have band null"]})"
+          "\n");
 }
 
 TEST(Scoring, TooFewAnsweredIsExplained) {
