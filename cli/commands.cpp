@@ -6,6 +6,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "json_writer.hpp"
 #include "psyscore/json.hpp"
 #include "psyscore/responses.hpp"
 #include "psyscore/scoring.hpp"
@@ -105,12 +106,12 @@ std::string csv_field(std::string_view text) {
   return out;
 }
 
+// Numbers as the JSON encoder writes them: the shortest text that reads back
+// to the same double.
 std::string csv_number(const std::optional<double>& x) {
-  if (!x) return "";
-  std::ostringstream s;
-  s.precision(17);
-  s << *x;
-  return s.str();
+  std::string out;
+  if (x) detail::append_json_number(out, *x);
+  return out;
 }
 
 std::string encode_score_csv(const Instrument& instrument, const ResponseMatrix& responses, const ScoreTable& table) {

@@ -93,6 +93,12 @@ TEST(Cli, CsvOutputHasOneRowPerRespondent) {
             "p02,,,,\"answer 4 to item \"\"3\"\" is outside its scale 0..3\"\n"
             "p03,4.5,8,,\n");
   EXPECT_NE(result.err.find("warning: 1 score(s) of subscale \"total\""), std::string::npos) << result.err;
+
+  // Numbers are written as the JSON encoder writes them (2.6, not 2.6000000000000001).
+  const auto mean =
+      run_psyscore({"score", "-i", "balint-attitudes", "--format", "csv", "-"}, "id,1,2,3,4,5,6\na,1,1,1,1,1,\n");
+  ASSERT_EQ(mean.exit_code, 0) << mean.err;
+  EXPECT_EQ(mean.out, "id,total,total_answered,errors\na,2.6,5,\n");
 }
 
 TEST(Cli, ColumnPrefixAndIdColumn) {
