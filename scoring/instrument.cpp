@@ -593,6 +593,7 @@ Result<Registry> Registry::load_directory(const std::filesystem::path& directory
   std::ranges::sort(files);
 
   Registry registry;
+  std::set<std::string> ids;
   std::vector<Problem> problems;
   ErrorCode code = ErrorCode::invalid;
   for (const auto& path : files) {
@@ -602,14 +603,14 @@ Result<Registry> Registry::load_directory(const std::filesystem::path& directory
       for (auto& p : instrument.error().problems) problems.push_back(std::move(p));
       continue;
     }
-    if (const auto clash = registry.find((*instrument)->id)) {
+    if (!ids.insert((*instrument)->id).second) {
       problems.push_back({path.string(), "/id", 0, 0, "duplicate_id",
                           "instrument id \"" + (*instrument)->id + "\" is defined by another file too"});
       continue;
     }
     registry.instruments_.push_back(std::move(*instrument));
-    std::ranges::sort(registry.instruments_, {}, [](const InstrumentPtr& i) { return i->id; });
   }
+  std::ranges::sort(registry.instruments_, {}, [](const InstrumentPtr& i) { return i->id; });
   if (!problems.empty()) {
     std::string summary = "instrument directory " + directory.string() + " has " + std::to_string(problems.size()) +
                           (problems.size() == 1 ? " problem" : " problems");
