@@ -681,6 +681,60 @@ TEST(Change, ClinicalSignificanceFollowsJacobsonTruax) {
   EXPECT_EQ(at(block, "functional_sd").as_string(), "sample");
 }
 
+// Every Jacobson-Truax criterion against the R fixtures (tests/data/change/
+// clinical_*.json), in both directions of "better".
+TEST(Change, ClinicalSignificanceMatchesRFixtures) {
+  for (const std::string name : {"lower_is_better", "higher_is_better"}) {
+    const auto fixture = read_json(test::data_dir() / "change" / ("clinical_" + name + ".json"));
+    TestInstrument spec;
+    spec.norms = true;
+    spec.higher_is_better = at(fixture, "higher_is_better").as_bool();
+    const InstrumentPtr instrument = make_instrument(spec);
+    const auto pre = numbers(at(fixture, "pre"));
+    const auto post = numbers(at(fixture, "post"));
+    for (const auto& variant : at(fixture, "variants").as_array()) {
+      const std::string criterion(at(variant, "criterion").as_string());
+      const std::string functional_sd(at(variant, "functional_sd").as_string());
+      const std::string label = name + " / " + criterion + " / " + functional_sd;
+      ChangeOptions options = caller_reliability(*number_at(fixture, "reliability"));
+      options.clinical_significance = ClinicalSignificanceOptions{};
+      options.clinical_significance->criterion = criterion == "a"   ? CutoffCriterion::a
+                                                 : criterion == "b" ? CutoffCriterion::b
+                                                                    : CutoffCriterion::c;
+      options.clinical_significance->sd_multiplier = *number_at(variant, "sd_multiplier");
+      options.clinical_significance->functional_sd =
+          functional_sd == "norms" ? FunctionalSd::norms : FunctionalSd::sample;
+      const auto report = change(*instrument, wave_of_sums(pre, 9), wave_of_sums(post, 9), options);
+      ASSERT_TRUE(report) << label << ": " << report.error().message;
+      const auto& rci = report->subscales[0].rci;
+      ASSERT_TRUE(rci && rci->clinical_significance) << label;
+      const ClinicalSignificance& clinical = *rci->clinical_significance;
+      EXPECT_STAT(clinical.dysfunctional.mean, number_at(at(fixture, "dysfunctional"), "mean")) << label;
+      EXPECT_STAT(clinical.dysfunctional.sd, number_at(at(fixture, "dysfunctional"), "sd")) << label;
+      EXPECT_STAT(rci->s_diff, number_at(fixture, "s_diff")) << label;
+      EXPECT_STAT(clinical.cutoff, number_at(variant, "cutoff")) << label;
+      const auto& expected_rci = at(fixture, "rci").as_array();
+      const auto& crossed = at(variant, "crossed_cutoff").as_array();
+      const auto& category = at(variant, "category").as_array();
+      ASSERT_EQ(rci->participants.size(), expected_rci.size()) << label;
+      for (std::size_t i = 0; i < rci->participants.size(); ++i) {
+        const RciParticipant& participant = rci->participants[i];
+        EXPECT_STAT(participant.rci, test::number(expected_rci[i])) << label << " participant " << i;
+        EXPECT_EQ(to_string(participant.category), at(fixture, "rci_category").as_array()[i].as_string())
+            << label << " participant " << i;
+        EXPECT_EQ(participant.crossed_cutoff, crossed[i].as_bool()) << label << " participant " << i;
+        ASSERT_TRUE(participant.clinical_category) << label;
+        EXPECT_EQ(to_string(*participant.clinical_category), category[i].as_string()) << label << " participant " << i;
+      }
+      const auto& counts = at(variant, "counts");
+      EXPECT_EQ(clinical.recovered, at(counts, "recovered").as_int64()) << label;
+      EXPECT_EQ(clinical.improved, at(counts, "improved").as_int64()) << label;
+      EXPECT_EQ(clinical.unchanged, at(counts, "unchanged").as_int64()) << label;
+      EXPECT_EQ(clinical.deteriorated, at(counts, "deteriorated").as_int64()) << label;
+    }
+  }
+}
+
 TEST(Change, DegenerateRciSaysWhy) {
   // A single-item subscale has no sample alpha.
   const InstrumentPtr single = make_instrument([] {

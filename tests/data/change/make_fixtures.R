@@ -508,3 +508,67 @@ write_json(list(case = "holm", r_version = R_VERSION,
                             holm_one(c(0.0001, 0.049, 0.051, 0.9, 0.0012, 0.03)),
                             holm_one(0.04))),
            "holm.json")
+
+# ---------------------------------------------------------------------------
+# Clinically significant change (Jacobson & Truax 1991), from its formulas.
+# No RNG: fixed vectors, so this section leaves the cases above unchanged.
+# Dysfunctional population = the pre wave (mean, sd); functional = norms.
+#   a: mean_d + better * m * sd_d
+#   b: mean_f - better * m * sd_f            (better = +1 if higher is better)
+#   c: (sd_d * mean_f + sd_f * mean_d) / (sd_d + sd_f)
+# A score is functional when better * (score - cutoff) > 0; crossed = post
+# functional and pre not. Category: reliably improved and crossed ->
+# recovered; reliably improved -> improved; reliably worse -> deteriorated.
+# ---------------------------------------------------------------------------
+clinical_case <- function(case, description, pre, post, higher_is_better, reliability,
+                          norms_mean, norms_sd, variants, criterion_rci = 1.96) {
+  better <- if (higher_is_better) 1 else -1
+  mean_d <- mean(pre)
+  sd_d <- sd(pre)
+  s_diff <- sqrt(2) * sd_d * sqrt(1 - reliability)
+  rci <- (post - pre) / s_diff
+  reliable <- ifelse(better * rci > criterion_rci, "improved",
+                     ifelse(better * rci < -criterion_rci, "deteriorated", "unchanged"))
+  out <- lapply(variants, function(v) {
+    sd_f <- if (v$functional_sd == "norms") norms_sd else sd_d
+    cutoff <- switch(v$criterion,
+                     a = mean_d + better * v$sd_multiplier * sd_d,
+                     b = norms_mean - better * v$sd_multiplier * sd_f,
+                     c = (sd_d * norms_mean + sd_f * mean_d) / (sd_d + sd_f))
+    crossed <- better * (post - cutoff) > 0 & !(better * (pre - cutoff) > 0)
+    category <- ifelse(reliable == "improved", ifelse(crossed, "recovered", "improved"), reliable)
+    list(criterion = v$criterion, sd_multiplier = v$sd_multiplier, functional_sd = v$functional_sd,
+         cutoff = cutoff, crossed_cutoff = arr(crossed), category = arr(category),
+         counts = list(recovered = sum(category == "recovered"), improved = sum(category == "improved"),
+                       unchanged = sum(category == "unchanged"),
+                       deteriorated = sum(category == "deteriorated")))
+  })
+  obj <- list(case = case, r_version = R_VERSION, description = description,
+              pre = arr(pre), post = arr(post), higher_is_better = higher_is_better,
+              reliability = reliability, norms = list(mean = norms_mean, sd = norms_sd),
+              dysfunctional = list(mean = mean_d, sd = sd_d), s_diff = s_diff, rci = arr(rci),
+              rci_category = arr(reliable), variants = out)
+  write_json(obj, paste0("clinical_", case, ".json"))
+}
+
+all_variants <- list(
+  list(criterion = "a", sd_multiplier = 2, functional_sd = "norms"),
+  list(criterion = "a", sd_multiplier = 1.96, functional_sd = "norms"),
+  list(criterion = "b", sd_multiplier = 2, functional_sd = "norms"),
+  list(criterion = "b", sd_multiplier = 2, functional_sd = "sample"),
+  list(criterion = "c", sd_multiplier = 2, functional_sd = "norms"),
+  list(criterion = "c", sd_multiplier = 2, functional_sd = "sample"))
+
+clinical_case("lower_is_better",
+  "EE-like sums (lower is better), norms mean 14 sd 8, reliability 0.9: every criterion.",
+  pre = c(30, 34, 26, 38, 22, 30, 41, 28, 35, 24),
+  post = c(12, 33, 24, 20, 21, 40, 25, 27, 18, 26),
+  higher_is_better = FALSE, reliability = 0.9, norms_mean = 14, norms_sd = 8,
+  variants = all_variants)
+
+clinical_case("higher_is_better",
+  "PA-like sums (higher is better), norms mean 14 sd 8, reliability 0.85: every criterion.",
+  pre = c(4, 7, 10, 3, 8, 6, 12, 5),
+  post = c(15, 6, 18, 13, 2, 9, 20, 5),
+  higher_is_better = TRUE, reliability = 0.85, norms_mean = 14, norms_sd = 8,
+  variants = all_variants)
