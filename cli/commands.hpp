@@ -33,6 +33,8 @@ struct ScoreOptions {
   std::string id_column = "id";
   std::string column_prefix;
 };
+// Scores a CSV as it reads it, in chunks, with flat memory
+// (cli/score_command.cpp).
 int score(const Context& context, const ScoreOptions& options);
 
 struct ReliabilityCommandOptions {

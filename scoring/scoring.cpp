@@ -44,11 +44,16 @@ SubscaleScore score_subscale(const Instrument& instrument, const Subscale& subsc
 
 ScoreTable score(const Instrument& instrument, const ResponseMatrix& responses) {
   ScoreTable table;
+  score(instrument, responses, table);
+  return table;
+}
+
+void score(const Instrument& instrument, const ResponseMatrix& responses, ScoreTable& table) {
   table.respondent_count = responses.respondent_count();
   table.subscale_count = instrument.subscales.size();
-  table.scores.resize(table.respondent_count * table.subscale_count);
+  table.scores.assign(table.respondent_count * table.subscale_count, SubscaleScore{});
+  table.between_bands.assign(table.subscale_count, 0);
 
-  std::vector<std::size_t> between_bands(table.subscale_count, 0);
   for (std::size_t r = 0; r < table.respondent_count; ++r) {
     if (!responses.usable(r)) continue;
     const auto row = responses.row(r);
@@ -56,17 +61,21 @@ ScoreTable score(const Instrument& instrument, const ResponseMatrix& responses) 
       const Subscale& subscale = instrument.subscales[s];
       SubscaleScore& score = table.scores[r * table.subscale_count + s];
       score = score_subscale(instrument, subscale, row);
-      if (score.value && !score.band && !subscale.bands.empty()) ++between_bands[s];
+      if (falls_between_bands(subscale, score)) ++table.between_bands[s];
     }
   }
-  for (std::size_t s = 0; s < table.subscale_count; ++s) {
+  table.warnings = score_warnings(instrument, table.between_bands);
+}
+
+std::vector<std::string> score_warnings(const Instrument& instrument, std::span<const std::size_t> between_bands) {
+  std::vector<std::string> warnings;
+  for (std::size_t s = 0; s < between_bands.size(); ++s) {
     if (between_bands[s] == 0) continue;
-    table.warnings.push_back(std::to_string(between_bands[s]) + " score(s) of subscale \"" +
-                             instrument.subscales[s].id +
-                             "\" fall outside or between its bands (e.g. a prorated sum between two whole-number "
-                             "cut-offs) and have band null");
+    warnings.push_back(std::to_string(between_bands[s]) + " score(s) of subscale \"" + instrument.subscales[s].id +
+                       "\" fall outside or between its bands (e.g. a prorated sum between two whole-number "
+                       "cut-offs) and have band null");
   }
-  return table;
+  return warnings;
 }
 
 }  // namespace psyscore

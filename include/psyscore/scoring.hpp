@@ -42,11 +42,21 @@ struct ScoreTable {
   std::size_t subscale_count = 0;
   std::vector<SubscaleScore> scores;  // row-major
   std::vector<std::string> warnings;
+  // Per subscale, the values that have no band although the subscale has
+  // bands (the first warning says so): what a caller scoring a wave in
+  // parts adds up for score_warnings().
+  std::vector<std::size_t> between_bands;
 
   const SubscaleScore& at(std::size_t respondent, std::size_t subscale) const {
     return scores[respondent * subscale_count + subscale];
   }
 };
+
+// Whether `score` has a value but no band although `subscale` has bands:
+// what ScoreTable::between_bands counts.
+inline bool falls_between_bands(const Subscale& subscale, const SubscaleScore& score) {
+  return score.value && !score.band && !subscale.bands.empty();
+}
 
 // Scores one subscale from one respondent's raw answers (a row of a
 // ResponseMatrix for `instrument`).
@@ -54,5 +64,12 @@ SubscaleScore score_subscale(const Instrument& instrument, const Subscale& subsc
 
 // Scores every subscale of every usable respondent.
 ScoreTable score(const Instrument& instrument, const ResponseMatrix& responses);
+// The same into `table`, reusing its memory: for a wave scored a chunk at a
+// time.
+void score(const Instrument& instrument, const ResponseMatrix& responses, ScoreTable& table);
+
+// The warnings of a ScoreTable with these between_bands counts (one per
+// subscale), e.g. the sums over the chunks of a wave scored in parts.
+std::vector<std::string> score_warnings(const Instrument& instrument, std::span<const std::size_t> between_bands);
 
 }  // namespace psyscore

@@ -1,11 +1,15 @@
 // The psyscore command as a user runs it: output, messages, exit codes.
 
+#include <fstream>
+#include <random>
+#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
 #include "fixtures.hpp"
+#include "json_writer.hpp"
 #include "psyscore/json.hpp"
 #include "run_process.hpp"
 
@@ -178,6 +182,106 @@ TEST(Cli, InstrumentsDirectoryIsConfigurable) {
   const auto broken = run_psyscore({"--instruments", (data_dir() / "cli").string(), "instruments"});
   EXPECT_EQ(broken.exit_code, 1);
   EXPECT_NE(broken.err.find("broken-definition.json"), std::string::npos) << broken.err;
+}
+
+// A GAD-7 wave of `rows` respondents, large enough to span several reads
+// and chunks of the streaming `score`: CRLF line ends, missing and invalid
+// answers, and a quoted comment column whose fields hold quotes, commas and
+// line breaks.
+std::string large_wave(std::size_t rows) {
+  std::mt19937 random(5);
+  std::string text = "id,1,2,3,4,5,6,7,comment\r\n";
+  for (std::size_t r = 0; r < rows; ++r) {
+    text += "r" + std::to_string(r);
+    for (int item = 0; item < 7; ++item) {
+      const auto draw = random() % 100;
+      text += ',';
+      if (draw < 3) continue;  // missing
+      if (draw == 3)
+        text += r % 2 ? "x" : "9";  // not a number, or off the scale
+      else
+        text += std::to_string(draw % 4);
+    }
+    text +=
+        r % 37 == 0 ? ",\"said \"\"fine, thanks\"\"\r\n" + std::string(200, '.') + "\"\r\n" : ",no_comment_today\r\n";
+  }
+  return text;
+}
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+// What `score` printed before it streamed: the wave decoded at once, then
+// encoded; for a wave with problems, the problems on stderr.
+void expect_scored_as_a_whole(const std::string& text, const std::string& source, const ProcessResult& result,
+                              const std::string& name) {
+  const InstrumentPtr gad7 = *load_instrument_file(source_dir() / "instruments" / "gad-7.json");
+  CsvOptions options;
+  options.source = source;
+  const auto wave = decode_csv_responses(*gad7, text, options);
+  if (!wave) {
+    std::string expected;
+    for (const Problem& problem : wave.error().problems) expected += "error: " + describe(problem) + "\n";
+    EXPECT_EQ(result.exit_code, 1) << name;
+    EXPECT_TRUE(result.out.empty()) << name;
+    EXPECT_EQ(result.err, expected) << name;
+    return;
+  }
+  EXPECT_EQ(result.exit_code, 0) << name << ": " << result.err;
+  EXPECT_TRUE(result.out == encode_score_result(*gad7, *wave, score(*gad7, *wave))) << name << ": output differs";
+  EXPECT_TRUE(result.err.empty()) << name << ": " << result.err;
+}
+
+TEST(Cli, StreamingScoreWritesWhatTheWholeWaveGives) {
+  const std::string wave = large_wave(60000);
+  ASSERT_GT(wave.size(), std::size_t{2} << 20) << "the wave should span several 1 MB reads";
+  // Quoted fields cut by a read and a repeat near the end, after most of the
+  // file would have been written by a single pass.
+  std::string repeated = wave;
+  repeated.insert(repeated.rfind("\r\n", repeated.size() - 3) + 2, "r17,1,1,1,1,1,1,1,\"late\r\nrepeat\"\r\n");
+  const std::string ragged = wave + "r60000,1,1\r\n";
+
+  for (const auto& [name, text] :
+       {std::pair{"valid", wave}, std::pair{"repeated id", repeated}, std::pair{"ragged last row", ragged}}) {
+    const std::string path = write_temp(std::string("stream-") + name + ".csv", text);
+    expect_scored_as_a_whole(text, path, run_psyscore({"score", "-i", "gad-7", path}), std::string(name) + ", file");
+    expect_scored_as_a_whole(text, "<stdin>", run_psyscore({"score", "-i", "gad-7", "-"}, text),
+                             std::string(name) + ", pipe");
+  }
+}
+
+// The CSV format: one line per respondent with the values of the JSON result.
+TEST(Cli, StreamingCsvScoresMatchTheJsonScores) {
+  const std::string path = write_temp("stream-csv.csv", large_wave(10000));
+  const auto json = run_psyscore({"score", "-i", "gad-7", path});
+  const auto csv = run_psyscore({"score", "-i", "gad-7", "--format", "csv", path});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  const auto results = boost::json::parse(json.out).at("results").as_array();
+  std::istringstream lines(csv.out);
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_EQ(line, "id,total,total_answered,total_band,errors");
+  std::size_t row = 0;
+  while (std::getline(lines, line)) {
+    ASSERT_LT(row, results.size());
+    const auto& result = results[row++];
+    const std::string id(result.at("id").as_string());
+    EXPECT_TRUE(line.starts_with(id + ",")) << line;
+    if (result.at("scores").is_null()) {
+      EXPECT_TRUE(line.starts_with(id + ",,,,")) << line;
+      continue;
+    }
+    const auto& total = result.at("scores").at("total");
+    std::string expected = id + ",";
+    if (!total.at("value").is_null()) detail::append_json_number(expected, total.at("value").to_number<double>());
+    expected += "," + boost::json::serialize(total.at("answered")) + ",";
+    EXPECT_TRUE(line.starts_with(expected)) << line << " vs " << expected;
+  }
+  EXPECT_EQ(row, results.size());
 }
 
 }  // namespace

@@ -1,9 +1,13 @@
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "json_input.hpp"
 #include "psyscore/responses.hpp"
+#include "response_json.hpp"
 
 namespace psyscore {
 namespace {
@@ -109,6 +113,81 @@ TEST(JsonResponses, DeepNestingIsRejectedNotACrash) {
   auto wave = decode_json_responses(*demo(), body);
   ASSERT_FALSE(wave);
   EXPECT_EQ(wave.error().code, ErrorCode::malformed);
+}
+
+// The document path: parse, then decode_response_array, as the service does.
+Result<ResponseMatrix> decode_through_document(const std::string& body) {
+  auto document = detail::parse_json(body);
+  if (!document) return std::unexpected(std::move(document.error()));
+  const auto* responses = document->is_object() ? document->get_object().if_contains("responses") : nullptr;
+  if (!responses) return std::unexpected(Error{ErrorCode::malformed, "no responses", {}});
+  return detail::decode_response_array(*demo(), *responses, "/responses");
+}
+
+// decode_response_body_fast either declines a body or returns exactly the
+// wave of the document path.
+TEST(JsonResponses, FastPathGivesTheDocumentPathsWaveOrDeclines) {
+  struct Case {
+    const char* name;
+    const char* body;
+    bool fast;  // the fast path takes it
+  };
+  const Case cases[] = {
+      {"plain", R"({"responses":[{"id":"p01","answers":{"1":3,"2":null,"3":75}},{"id":"p02","answers":{}}]})", true},
+      {"white space", " {\n \"responses\" : [ { \"answers\" : { \"2\" : 4 } ,\t\"id\" : \"a\" } ] }\r\n", true},
+      {"no respondents", R"({"responses": []})", true},
+      {"integer ids",
+       R"({"responses": [{"id": 17, "answers": {}}, {"id": -4, "answers": {}}, {"id": -0, "answers": {}}]})", true},
+      {"answer errors", R"({"responses": [{"id": "a", "answers": {"1": 5, "2": "3", "3": 30, "9": 1, "x": null}},
+                          {"id": "b", "answers": {"1": true, "2": false, "3": "a long text that is not shown"}}]})",
+       true},
+      {"answers out of order", R"({"responses": [{"id": "a", "answers": {"3": 25, "1": 0, "2": 1}}]})", true},
+      {"decimal answer", R"({"responses": [{"id": "a", "answers": {"1": 2.0}}]})", false},
+      {"exponent", R"({"responses": [{"id": "a", "answers": {"1": 2e0}}]})", false},
+      {"escaped id", R"({"responses": [{"id": "a\"b", "answers": {}}]})", false},
+      {"UTF-8 id", "{\"responses\": [{\"id\": \"Ørsted\", \"answers\": {}}]}", false},
+      {"nested answer", R"({"responses": [{"id": "a", "answers": {"1": [3]}}]})", false},
+      {"huge integer", R"({"responses": [{"id": "a", "answers": {"1": 12345678901234567890}}]})", false},
+      {"repeated item", R"({"responses": [{"id": "a", "answers": {"1": 1, "1": 2}}]})", false},
+      {"repeated unknown item", R"({"responses": [{"id": "a", "answers": {"x": 1, "x": 2}}]})", false},
+      {"repeated member", R"({"responses": [{"id": "a", "id": "b", "answers": {}}]})", false},
+      {"repeated id", R"({"responses": [{"id": "a", "answers": {}}, {"id": "a", "answers": {}}]})", false},
+      {"other key", R"({"responses": [], "x": 1})", false},
+      {"unknown member", R"({"responses": [{"id": "a", "answers": {}, "age": 40}]})", false},
+      {"missing answers", R"({"responses": [{"id": "a"}]})", false},
+      {"empty id", R"({"responses": [{"id": "", "answers": {}}]})", false},
+      {"leading zero", R"({"responses": [{"id": "a", "answers": {"1": 01}}]})", false},
+      {"trailing comma", R"({"responses": [{"id": "a", "answers": {"1": 1,}}]})", false},
+      {"text after the body", R"({"responses": []} x)", false},
+      {"literal run on", R"({"responses": [{"id": "a", "answers": {"1": nullx}}]})", false},
+      {"cut short", R"({"responses": [{"id": "a", "answers": {"1": 1)", false},
+  };
+  for (const auto& c : cases) {
+    const auto fast = detail::decode_response_body_fast(*demo(), c.body, "responses");
+    EXPECT_EQ(fast.has_value(), c.fast) << c.name;
+    const auto full = decode_json_responses(*demo(), c.body);
+    if (!fast) continue;
+    const auto document = decode_through_document(c.body);
+    ASSERT_TRUE(document) << c.name << ": " << document.error().message;
+    ASSERT_TRUE(full) << c.name;
+    for (const ResponseMatrix* wave : {&*full, &*document}) {
+      EXPECT_EQ(fast->ids, wave->ids) << c.name;
+      ASSERT_EQ(fast->answers.size(), wave->answers.size()) << c.name;
+      for (std::size_t i = 0; i < wave->answers.size(); ++i) {
+        EXPECT_EQ(std::bit_cast<std::uint64_t>(fast->answers[i]), std::bit_cast<std::uint64_t>(wave->answers[i]))
+            << c.name << ", answer " << i;
+      }
+      ASSERT_EQ(fast->errors.size(), wave->errors.size()) << c.name;
+      for (std::size_t r = 0; r < wave->errors.size(); ++r) {
+        ASSERT_EQ(fast->errors[r].size(), wave->errors[r].size()) << c.name << ", row " << r;
+        for (std::size_t e = 0; e < wave->errors[r].size(); ++e) {
+          EXPECT_EQ(fast->errors[r][e].item, wave->errors[r][e].item) << c.name;
+          EXPECT_EQ(fast->errors[r][e].code, wave->errors[r][e].code) << c.name;
+          EXPECT_EQ(fast->errors[r][e].message, wave->errors[r][e].message) << c.name;
+        }
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -1,12 +1,15 @@
 #include "psyscore/scoring.hpp"
 
+#include <algorithm>
 #include <limits>
+#include <random>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "fixtures.hpp"
 #include "psyscore/json.hpp"
+#include "score_writer.hpp"
 
 namespace psyscore {
 namespace {
@@ -147,6 +150,60 @@ TEST(Scoring, TooFewAnsweredIsExplained) {
   EXPECT_NE(body.find(R"("total":{"value":null,"reason":"too_few_answered","mean":1,"answered":1,"missing":3,)"),
             std::string::npos)
       << body;
+}
+
+// A wave of `n` respondents with every kind of result: scored, too few
+// answered, prorated between bands, and answer errors.
+ResponseMatrix mixed_wave(std::size_t n) {
+  std::mt19937 random(11);
+  std::string body = R"({"responses": [)";
+  for (std::size_t r = 0; r < n; ++r) {
+    body += (r ? "," : "") + std::string(R"({"id": "r)") + std::to_string(r) + R"(", "answers": {)";
+    bool first = true;
+    for (const char* item : {"1", "2", "3", "4"}) {
+      const auto draw = random() % 12;
+      if (draw == 0) continue;  // missing
+      body += (first ? "\"" : ", \"") + std::string(item) + "\": ";
+      body += draw == 1 ? "9" : std::to_string(1 + draw % 4);  // 9: off the scale
+      first = false;
+    }
+    body += "}}";
+  }
+  body += "]}";
+  auto wave = decode_json_responses(*demo(), body);
+  EXPECT_TRUE(wave) << wave.error().message;
+  return *wave;
+}
+
+TEST(Scoring, AWaveWrittenInChunksIsTheWaveWrittenWhole) {
+  const ResponseMatrix wave = mixed_wave(200);
+  const ScoreTable whole = score(*demo(), wave);
+  ASSERT_FALSE(whole.warnings.empty()) << "the wave should have scores between bands";
+  const std::string expected = encode_score_result(*demo(), wave, whole);
+  EXPECT_EQ(detail::score_and_encode(*demo(), wave), expected) << "scored as it is written";
+
+  for (const std::size_t rows : {1, 3, 64, 1000}) {
+    detail::ScoreResultWriter writer(*demo());
+    std::string out;
+    writer.begin(out);
+    ScoreTable table;  // reused by every chunk
+    std::vector<std::size_t> between_bands(demo()->subscales.size(), 0);
+    for (std::size_t first = 0; first < wave.respondent_count(); first += rows) {
+      const std::size_t last = std::min(first + rows, wave.respondent_count());
+      ResponseMatrix chunk;
+      chunk.item_count = wave.item_count;
+      chunk.ids.assign(wave.ids.begin() + first, wave.ids.begin() + last);
+      chunk.answers.assign(wave.answers.begin() + first * wave.item_count,
+                           wave.answers.begin() + last * wave.item_count);
+      chunk.errors.assign(wave.errors.begin() + first, wave.errors.begin() + last);
+      score(*demo(), chunk, table);
+      for (std::size_t s = 0; s < between_bands.size(); ++s) between_bands[s] += table.between_bands[s];
+      writer.add(out, chunk, table);
+    }
+    EXPECT_EQ(score_warnings(*demo(), between_bands), whole.warnings) << "chunks of " << rows;
+    writer.end(out, score_warnings(*demo(), between_bands));
+    EXPECT_EQ(out, expected) << "chunks of " << rows;
+  }
 }
 
 }  // namespace

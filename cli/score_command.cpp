@@ -1,0 +1,296 @@
+// psyscore score: per-respondent scores as the JSON result of API.md, or as
+// CSV.
+//
+// A CSV is scored as it is read, a chunk of respondents at a time, so memory
+// stays flat however large the file. It is read twice: a first pass checks
+// the whole file (its structure and that no id repeats), because a file
+// with a problem must print nothing but its problems, exactly as when it was
+// decoded at once; the second pass decodes, scores and writes each chunk.
+// The output is byte for byte what the whole wave gives in one piece
+// (encode_score_result, or the CSV below); tests/cli/cli_test.cpp compares
+// the two. JSON input is decoded whole, then scored and written in chunks.
+
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "commands.hpp"
+#include "csv.hpp"
+#include "input.hpp"
+#include "json_writer.hpp"
+#include "psyscore/responses.hpp"
+#include "psyscore/scoring.hpp"
+#include "score_writer.hpp"
+
+namespace psyscore::cli {
+
+namespace {
+
+// Respondents per chunk: their answers, scores and output text take a few
+// megabytes.
+constexpr std::size_t kChunkRows = 4096;
+// Bytes per read of the input.
+constexpr std::size_t kReadBytes = 1 << 20;
+
+// A field of the CSV output, quoted when it holds a comma, quote or line break.
+void append_csv_field(std::string& out, std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += text;
+    return;
+  }
+  out += '"';
+  for (const char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+// The CSV form of a score result: a row per respondent with, per subscale,
+// the value, the number of items answered, and the band, z and t where the
+// subscale has them; the last column joins the respondent's errors.
+// Numbers are written as the JSON encoder writes them.
+class ScoreCsvWriter {
+ public:
+  explicit ScoreCsvWriter(const Instrument& instrument) : instrument_(instrument) {}
+
+  void begin(std::string& out) const {
+    out += "id";
+    for (const auto& subscale : instrument_.subscales) {
+      out += ',';
+      append_csv_field(out, subscale.id);
+      out += ',';
+      append_csv_field(out, subscale.id + "_answered");
+      if (!subscale.bands.empty()) {
+        out += ',';
+        append_csv_field(out, subscale.id + "_band");
+      }
+      if (subscale.norms) {
+        out += ',';
+        append_csv_field(out, subscale.id + "_z");
+        out += ',';
+        append_csv_field(out, subscale.id + "_t");
+      }
+    }
+    out += ",errors\n";
+  }
+
+  void add(std::string& out, const ResponseMatrix& responses, const ScoreTable& table) {
+    for (std::size_t r = 0; r < responses.respondent_count(); ++r) {
+      append_csv_field(out, responses.ids[r]);
+      const bool usable = responses.usable(r);
+      for (std::size_t s = 0; s < instrument_.subscales.size(); ++s) {
+        const Subscale& subscale = instrument_.subscales[s];
+        const SubscaleScore& score = table.at(r, s);
+        out += ',';
+        if (usable) number(out, score.value);
+        out += ',';
+        if (usable) detail::append_json_count(out, score.answered);
+        if (!subscale.bands.empty()) {
+          out += ',';
+          if (usable && score.band) append_csv_field(out, subscale.bands[*score.band].label);
+        }
+        if (subscale.norms) {
+          out += ',';
+          if (usable) number(out, score.z);
+          out += ',';
+          if (usable) number(out, score.t);
+        }
+      }
+      out += ',';
+      errors_.clear();
+      for (const auto& error : responses.errors[r]) {
+        if (!errors_.empty()) errors_ += "; ";
+        errors_ += error.message;
+      }
+      append_csv_field(out, errors_);
+      out += '\n';
+    }
+  }
+
+ private:
+  void number(std::string& out, const std::optional<double>& x) {
+    if (x) numbers_.append(out, *x);
+  }
+
+  const Instrument& instrument_;
+  detail::NumberFormatter numbers_;
+  std::string errors_;  // one respondent's, joined
+};
+
+// Scores chunks of a wave and writes each to standard output as it comes,
+// in either format.
+class ScoreOutput {
+ public:
+  // `input_warnings`: the wave's warnings from decoding.
+  ScoreOutput(const Instrument& instrument, bool csv, std::vector<std::string> input_warnings)
+      : instrument_(instrument),
+        csv_(csv),
+        input_warnings_(std::move(input_warnings)),
+        json_writer_(instrument),
+        csv_writer_(instrument),
+        between_bands_(instrument.subscales.size(), 0) {}
+
+  void begin() {
+    if (csv_) {
+      // The CSV has no place for warnings: they go to stderr, those of the
+      // scores once they are all known.
+      for (const auto& warning : input_warnings_) std::cerr << "warning: " << warning << '\n';
+      csv_writer_.begin(out_);
+    } else {
+      json_writer_.begin(out_);
+    }
+    flush();
+  }
+
+  void add(const ResponseMatrix& chunk) {
+    if (csv_) {
+      score(instrument_, chunk, table_);
+      for (std::size_t s = 0; s < between_bands_.size(); ++s) between_bands_[s] += table_.between_bands[s];
+      csv_writer_.add(out_, chunk, table_);
+    } else {
+      json_writer_.add(out_, chunk, between_bands_);  // scores as it writes
+    }
+    flush();
+  }
+
+  void end() {
+    const std::vector<std::string> score_warnings = psyscore::score_warnings(instrument_, between_bands_);
+    if (csv_) {
+      for (const auto& warning : score_warnings) std::cerr << "warning: " << warning << '\n';
+    } else {
+      std::vector<std::string> warnings = input_warnings_;
+      warnings.insert(warnings.end(), score_warnings.begin(), score_warnings.end());
+      json_writer_.end(out_, warnings);
+    }
+    flush();
+  }
+
+ private:
+  void flush() {
+    std::cout.write(out_.data(), static_cast<std::streamsize>(out_.size()));
+    out_.clear();
+  }
+
+  const Instrument& instrument_;
+  bool csv_;
+  std::vector<std::string> input_warnings_;
+  detail::ScoreResultWriter json_writer_;
+  ScoreCsvWriter csv_writer_;
+  ScoreTable table_;                        // a chunk's, for the CSV
+  std::vector<std::size_t> between_bands_;  // summed over the chunks
+  std::string out_;                         // one chunk's text
+};
+
+void clear_respondents(ResponseMatrix& wave) {
+  wave.ids.clear();
+  wave.answers.clear();
+  wave.errors.clear();
+  wave.groups.clear();
+}
+
+// Runs `decoder` over the whole input from its start, a window of text at a
+// time; with `chunk`, calls `on_chunk` for each chunk of respondents decoded
+// into it.
+Result<void> decode_input(InputStream& input, detail::CsvResponseDecoder& decoder, ResponseMatrix* chunk,
+                          const std::function<void(const ResponseMatrix&)>& on_chunk) {
+  if (auto rewound = input.rewind(); !rewound) return rewound;
+  std::string text;
+  std::size_t begin = 0;  // of the text not yet decoded
+  bool end_of_input = false;
+  bool needs_text = true;
+  while (!decoder.finished()) {
+    if (needs_text && !end_of_input) {
+      text.erase(0, begin);  // the start of a record cut by the last read, at most
+      begin = 0;
+      const auto size = input.read(text, kReadBytes);
+      if (!size) return std::unexpected(size.error());
+      end_of_input = *size == 0;
+    }
+    if (chunk) clear_respondents(*chunk);
+    begin += decoder.decode(std::string_view(text).substr(begin), end_of_input, chunk, kChunkRows);
+    needs_text = decoder.needs_more_text();
+    if (chunk && chunk->respondent_count() > 0) on_chunk(*chunk);
+  }
+  return {};
+}
+
+int score_csv(const Instrument& instrument, InputStream& input, const ScoreOptions& options) {
+  CsvOptions csv = csv_options(options.id_column, options.column_prefix);
+  csv.source = input.source();
+
+  detail::CsvResponseDecoder checker(instrument, csv);
+  if (auto read = decode_input(input, checker, nullptr, {}); !read) return report(read.error());
+  if (auto error = checker.error()) return report(*error);
+
+  ScoreOutput output(instrument, options.format == "csv", checker.warnings());
+  // The first pass found every id unique; the second need not remember them.
+  detail::CsvResponseDecoder decoder(instrument, csv, /*check_ids=*/false);
+  ResponseMatrix chunk;
+  chunk.item_count = instrument.items.size();
+  output.begin();
+  auto read = decode_input(input, decoder, &chunk, [&](const ResponseMatrix& rows) { output.add(rows); });
+  if (!read) return report(read.error());
+  if (auto error = decoder.error()) return report(*error);  // the file changed between the passes
+  output.end();
+  return kSuccess;
+}
+
+int score_json(const Instrument& instrument, InputStream& input, const ScoreOptions& options) {
+  auto wave = [&]() -> Result<ResponseMatrix> {
+    const auto text = input.read_all();
+    if (!text) return std::unexpected(std::move(text.error()));
+    return decode_json_responses(instrument, text->view());
+  }();
+  if (!wave) {
+    for (auto& problem : wave.error().problems) problem.source = input.source();
+    return report(wave.error());
+  }
+
+  ScoreOutput output(instrument, options.format == "csv", wave->warnings);
+  ResponseMatrix chunk;
+  chunk.item_count = wave->item_count;
+  output.begin();
+  for (std::size_t first = 0; first < wave->respondent_count(); first += kChunkRows) {
+    const std::size_t last = std::min(first + kChunkRows, wave->respondent_count());
+    clear_respondents(chunk);
+    chunk.ids.assign(wave->ids.begin() + first, wave->ids.begin() + last);
+    chunk.answers.assign(wave->answers.begin() + first * wave->item_count,
+                         wave->answers.begin() + last * wave->item_count);
+    chunk.errors.assign(wave->errors.begin() + first, wave->errors.begin() + last);
+    output.add(chunk);
+  }
+  output.end();
+  return kSuccess;
+}
+
+// Whether the input is JSON: its first byte that is not white space is "{".
+Result<bool> is_json(InputStream& input) {
+  std::string text;
+  while (true) {
+    const auto size = input.read(text, kReadBytes);
+    if (!size) return std::unexpected(size.error());
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos) return text[first] == '{';
+    if (*size == 0) return false;
+    text.clear();
+  }
+}
+
+}  // namespace
+
+int score(const Context& context, const ScoreOptions& options) {
+  const auto instrument = resolve_instrument(context, options.instrument);
+  if (!instrument) return report(instrument.error());
+  auto input = InputStream::open(options.data);
+  if (!input) return report(input.error());
+  const auto json = is_json(*input);
+  if (!json) return report(json.error());
+  return *json ? score_json(**instrument, *input, options) : score_csv(**instrument, *input, options);
+}
+
+}  // namespace psyscore::cli
