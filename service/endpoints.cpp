@@ -12,6 +12,7 @@
 #include "psyscore/json.hpp"
 #include "psyscore/scoring.hpp"
 #include "response_json.hpp"
+#include "score_writer.hpp"
 
 namespace psyscore::service {
 
@@ -30,13 +31,15 @@ Result<json::value> parse_body(const RequestContext& context, json::storage_ptr 
 std::optional<Error> check_body_keys(const json::object& body, std::initializer_list<std::string_view> allowed,
                                      bool inline_instrument) {
   std::vector<Problem> problems;
-  std::string expected;
-  for (std::string_view key : allowed) expected += (expected.empty() ? "\"" : ", \"") + std::string(key) + "\"";
-  if (inline_instrument) expected += ", \"instrument\"";
+  std::string expected;  // written out once a key is unknown
   for (const auto& entry : body) {
     const std::string_view key = entry.key();
     if (std::ranges::find(allowed, key) != allowed.end()) continue;
     if (inline_instrument && key == "instrument") continue;
+    if (expected.empty()) {
+      for (std::string_view a : allowed) expected += (expected.empty() ? "\"" : ", \"") + std::string(a) + "\"";
+      if (inline_instrument) expected += ", \"instrument\"";
+    }
     problems.push_back({"", detail::pointer_append("", key), 0, 0, "unknown_key",
                         "unknown key \"" + std::string(key) + "\"; the body may have " + expected});
   }
@@ -108,8 +111,13 @@ std::optional<Error> check_parameters(const RequestContext& context, std::initia
   return std::nullopt;
 }
 
+// The document lives in the arena: moving the parsed value into it is then
+// a pointer swap, and dropping it frees the arena's blocks without visiting
+// a node. (With document_'s default storage, the move would be a deep copy
+// to the heap, and the destructor a walk over every node.)
 JsonBody::JsonBody(const ServiceState& state, const RequestContext& context,
-                   std::initializer_list<std::string_view> keys) {
+                   std::initializer_list<std::string_view> keys)
+    : document_(&arena_) {
   const bool inline_instrument = context.instrument_id.empty();
   if (!context.is_json()) {
     failure = unsupported_media_type(context, !inline_instrument);
@@ -152,7 +160,7 @@ namespace {
 
 ApiResponse scored(const Instrument& instrument, const ResponseMatrix& wave) {
   ApiResponse response;
-  response.body = encode_score_result(instrument, wave, score(instrument, wave));
+  response.body = detail::score_and_encode(instrument, wave);
   response.respondents = wave.respondent_count();
   return response;
 }
@@ -164,6 +172,15 @@ ApiResponse score_endpoint(const ServiceState& state, const RequestContext& cont
     auto input = read_csv_body(state, context, {"id_column", "column_prefix"}, {});
     if (!input) return problem(input.error());
     return scored(*input->instrument, input->wave);
+  }
+  // The usual body, {"responses": [...]} for a registered instrument, is
+  // decoded without building a document; anything else (including every
+  // body with a problem) takes the general path, which names the problems.
+  if (context.is_json() && !context.instrument_id.empty() && context.query.empty()) {
+    if (auto instrument = state.registry()->find(context.instrument_id)) {
+      auto wave = detail::decode_response_body_fast(*instrument, context.body, "responses");
+      if (wave && wave->respondent_count() <= state.limits().max_respondents) return scored(*instrument, *wave);
+    }
   }
   JsonBody body(state, context, {"responses"});
   if (body.failure) return std::move(*body.failure);

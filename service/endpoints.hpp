@@ -69,7 +69,7 @@ class JsonBody {
 
  private:
   boost::json::monotonic_resource arena_;
-  boost::json::value document_;
+  boost::json::value document_;  // allocated in arena_, which must outlive it
   const boost::json::object* root_ = nullptr;
   InstrumentPtr instrument_;
 };

@@ -32,11 +32,13 @@ std::string label(std::string_view value) {
 
 }  // namespace
 
-void Metrics::observe(const std::string& route, int status, double seconds, std::size_t request_bytes,
+void Metrics::observe(std::string_view route, int status, double seconds, std::size_t request_bytes,
                       std::size_t respondents) {
   std::lock_guard lock(mutex_);
-  ++requests_[{route, status}];
-  Latency& latency = latency_[route];
+  auto stats = routes_.find(route);
+  if (stats == routes_.end()) stats = routes_.emplace(std::string(route), RouteStats{}).first;
+  ++stats->second.requests[status];
+  Latency& latency = stats->second.latency;
   for (std::size_t b = 0; b < kBuckets.size(); ++b) {
     if (seconds <= kBuckets[b]) ++latency.buckets[b];
   }
@@ -51,13 +53,16 @@ std::string Metrics::render(const Registry& registry) const {
   std::lock_guard lock(mutex_);
   out += "# HELP psyscore_http_requests_total HTTP requests answered, by route template and status.\n";
   out += "# TYPE psyscore_http_requests_total counter\n";
-  for (const auto& [key, count] : requests_) {
-    out += "psyscore_http_requests_total{route=\"" + label(key.first) + "\",status=\"" + std::to_string(key.second) +
-           "\"} " + std::to_string(count) + "\n";
+  for (const auto& [route, stats] : routes_) {
+    for (const auto& [status, count] : stats.requests) {
+      out += "psyscore_http_requests_total{route=\"" + label(route) + "\",status=\"" + std::to_string(status) + "\"} " +
+             std::to_string(count) + "\n";
+    }
   }
   out += "# HELP psyscore_http_request_duration_seconds Time from a complete request to its response.\n";
   out += "# TYPE psyscore_http_request_duration_seconds histogram\n";
-  for (const auto& [route, latency] : latency_) {
+  for (const auto& [route, stats] : routes_) {
+    const Latency& latency = stats.latency;
     const std::string prefix = "psyscore_http_request_duration_seconds";
     const std::string labels = "route=\"" + label(route) + "\"";
     for (std::size_t b = 0; b < kBuckets.size(); ++b) {

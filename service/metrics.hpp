@@ -9,7 +9,7 @@
 #include <map>
 #include <mutex>
 #include <string>
-#include <utility>
+#include <string_view>
 
 #include "psyscore/instrument.hpp"
 
@@ -18,8 +18,7 @@ namespace psyscore::service {
 class Metrics {
  public:
   // Records one finished request.
-  void observe(const std::string& route, int status, double seconds, std::size_t request_bytes,
-               std::size_t respondents);
+  void observe(std::string_view route, int status, double seconds, std::size_t request_bytes, std::size_t respondents);
 
   // Requests being handled now.
   void begin_request() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
@@ -40,9 +39,15 @@ class Metrics {
     double sum = 0;
   };
 
-  mutable std::mutex mutex_;  // guards the maps and totals below
-  std::map<std::pair<std::string, int>, std::uint64_t> requests_;
-  std::map<std::string, Latency> latency_;
+  struct RouteStats {
+    std::map<int, std::uint64_t> requests;  // by status
+    Latency latency;
+  };
+
+  mutable std::mutex mutex_;  // guards the map and totals below
+  // By route template; looked up by string_view, so that counting a
+  // request allocates nothing once its route has been seen.
+  std::map<std::string, RouteStats, std::less<>> routes_;
   std::uint64_t request_bytes_ = 0;
   std::uint64_t respondents_ = 0;
 

@@ -1,6 +1,7 @@
 // Routing and the endpoint handlers of API.md section 3.
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <functional>
 #include <optional>
@@ -22,19 +23,28 @@ namespace psyscore::service {
 
 namespace {
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> segments;
-  while (!path.empty()) {
-    if (path.front() == '/') {
-      path.remove_prefix(1);
-      continue;
-    }
-    const auto end = path.find('/');
-    segments.push_back(path.substr(0, end));
-    if (end == std::string_view::npos) break;
+// The deepest route has four segments (/v1/instruments/{id}/score).
+constexpr std::size_t kMaxSegments = 4;
+
+// A path cut at its slashes; runs of slashes count as one, so "/v1//score/"
+// is v1, score. Of a path deeper than every route only the depth is kept.
+// Every request is matched against every route, so this allocates nothing.
+struct Segments {
+  std::array<std::string_view, kMaxSegments> part{};
+  std::size_t count = 0;
+};
+
+constexpr Segments split_path(std::string_view path) {
+  Segments segments;
+  while (true) {
+    const auto start = path.find_first_not_of('/');
+    if (start == std::string_view::npos) return segments;
+    path.remove_prefix(start);
+    const auto end = std::min(path.find('/'), path.size());
+    if (segments.count < kMaxSegments) segments.part[segments.count] = path.substr(0, end);
+    ++segments.count;
     path.remove_prefix(end);
   }
-  return segments;
 }
 
 std::optional<std::string> percent_decode(std::string_view text) {
@@ -135,10 +145,17 @@ ApiResponse validate(const ServiceState&, const RequestContext& context) {
 using Handler = ApiResponse (*)(const ServiceState&, const RequestContext&);
 
 struct Route {
+  constexpr Route(std::string_view verb, std::string_view path_pattern, Handler answer, bool always_heavy)
+      : method(verb), pattern(path_pattern), segments(split_path(path_pattern)), handler(answer), heavy(always_heavy) {}
+
   std::string_view method;
   std::string_view pattern;  // "{id}" matches one segment
+  Segments segments;         // of the pattern
   Handler handler;
-  bool heavy;  // worth running off the I/O threads
+  // May compute for long whatever the size of the body (a bootstrap, an
+  // exhaustive split-half), so always worth running off the I/O threads.
+  // The other routes cost in proportion to their body (is_compute_heavy).
+  bool heavy;
 };
 
 constexpr Route kRoutes[] = {
@@ -149,37 +166,42 @@ constexpr Route kRoutes[] = {
     {"GET", "/v1/instruments", list_instruments, false},
     {"GET", "/v1/instruments/{id}", show_instrument, false},
     {"POST", "/v1/instruments/validate", validate, false},
-    {"POST", "/v1/instruments/{id}/score", score_endpoint, true},
+    {"POST", "/v1/instruments/{id}/score", score_endpoint, false},
     {"POST", "/v1/instruments/{id}/reliability", reliability_endpoint, true},
     {"POST", "/v1/instruments/{id}/change", change_endpoint, true},
     {"POST", "/v1/instruments/{id}/compare", compare_endpoint, true},
-    {"POST", "/v1/score", score_endpoint, true},
+    {"POST", "/v1/score", score_endpoint, false},
     {"POST", "/v1/reliability", reliability_endpoint, true},
     {"POST", "/v1/change", change_endpoint, true},
     {"POST", "/v1/compare", compare_endpoint, true},
 };
 
-// The routes whose pattern matches `segments`; sets context.instrument_id.
-std::vector<const Route*> match(const std::vector<std::string_view>& segments, RequestContext& context) {
+// True when `path` is one of `route`'s paths; the segment under "{id}" goes
+// to `id`.
+bool matches_route(const Route& route, const Segments& path, std::string_view& id) {
+  if (route.segments.count != path.count) return false;
+  std::string_view segment;
+  for (std::size_t i = 0; i < path.count; ++i) {
+    if (route.segments.part[i] == "{id}") {
+      segment = path.part[i];
+    } else if (route.segments.part[i] != path.part[i]) {
+      return false;
+    }
+  }
+  // "/v1/instruments/validate" is a route of its own, not an instrument id.
+  if (route.pattern == "/v1/instruments/{id}" && segment == "validate") return false;
+  id = segment;
+  return true;
+}
+
+// The routes whose pattern matches `path`; sets context.instrument_id.
+std::vector<const Route*> match(const Segments& path, RequestContext& context) {
   std::vector<const Route*> matches;
   for (const Route& route : kRoutes) {
-    const auto pattern = split_path(route.pattern);
-    if (pattern.size() != segments.size()) continue;
-    bool ok = true;
-    std::string id;
-    for (std::size_t i = 0; i < pattern.size() && ok; ++i) {
-      if (pattern[i] == "{id}") {
-        id = std::string(segments[i]);
-      } else {
-        ok = pattern[i] == segments[i];
-      }
-    }
-    // "/v1/instruments/validate" is a route of its own, not an instrument id.
-    if (ok && route.pattern == "/v1/instruments/{id}" && id == "validate") ok = false;
-    if (ok) {
-      matches.push_back(&route);
-      if (!id.empty()) context.instrument_id = id;
-    }
+    std::string_view id;
+    if (!matches_route(route, path, id)) continue;
+    matches.push_back(&route);
+    if (!id.empty()) context.instrument_id = id;
   }
   return matches;
 }
@@ -198,13 +220,19 @@ ApiResponse route_request(const ServiceState& state, ApiRequest& request, Reques
   }
   const std::string_view target = request.target;
   const auto question = target.find('?');
-  const auto path = percent_decode(target.substr(0, question));
-  if (!path) return problem(400, "the path has a malformed %-escape");
+  // Paths are rarely escaped: decode only those that are.
+  std::string_view path = target.substr(0, question);
+  std::optional<std::string> decoded;
+  if (path.find_first_of("%+") != std::string_view::npos) {
+    decoded = percent_decode(path);
+    if (!decoded) return problem(400, "the path has a malformed %-escape");
+    path = *decoded;
+  }
   auto query = parse_query(question == std::string_view::npos ? std::string_view{} : target.substr(question + 1));
   if (!query) return problem(query.error());
   context.query = std::move(*query);
 
-  const auto matches = match(split_path(*path), context);
+  const auto matches = match(split_path(path), context);
   if (matches.empty()) return problem(404, "no such path: " + std::string(target.substr(0, question)));
   const auto chosen = std::ranges::find_if(matches, [&](const Route* r) { return r->method == request.method; });
   if (chosen == matches.end()) {
@@ -270,6 +298,22 @@ ApiResponse handle(const ServiceState& state, ApiRequest&& request) {
   return response;
 }
 
-bool is_compute_heavy(const ApiRequest& request) { return request.method == "POST"; }
+bool is_compute_heavy(const ApiRequest& request) {
+  // Scoring takes a few microseconds per respondent, so a small body is
+  // answered on the I/O thread that read it: handing it to the compute pool
+  // and back costs two thread wake-ups, more than the work itself. A body
+  // under this size keeps an I/O thread for well under a millisecond.
+  constexpr std::size_t kInlineBodyBytes = std::size_t{16} << 10;
+  if (request.method != "POST") return false;  // the GET routes only read the registry
+  if (request.body.size() > kInlineBodyBytes) return true;
+  // The raw path, as sent: a path that matches only once percent-decoded
+  // goes to the pool, which is always safe.
+  const std::string_view target = request.target;
+  const Segments path = split_path(target.substr(0, target.find('?')));
+  std::string_view id;
+  return std::ranges::none_of(kRoutes, [&](const Route& route) {
+    return !route.heavy && route.method == "POST" && matches_route(route, path, id);
+  });
+}
 
 }  // namespace psyscore::service

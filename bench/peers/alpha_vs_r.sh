@@ -2,7 +2,7 @@
 # Whole-process timing of psyscore against R (read.csv + psych::alpha) on the
 # same synthetic MBI-HSS data. Not a test and not part of `make test`; results
 # and the machine they were measured on: docs/performance.md, "Whole process
-# against R".
+# against R". Scoring against psych::scoreItems: score_vs_r.sh.
 #
 # Usage (from anywhere):
 #   bench/peers/alpha_vs_r.sh [PSYSCORE] [DATA_DIR]
@@ -43,23 +43,12 @@ INSTRUMENT="$ROOT/instruments/mbi-hss.json"
 mkdir -p "$DIR"
 DIR="$(realpath "$DIR")"
 
-as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
-if ! command -v Rscript >/dev/null || ! Rscript -e 'quit(status = !requireNamespace("psych", quietly = TRUE))' >/dev/null 2>&1; then
-  echo "installing R and psych" >&2
-  as_root apt-get install -y r-base-core r-cran-psych >&2
-fi
-if [[ -z "${NO_HYPERFINE:-}" ]] && ! command -v hyperfine >/dev/null; then
-  as_root apt-get install -y hyperfine >&2 || echo "no hyperfine: timing with a bash loop" >&2
-fi
+# shellcheck source=bench/peers/common.sh
+source "$ROOT/bench/peers/common.sh"
+ensure_tools
 
 # --- the machine ---------------------------------------------------------
-echo "## Machine"
-echo
-echo "- cores: $(nproc); CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-echo "- RAM: $(free -g | awk '/^Mem:/ {print $2}') GB; $(Rscript --version 2>&1 | head -1); psych $(Rscript -e 'cat(format(packageVersion("psych")))')"
-echo "- psyscore: $PSYSCORE"
-echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo
+print_machine "$PSYSCORE"
 
 # --- data ------------------------------------------------------------------
 BIG="$DIR/mbi_200000.csv"
@@ -111,33 +100,17 @@ import json, sys
 r = {line.split()[0]: float(line.split()[1]) for line in open(sys.argv[1]) if line.strip()}
 p = {s["id"]: s["raw_alpha"] for s in json.load(open(sys.argv[2]))["subscales"]}
 print("| subscale | R | psyscore | relative difference |\n|---|---:|---:|---:|")
+worst = 0.0
 for s in r:
-    print(f"| {s} | {r[s]:.12f} | {p[s]:.12f} | {abs(r[s] - p[s]) / abs(r[s]):.1e} |")
+    difference = abs(r[s] - p[s]) / abs(r[s])
+    worst = max(worst, difference)
+    print(f"| {s} | {r[s]:.12f} | {p[s]:.12f} | {difference:.1e} |")
+if sorted(r) != sorted(p) or worst > 1e-9:
+    sys.exit("R and psyscore disagree (subscales or raw alpha beyond 1e-9 relative): not timing")
 PY
 echo
 
 # --- timing --------------------------------------------------------------------
-# median_seconds RUNS WARMUP COMMAND...: median wall time of whole processes.
-median_seconds() {
-  local runs=$1 warmup=$2
-  shift 2
-  if [[ -z "${NO_HYPERFINE:-}" ]] && command -v hyperfine >/dev/null; then
-    local json="$DIR/hyperfine.json"
-    hyperfine --runs "$runs" --warmup "$warmup" --style none --export-json "$json" \
-      "$(printf '%q ' "$@") > /dev/null" >&2
-    python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$json"
-  else
-    local i times=()
-    for ((i = 0; i < warmup; ++i)); do "$@" > /dev/null; done
-    for ((i = 0; i < runs; ++i)); do
-      local t0 t1
-      t0=$(date +%s.%N); "$@" > /dev/null; t1=$(date +%s.%N)
-      times+=("$(python3 -c "print($t1 - $t0)")")
-    done
-    printf '%s\n' "${times[@]}" | python3 -c 'import statistics,sys; print("%.4f" % statistics.median(float(x) for x in sys.stdin))'
-  fi
-}
-
 loads=""
 loads+="(a) $(cut -d' ' -f1 /proc/loadavg); "
 echo "timing (a) whole process, 200,000 x 22 ..." >&2
@@ -163,10 +136,6 @@ r_c=$(median_seconds "$R_BOOT_RUNS" 0 Rscript "$DIR/whole.R" "$SMALL" 1000)
 p_c=$(median_seconds "$RUNS" 1 "$PSYSCORE" reliability -i mbi-hss --bootstrap 1000 "$SMALL")
 r_c0=$(median_seconds "$R_BOOT_RUNS" 0 Rscript "$DIR/whole.R" "$SMALL_COMPLETE" 1000)
 p_c0=$(median_seconds "$RUNS" 1 "$PSYSCORE" reliability -i mbi-hss --bootstrap 1000 "$SMALL_COMPLETE")
-
-ratio() { python3 -c 'import sys
-try: print("%.1f" % (float(sys.argv[1]) / float(sys.argv[2])))
-except ValueError: print("n/a")' "$1" "$2"; }
 
 echo "## Median wall seconds (EE, DP and PA in both)"
 echo

@@ -302,5 +302,68 @@ TEST(Router, CorsAllowListAnswersPreflightAndTagsResponses) {
   EXPECT_EQ(header(handle(state, std::move(other)), "Access-Control-Allow-Origin"), "");
 }
 
+// Which requests the server answers on its I/O threads (false) and which it
+// hands to the compute pool (true).
+TEST(Router, OnlyLongRunningRequestsGoToTheComputePool) {
+  const std::string small_body = R"({"responses": []})";
+  const std::string large_body(20 * 1024, ' ');
+  struct Case {
+    const char* name;
+    std::string method;
+    std::string target;
+    const std::string& body;
+    bool heavy;
+  };
+  const Case cases[] = {
+      {"a GET", "GET", "/v1/instruments", small_body, false},
+      {"a small registry score", "POST", "/v1/instruments/gad-7/score", small_body, false},
+      {"a small score with a query", "POST", "/v1/instruments/gad-7/score?id_column=rid", small_body, false},
+      {"a small inline score", "POST", "/v1/score", small_body, false},
+      {"a small validation", "POST", "/v1/instruments/validate", small_body, false},
+      {"a large score", "POST", "/v1/instruments/gad-7/score", large_body, true},
+      {"a large validation", "POST", "/v1/instruments/validate", large_body, true},
+      {"a small reliability (may bootstrap)", "POST", "/v1/instruments/gad-7/reliability", small_body, true},
+      {"a small inline change", "POST", "/v1/change", small_body, true},
+      {"a small compare", "POST", "/v1/instruments/gad-7/compare", small_body, true},
+      {"an escaped path", "POST", "/v1/instruments/gad-7/%73core", small_body, true},
+      {"an unknown path", "POST", "/v1/elsewhere", small_body, true},
+  };
+  for (const auto& c : cases) {
+    ApiRequest request;
+    request.method = c.method;
+    request.target = c.target;
+    request.body = c.body;
+    EXPECT_EQ(is_compute_heavy(request), c.heavy) << c.name;
+  }
+}
+
+// Counters render sorted by route, then status, whatever the order in which
+// requests finished.
+TEST(Metrics, RenderCountsByRouteAndStatus) {
+  Metrics metrics;
+  metrics.observe("/v1/score", 422, 0.002, 10, 0);
+  metrics.observe("/healthz", 200, 0.0001, 0, 0);
+  metrics.observe("/v1/score", 200, 0.02, 100, 3);
+  metrics.observe("/v1/score", 200, 0.3, 50, 2);
+  const auto registry = std::make_shared<const Registry>(*Registry::load_directory(test::source_dir() / "instruments"));
+  const std::string text = metrics.render(*registry);
+  const std::string counters =
+      "psyscore_http_requests_total{route=\"/healthz\",status=\"200\"} 1\n"
+      "psyscore_http_requests_total{route=\"/v1/score\",status=\"200\"} 2\n"
+      "psyscore_http_requests_total{route=\"/v1/score\",status=\"422\"} 1\n";
+  EXPECT_NE(text.find(counters), std::string::npos) << text;
+  const char* expected_lines[] = {
+      "psyscore_http_request_duration_seconds_bucket{route=\"/v1/score\",le=\"0.0025\"} 1\n",
+      "psyscore_http_request_duration_seconds_bucket{route=\"/v1/score\",le=\"0.025\"} 2\n",
+      "psyscore_http_request_duration_seconds_bucket{route=\"/v1/score\",le=\"0.5\"} 3\n",
+      "psyscore_http_request_duration_seconds_count{route=\"/v1/score\"} 3\n",
+      "psyscore_http_request_duration_seconds_count{route=\"/healthz\"} 1\n",
+      "psyscore_http_request_body_bytes_total 160\n",
+      "psyscore_respondents_total 5\n",
+  };
+  for (const char* line : expected_lines) EXPECT_NE(text.find(line), std::string::npos) << line << text;
+  EXPECT_LT(text.find("route=\"/healthz\",le="), text.find("route=\"/v1/score\",le=")) << "histograms sorted by route";
+}
+
 }  // namespace
 }  // namespace psyscore::service

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -198,6 +199,107 @@ TEST(Server, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_EQ(read_response(fd, pending).status, 404);
   EXPECT_EQ(read_response(fd, pending).body, "{\"status\":\"ok\"}\n");
   close(fd);
+}
+
+// A batch goes to the compute pool and a one-respondent request is answered
+// on the I/O thread; pipelined one after the other they still come back in
+// order.
+TEST(Server, PipelinedBatchAndSmallRequestsKeepTheirOrder) {
+  ServerProcess server({});
+  std::string batch = R"({"responses": [)";
+  for (int r = 0; r < 400; ++r) {
+    batch += (r ? "," : "") + std::string(R"({"id": "r)") + std::to_string(r) +
+             R"(", "answers": {"1": 1, "2": 2, "3": 0, "4": 3, "5": 1, "6": 0, "7": 2}})";
+  }
+  batch += "]}";
+  ASSERT_GT(batch.size(), 16u * 1024) << "large enough for the compute pool";
+  const int fd = connect_to(server.port());
+  send_all(fd, post("/v1/instruments/gad-7/score", batch) + post("/v1/instruments/gad-7/score", kScoreBody) +
+                   get("/healthz") + post("/v1/instruments/gad-7/score", batch));
+  std::string pending;
+  const int respondents[] = {400, 1, 0, 400};
+  for (int expected : respondents) {
+    const Response response = read_response(fd, pending);
+    ASSERT_EQ(response.status, 200) << response.body.substr(0, 200);
+    const std::string summary = expected ? R"("respondents":)" + std::to_string(expected) + "," : R"({"status":"ok"})";
+    EXPECT_NE(response.body.find(summary), std::string::npos)
+        << "expected " << expected << ": " << response.body.substr(0, 200);
+  }
+  close(fd);
+}
+
+// Bodies arrive whole with their header, in pieces, chunked, or after a
+// 100 Continue; each is read completely.
+TEST(Server, ReadsBodiesHoweverTheyArrive) {
+  ServerProcess server({});
+  const std::string head = "POST /v1/instruments/gad-7/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
+  const std::string sized = head + "Content-Length: " + std::to_string(kScoreBody.size()) + "\r\n";
+  std::ostringstream chunk_size;
+  chunk_size << std::hex << kScoreBody.size() - 10;
+  const std::string chunked = head + "Transfer-Encoding: chunked\r\n\r\n" + chunk_size.str() + "\r\n" +
+                              kScoreBody.substr(0, kScoreBody.size() - 10) + "\r\na\r\n" +
+                              kScoreBody.substr(kScoreBody.size() - 10) + "\r\n0\r\n\r\n";
+  struct Case {
+    const char* name;
+    std::vector<std::string> pieces;  // sent 50 ms apart
+    bool expects_continue;
+  };
+  const Case cases[] = {
+      {"whole", {sized + "\r\n" + kScoreBody}, false},
+      {"header then body", {sized + "\r\n", kScoreBody}, false},
+      {"body in two pieces", {sized + "\r\n" + kScoreBody.substr(0, 30), kScoreBody.substr(30)}, false},
+      {"chunked, whole", {chunked}, false},
+      {"chunked, in two pieces", {chunked.substr(0, head.size() + 60), chunked.substr(head.size() + 60)}, false},
+      {"100-continue", {sized + "Expect: 100-continue\r\n\r\n", kScoreBody}, true},
+  };
+  for (const auto& c : cases) {
+    const int fd = connect_to(server.port());
+    std::string pending;
+    for (std::size_t i = 0; i < c.pieces.size(); ++i) {
+      if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      send_all(fd, c.pieces[i]);
+      if (i == 0 && c.expects_continue) {
+        EXPECT_EQ(read_response(fd, pending).status, 100) << c.name;
+      }
+    }
+    const Response response = read_response(fd, pending);
+    EXPECT_EQ(response.status, 200) << c.name << ": " << response.body;
+    EXPECT_NE(response.body.find(R"("value":9)"), std::string::npos) << c.name << ": " << response.body;
+    close(fd);
+  }
+}
+
+// The server writes response heads itself (not with Beast's serializer):
+// the status line, the fields in order, and Connection as HTTP/1.0 and 1.1
+// clients expect it.
+TEST(Server, ResponseHeadsAreWrittenExactly) {
+  ServerProcess server({});
+  const std::string health = "Content-Type: application/json\r\nX-Request-Id: t1\r\n";
+  struct Case {
+    const char* name;
+    std::string request;
+    std::string head;
+  };
+  const Case cases[] = {
+      {"HTTP/1.1 keep-alive", get("/healthz", "X-Request-Id: t1\r\n"),
+       "HTTP/1.1 200 OK\r\nServer: psyscore\r\n" + health + "Content-Length: 16"},
+      {"HTTP/1.1 close", get("/healthz", "X-Request-Id: t1\r\nConnection: close\r\n"),
+       "HTTP/1.1 200 OK\r\nServer: psyscore\r\n" + health + "Connection: close\r\nContent-Length: 16"},
+      {"HTTP/1.0", "GET /healthz HTTP/1.0\r\nX-Request-Id: t1\r\n\r\n",
+       "HTTP/1.0 200 OK\r\nServer: psyscore\r\n" + health + "Content-Length: 16"},
+      {"HTTP/1.0 keep-alive", "GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\nX-Request-Id: t1\r\n\r\n",
+       "HTTP/1.0 200 OK\r\nServer: psyscore\r\n" + health + "Connection: keep-alive\r\nContent-Length: 16"},
+      {"a problem", get("/healthz/x", "X-Request-Id: t1\r\n"),
+       "HTTP/1.1 404 Not Found\r\nServer: psyscore\r\nContent-Type: application/problem+json\r\n"
+       "X-Request-Id: t1\r\nContent-Length: "},
+      {"405 with Allow", get("/v1/instruments/gad-7/score", "X-Request-Id: t1\r\n"),
+       "HTTP/1.1 405 Method Not Allowed\r\nServer: psyscore\r\nContent-Type: application/problem+json\r\n"
+       "X-Request-Id: t1\r\nAllow: POST\r\nContent-Length: "},
+  };
+  for (const auto& c : cases) {
+    const Response response = exchange(server.port(), c.request);
+    EXPECT_EQ(response.headers.substr(0, c.head.size()), c.head) << c.name;
+  }
 }
 
 TEST(Server, ASlowClientDoesNotBlockOthers) {
