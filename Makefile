@@ -1,11 +1,20 @@
 # psyscore: the two commands of the README.
 #   make run   install missing Debian packages, build (Release), serve the API
 #   make test  install, build, run every test
+# and for hardening (CONTRIBUTING.md, "Fuzzing and sanitizers"):
+#   make test-sanitize  build and run the tests under ASan and UBSan (GCC)
+#   make fuzz           run each libFuzzer target for FUZZ_SECONDS (clang)
 # Packages are installed with apt-get, directly as root or through sudo.
 
 PACKAGES := cmake ninja-build g++ ccache pkg-config \
   libboost1.81-dev libboost-json1.81-dev libeigen3-dev libspdlog-dev libcli11-dev \
   libssl-dev libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jsonschema
+# Only `make fuzz` needs clang and libFuzzer. Clang 19 is the first whose
+# concepts support lets libstdc++ 12 define std::expected (clang 14 cannot
+# compile psyscore).
+FUZZ_PACKAGES := clang-19 libclang-rt-19-dev
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 
 PRESET ?= release
 HOST ?= 127.0.0.1
@@ -13,20 +22,29 @@ PORT ?= 8080
 PSYSCORE := build/$(PRESET)/cli/psyscore
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build run test clean
+.PHONY: all deps build run test clean fuzz-deps fuzz test-sanitize
 
 all: build
 
-deps:
-	@missing=$$(for p in $(PACKAGES); do \
-	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
-	command -v npx >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
-	if [ -n "$$missing" ]; then \
+# Shell snippets: `missing` lists the packages of $(1) not installed yet;
+# APT_INSTALL installs those of $$missing.
+missing = missing=$$(for p in $(1); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done)
+APT_INSTALL = if [ -n "$$missing" ]; then \
 	  echo "Installing missing packages:" $$missing; \
 	  if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
 	  $$sudo apt-get update -qq && \
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+
+deps:
+	@$(call missing,$(PACKAGES)); \
+	command -v npx >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	$(APT_INSTALL)
+
+fuzz-deps: deps
+	@$(call missing,$(FUZZ_PACKAGES)); \
+	$(APT_INSTALL)
 
 build: deps
 	cmake --preset $(PRESET)
@@ -41,6 +59,19 @@ run: build
 
 test: build
 	ctest --preset $(PRESET) -j $(JOBS)
+
+# The tests again, built with -fsanitize=address,undefined (build/asan).
+test-sanitize: deps
+	cmake --preset asan
+	cmake --build --preset asan -j $(JOBS)
+	ctest --preset asan -j $(JOBS)
+
+# Each fuzz target for FUZZ_SECONDS (FUZZ_TARGETS="router options" for some);
+# crashing inputs land in tests/fuzz/regressions/ (tests/fuzz/run.sh).
+fuzz: fuzz-deps
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh build/fuzz $(FUZZ_TARGETS)
 
 clean:
 	rm -rf build

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "fixtures.hpp"
+#include "json_input.hpp"
 
 namespace psyscore {
 namespace {
@@ -200,6 +201,83 @@ TEST(Instrument, MalformedJsonIsLocatedByLineAndColumn) {
     EXPECT_EQ(problem.column, c.column) << c.name << ": " << describe(problem);
     EXPECT_EQ(problem.code, "invalid_json") << c.name;
   }
+}
+
+// Boost.JSON would keep the last of two equal keys; the loader names the
+// second instead, by pointer, line and column (of its opening quote).
+TEST(Instrument, DuplicateKeysAreLocatedByPointerLineAndColumn) {
+  struct Case {
+    const char* name;
+    std::string text;
+    const char* pointer;
+    std::size_t line, column;
+  };
+  const std::string valid = kValid;
+  const Case cases[] = {
+      {"top level", replace(valid, R"("name": "Demo")", R"("name": "Demo", "name": "Other")"), "/name", 2, 53},
+      {"in an item",
+       replace(valid, R"({"id": "2", "reverse": true})", R"({"id": "2", "reverse": true, "reverse": false})"),
+       "/items/1/reverse", 4, 55},
+      {"in a band", replace(valid, R"({"label": "high", "min": 6})", R"({"label": "high", "min": 6, "min": 7})"),
+       "/subscales/0/bands/1/min", 6, 84},
+      {"spelled with an escape", replace(valid, R"("sd": 2})", R"("sd": 2, "\u0073d": 3})"), "/subscales/0/norms/sd", 7,
+       48},
+      {"with \"~\" and \"/\"", R"({"a/b~": 1, "a\/b~": 2})", "/a~1b~0", 1, 13},
+  };
+  for (const auto& c : cases) {
+    auto instrument = parse_instrument(c.text, "x.json");
+    ASSERT_FALSE(instrument) << c.name;
+    EXPECT_EQ(instrument.error().code, ErrorCode::malformed) << c.name;
+    ASSERT_EQ(instrument.error().problems.size(), 1u) << c.name;
+    const Problem& problem = instrument.error().problems[0];
+    EXPECT_EQ(problem.code, "duplicate_key") << c.name;
+    EXPECT_EQ(problem.source, "x.json") << c.name;
+    EXPECT_EQ(problem.pointer, c.pointer) << c.name << ": " << describe(problem);
+    EXPECT_EQ(problem.line, c.line) << c.name << ": " << describe(problem);
+    EXPECT_EQ(problem.column, c.column) << c.name << ": " << describe(problem);
+  }
+}
+
+// parse_json checks every JSON input (definitions, request bodies, responses)
+// for duplicate keys: objects past the size where keys are checked as they
+// come, keys that only hash alike, and the same key in different objects.
+TEST(JsonInput, FindsDuplicateKeysInObjectsOfEverySize) {
+  auto object_of = [](int keys, std::string extra) {
+    std::string text = "{";
+    for (int k = 0; k < keys; ++k) text += (k ? ",\"" : "\"") + std::to_string(k) + "\":" + std::to_string(k);
+    return text + extra + "}";
+  };
+  struct Case {
+    const char* name;
+    std::string text;
+    const char* pointer;  // nullptr: the text has no duplicate
+  };
+  const Case cases[] = {
+      {"small object", object_of(5, ",\"3\":0"), "/3"},
+      {"large object", object_of(1000, ",\"517\":0"), "/517"},
+      {"large object, nested in arrays", "[[1, " + object_of(100, ",\"x\":[],\"x\":{}") + "]]", "/0/1/x"},
+      {"long keys", R"({"a_long_key_name_1": 1, "a_long_key_name_2": 2, "a_long_key_name_1": 3})",
+       "/a_long_key_name_1"},
+      {"inner object only", R"({"k": {"a": 1}, "a": {"k": 1, "a": [{"k": 1}, {"k": 2, "k": 3}]}})", "/a/a/1/k"},
+      {"no duplicate, large object", object_of(1000, ""), nullptr},
+      {"no duplicate, same key in sibling objects", R"([{"a": 1}, {"a": 2, "b": {"a": 3}}])", nullptr},
+      // "" and "\u0001" hash alike; the second reading finds them different.
+      {"no duplicate, keys that hash alike", R"({"": 1, "\u0001": 2})", nullptr},
+  };
+  for (const auto& c : cases) {
+    auto document = detail::parse_json(c.text);
+    if (!c.pointer) {
+      EXPECT_TRUE(document) << c.name << ": " << document.error().message;
+      continue;
+    }
+    ASSERT_FALSE(document) << c.name;
+    ASSERT_EQ(document.error().problems.size(), 1u) << c.name;
+    EXPECT_EQ(document.error().problems[0].code, "duplicate_key") << c.name;
+    EXPECT_EQ(document.error().problems[0].pointer, c.pointer) << c.name;
+  }
+  auto sizes = detail::parse_json(R"({"": 1, "\u0001": 2})");
+  ASSERT_TRUE(sizes);
+  EXPECT_EQ(sizes->as_object().size(), 2u);
 }
 
 TEST(Instrument, HashIgnoresFormattingKeyOrderAndNumberSpelling) {
