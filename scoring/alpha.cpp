@@ -54,35 +54,16 @@ MeanSd mean_sd(const std::vector<double>& values) {
   return out;
 }
 
-// Pearson correlation of x and y over the rows where both are present
-// (R's cor(use = "pairwise") for two vectors), two-pass.
-double pairwise_pearson(const std::vector<double>& x, const Eigen::Ref<const Eigen::VectorXd>& y) {
-  double sum_x = 0;
-  double sum_y = 0;
-  std::size_t n = 0;
-  for (std::size_t r = 0; r < x.size(); ++r) {
-    const auto row = static_cast<Eigen::Index>(r);
-    if (std::isnan(x[r]) || std::isnan(y(row))) continue;
-    sum_x += x[r];
-    sum_y += y(row);
-    ++n;
-  }
-  if (n < 2) return kNaN;
-  const double mean_x = sum_x / static_cast<double>(n);
-  const double mean_y = sum_y / static_cast<double>(n);
-  double sxy = 0;
-  double sxx = 0;
-  double syy = 0;
-  for (std::size_t r = 0; r < x.size(); ++r) {
-    const auto row = static_cast<Eigen::Index>(r);
-    if (std::isnan(x[r]) || std::isnan(y(row))) continue;
-    const double dx = x[r] - mean_x;
-    const double dy = y(row) - mean_y;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  return sxy / std::sqrt(sxx * syy);
+// Mean and sample sd of n values from the sum and the sum of squares of
+// their deviations from `shift` (NaN where undefined, as mean_sd()).
+MeanSd mean_sd_from_sums(std::size_t n, double sum, double squares, double shift) {
+  MeanSd out;
+  out.n = n;
+  if (n == 0) return out;
+  const double count = static_cast<double>(n);
+  out.mean = shift + sum / count;
+  if (n >= 2) out.sd = std::sqrt((squares - sum * sum / count) / (count - 1));
+  return out;
 }
 
 // R's median and var() of the strict lower triangle of R.
@@ -252,14 +233,12 @@ Interval feldt_interval(double alpha, double n, double k, double level) {
   return {1 - (1 - alpha) * fisher_quantile(1 - p / 2, df1, df2), 1 - (1 - alpha) * fisher_quantile(p / 2, df1, df2)};
 }
 
-AlphaSuite alpha_suite(const Eigen::Ref<const Eigen::MatrixXd>& keyed, const PairwiseMoments& moments,
-                       double ci_level) {
+AlphaSuite alpha_suite(const ItemSums& sums, const PairwiseMoments& moments, double ci_level) {
   AlphaSuite out;
-  const Eigen::Index rows = keyed.rows();
-  const Eigen::Index items = keyed.cols();
-  out.n = static_cast<std::size_t>(rows);
+  const Eigen::Index items = moments.covariance.cols();
+  out.n = sums.rows;
   out.k = static_cast<std::size_t>(items);
-  const double n = static_cast<double>(rows);
+  const double n = static_cast<double>(sums.rows);
   const double k = static_cast<double>(items);
   const Eigen::MatrixXd& covariance = moments.covariance;
   out.correlation = cov2cor(covariance);
@@ -279,20 +258,8 @@ AlphaSuite alpha_suite(const Eigen::Ref<const Eigen::MatrixXd>& keyed, const Pai
   out.duhachek = duhachek_interval(out.total.raw_alpha, out.ase, ci_level);
 
   // Person score: the mean of the items each respondent answered (psych's
-  // rowMeans(na.rm = TRUE)); NaN for a respondent without answers.
-  std::vector<double> scores(static_cast<std::size_t>(rows), kNaN);
-  for (Eigen::Index r = 0; r < rows; ++r) {
-    double sum = 0;
-    int answered = 0;
-    for (Eigen::Index j = 0; j < items; ++j) {
-      const double x = keyed(r, j);
-      if (std::isnan(x)) continue;
-      sum += x;
-      ++answered;
-    }
-    if (answered > 0) scores[static_cast<std::size_t>(r)] = sum / answered;
-  }
-  const MeanSd person = mean_sd(scores);
+  // rowMeans(na.rm = TRUE)), over the respondents who answered any.
+  const MeanSd person = mean_sd_from_sums(sums.scored, sums.score_sum, sums.score_squares, sums.score_shift);
   out.mean = person.mean;
   out.sd = person.sd;
 
@@ -302,15 +269,24 @@ AlphaSuite alpha_suite(const Eigen::Ref<const Eigen::MatrixXd>& keyed, const Pai
   correlation_smc.diagonal() = out.smc.smc;
   const double sum_rc = correlation_smc.sum();
   out.items.resize(out.k);
-  std::vector<double> column(static_cast<std::size_t>(rows));
   for (Eigen::Index i = 0; i < items; ++i) {
     ItemAlphaStatistics& item = out.items[static_cast<std::size_t>(i)];
-    for (Eigen::Index r = 0; r < rows; ++r) column[static_cast<std::size_t>(r)] = keyed(r, i);
-    const MeanSd answers = mean_sd(column);
-    item.n = answers.n;
-    item.mean = answers.mean;
-    item.sd = answers.sd;
-    item.raw_r = pairwise_pearson(scores, keyed.col(i));
+    const double answers = sums.counts(i, i);
+    const double item_sum = sums.sums(i, i);
+    const double item_squares = sums.products(i, i);
+    const MeanSd answered = mean_sd_from_sums(static_cast<std::size_t>(answers), item_sum, item_squares, sums.shift(i));
+    item.n = answered.n;
+    item.mean = answered.mean;
+    item.sd = answered.sd;
+    // raw_r: Pearson's r of the person score with the item over the rows
+    // that answered the item (all of which have a score).
+    if (answers >= 2) {
+      const double score_sum = sums.item_score_sums(i);
+      const double sxy = sums.item_score_products(i) - item_sum * score_sum / answers;
+      const double sxx = item_squares - item_sum * item_sum / answers;
+      const double syy = sums.item_score_squares(i) - score_sum * score_sum / answers;
+      item.raw_r = sxy / std::sqrt(sxx * syy);
+    }
     item.std_r = correlation.col(i).sum() / std::sqrt(sum_r);
     item.r_cor = correlation_smc.col(i).sum() / std::sqrt(sum_rc);  // NaN when sum_rc < 0, as psych
     const double rest = without(covariance, i).sum();
@@ -369,7 +345,7 @@ AlphaSuite alpha_suite(const Eigen::Ref<const Eigen::MatrixXd>& keyed, const Pai
     d.average_r = stats.average_r;
     d.s_n = stats.s_n;
     // psych drops the "alpha se" column unless there are more rows than items.
-    d.alpha_se = rows > items ? std::sqrt(stats.q / n) : kNaN;
+    d.alpha_se = out.n > out.k ? std::sqrt(stats.q / n) : kNaN;
     d.var_r = stats.var_r;
     d.med_r = stats.median_r;
   }

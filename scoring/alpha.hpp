@@ -9,6 +9,7 @@
 #include <Eigen/Core>
 
 #include "covariance.hpp"
+#include "item_sums.hpp"
 #include "psyscore/reliability.hpp"
 
 namespace psyscore {
@@ -69,8 +70,9 @@ struct ItemAlphaStatistics {
   AlphaIfDropped dropped;
 };
 
-// Everything psych::alpha reports for one keyed item matrix, given its
-// pairwise moments. N (for ase, Feldt and alpha_se) is the number of rows.
+// Everything psych::alpha reports for one block of keyed items, from its
+// sums over the rows (item_sums.hpp) and the pairwise moments they give.
+// N (for ase, Feldt and alpha_se) is the number of rows summed.
 struct AlphaSuite {
   std::size_t n = 0;
   std::size_t k = 0;
@@ -85,7 +87,7 @@ struct AlphaSuite {
   SquaredMultipleCorrelations smc;
   bool smc_clipped_in_drops = false;
 };
-AlphaSuite alpha_suite(const Eigen::Ref<const Eigen::MatrixXd>& keyed, const PairwiseMoments& moments, double ci_level);
+AlphaSuite alpha_suite(const ItemSums& sums, const PairwiseMoments& moments, double ci_level);
 
 // Type-7 quantile (R's default) of sorted values; NaN when empty.
 double quantile_type7(const std::vector<double>& sorted, double probability);

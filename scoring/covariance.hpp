@@ -5,6 +5,8 @@
 
 #include <Eigen/Core>
 
+#include "item_sums.hpp"
+
 namespace psyscore {
 
 struct PairwiseMoments {
@@ -19,19 +21,16 @@ struct PairwiseMoments {
   bool complete = true;  // no missing answer at all
 };
 
-// One pass over the rows in blocks, with matrix products (O(n k^2)).
+// The moments from their sums, O(k^2).
+PairwiseMoments pairwise_moments(const ItemSums& sums);
+
+// item_sums() then the moments: one pass over the rows (O(n k^2)).
 PairwiseMoments pairwise_moments(const Eigen::Ref<const Eigen::MatrixXd>& data);
 
-// The covariance of pairwise_moments() alone (skips the sums the
-// correlations need: a third less work with missing data).
+// The covariance of pairwise_moments().
 Eigen::MatrixXd pairwise_covariance(const Eigen::Ref<const Eigen::MatrixXd>& data);
-
-// The rows without a missing answer (R's na.omit), in their order.
-Eigen::MatrixXd complete_rows(const Eigen::Ref<const Eigen::MatrixXd>& data);
 
 // R's cov2cor: C_ij / sqrt(C_ii C_jj), with exactly 1 on the diagonal.
 Eigen::MatrixXd cov2cor(const Eigen::Ref<const Eigen::MatrixXd>& covariance);
-
-bool has_missing(const Eigen::Ref<const Eigen::MatrixXd>& data);
 
 }  // namespace psyscore

@@ -17,6 +17,10 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // psych's lower bound 0.005 on the uniquenesses.
 constexpr double kMaxCommunality = 0.995;
 
+// Relative change of the objective below its rounding error (64 ulps of a
+// sum of k(k-1)/2 squares).
+constexpr double kFlatObjective = 64 * std::numeric_limits<double>::epsilon();
+
 double offdiag_ssr(const Eigen::Ref<const Eigen::MatrixXd>& r, const Eigen::VectorXd& l) {
   double ssr = 0;
   for (Eigen::Index j = 0; j < r.cols(); ++j) {
@@ -26,6 +30,13 @@ double offdiag_ssr(const Eigen::Ref<const Eigen::MatrixXd>& r, const Eigen::Vect
     }
   }
   return ssr;
+}
+
+// max |df/dL_i| of f(L) = sum_{i<j} (r_ij - L_i L_j)^2.
+double gradient_norm(const Eigen::Ref<const Eigen::MatrixXd>& r, const Eigen::VectorXd& l) {
+  Eigen::MatrixXd residual = r - l * l.transpose();
+  residual.diagonal().setZero();
+  return (2 * (residual * l)).cwiseAbs().maxCoeff();
 }
 
 // One principal-axis step: the leading eigenpair of R with `communalities`
@@ -91,20 +102,25 @@ OneFactorFit minres_one_factor(const Eigen::Ref<const Eigen::MatrixXd>& correlat
     double t = 1;
     Eigen::VectorXd candidate = l + direction;
     double candidate_objective = offdiag_ssr(correlation, candidate);
-    while (candidate_objective > objective && t > 1e-12) {
+    // Near the optimum a step lowers the objective by about |gradient|^2,
+    // less than the objective's own rounding error: the objective cannot
+    // tell the better point there, the gradient can. Without this the fit
+    // stalled at gradients of ~1e-10 on some data, depending on the last
+    // bits of R.
+    const bool flat = std::abs(candidate_objective - objective) <= kFlatObjective * objective;
+    const bool closer = flat && gradient_norm(correlation, candidate) < gradient.cwiseAbs().maxCoeff();
+    while (!closer && candidate_objective > objective && t > 1e-12) {
       t /= 2;
       candidate = l + t * direction;
       candidate_objective = offdiag_ssr(correlation, candidate);
     }
-    if (candidate_objective > objective) break;  // no progress left at this precision
+    if (!closer && candidate_objective > objective) break;  // no progress left at this precision
     const double change = (candidate - l).cwiseAbs().maxCoeff();
     l = candidate;
     objective = candidate_objective;
     if (change < 1e-16) break;
   }
-  Eigen::MatrixXd residual = correlation - l * l.transpose();
-  residual.diagonal().setZero();
-  fit.converged = (2 * (residual * l)).cwiseAbs().maxCoeff() < 1e-10;
+  fit.converged = gradient_norm(correlation, l) < 1e-10;
 
   // Heywood case: psych bounds the uniquenesses 1 - L^2 below at 0.005, and
   // its optimiser follows the gradient L_i^2 + psi_i - 1, so it heads for

@@ -1,6 +1,7 @@
-// reliability(): keys the items, selects rows and items, runs the kernels
-// (alpha.hpp, omega.hpp, split_half.hpp, bootstrap.hpp) per subscale and
-// explains in warnings whatever made a number special.
+// reliability(): sums every subscale's keyed answers in one pass over the
+// wave (wave_sums.hpp), screens items and rows, runs the kernels (alpha.hpp,
+// omega.hpp, split_half.hpp, bootstrap.hpp) per subscale and explains in
+// warnings whatever made a number special.
 
 #include "psyscore/reliability.hpp"
 
@@ -18,6 +19,7 @@
 #include "omega.hpp"
 #include "request_checks.hpp"
 #include "split_half.hpp"
+#include "wave_sums.hpp"
 
 namespace psyscore {
 
@@ -46,42 +48,6 @@ std::string quoted_list(const std::vector<std::string>& ids) {
   return out;
 }
 
-// Share of each raw answer value among an item's answers. Answers lie on the
-// item's scale grid, so counting by grid index is O(1) per answer; a value off
-// the grid (possible only in a hand-built ResponseMatrix) is counted by value.
-class ValueCounter {
- public:
-  explicit ValueCounter(const Scale& scale) : scale_(scale) {
-    const double cells = std::floor((scale.max - scale.min) / scale.step + 0.5) + 1;
-    if (cells >= 1 && cells <= 1e6) grid_.assign(static_cast<std::size_t>(cells), {0.0, 0});
-  }
-
-  void add(double x) {
-    const double index = std::floor((x - scale_.min) / scale_.step + 0.5);
-    if (index >= 0 && index < static_cast<double>(grid_.size()) &&
-        std::abs(scale_.min + index * scale_.step - x) <= 1e-9 * scale_.step) {
-      auto& cell = grid_[static_cast<std::size_t>(index)];
-      if (cell.second++ == 0) cell.first = x;
-      return;
-    }
-    ++off_grid_[x];
-  }
-
-  // (value, count) in ascending order of value.
-  std::map<double, std::size_t> counts() const {
-    std::map<double, std::size_t> out = off_grid_;
-    for (const auto& [value, count] : grid_) {
-      if (count > 0) out[value] += count;
-    }
-    return out;
-  }
-
- private:
-  Scale scale_;
-  std::vector<std::pair<double, std::size_t>> grid_;
-  std::map<double, std::size_t> off_grid_;
-};
-
 struct ItemScreen {
   std::vector<std::size_t> kept;  // positions in the subscale's item list
   std::vector<std::string> dropped_ids;
@@ -89,38 +55,26 @@ struct ItemScreen {
 };
 
 // psych drops items whose sd is 0 or NA (no answers, or one); so does
-// psyscore, but it says which and why. rows: row indices into `responses`.
-void screen_items(const Instrument& instrument, const Subscale& subscale, const ResponseMatrix& responses,
-                  const std::vector<std::size_t>& rows, const std::vector<std::size_t>& candidates, ItemScreen& screen,
-                  std::string_view context) {
+// psyscore, but it says which and why. answers[i]: the answers to the item
+// at position candidates[i] over the rows in question.
+void screen_items(const Instrument& instrument, const Subscale& subscale, const std::vector<std::size_t>& candidates,
+                  const std::vector<AnswerSummary>& answers, ItemScreen& screen, std::string_view context) {
   std::vector<std::size_t> kept;
-  for (const std::size_t position : candidates) {
-    const std::size_t item = subscale.items[position];
-    std::size_t answers = 0;
-    double first = 0;
-    bool varies = false;
-    for (const std::size_t r : rows) {
-      const double x = responses.at(r, item);
-      if (is_missing(x)) continue;
-      if (answers++ == 0) {
-        first = x;
-      } else if (x != first) {
-        varies = true;
-      }
-    }
-    if (varies) {
-      kept.push_back(position);
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const AnswerSummary& a = answers[i];
+    if (a.count >= 2 && a.min != a.max) {
+      kept.push_back(candidates[i]);
       continue;
     }
-    const std::string& id = instrument.items[item].id;
+    const std::string& id = instrument.items[subscale.items[candidates[i]]].id;
     screen.dropped_ids.push_back(id);
     std::string why;
-    if (answers == 0) {
+    if (a.count == 0) {
       why = "has no answers";
-    } else if (answers == 1) {
+    } else if (a.count == 1) {
       why = "has a single answer";
     } else {
-      why = "has no variance (every answer is " + number_text(first) + ")";
+      why = "has no variance (every answer is " + number_text(a.min) + ")";
     }
     screen.warnings.push_back("item \"" + id + "\" " + why + std::string(context) + " and was left out of subscale \"" +
                               subscale.id + "\" (its k, alpha and scores)");
@@ -128,25 +82,46 @@ void screen_items(const Instrument& instrument, const Subscale& subscale, const 
   screen.kept = std::move(kept);
 }
 
-struct SubscaleOutcome {
-  std::optional<SubscaleReliability> result;
+std::vector<std::size_t> items_at(const Subscale& subscale, const std::vector<std::size_t>& positions) {
+  std::vector<std::size_t> items;
+  items.reserve(positions.size());
+  for (const std::size_t position : positions) items.push_back(subscale.items[position]);
+  return items;
+}
+
+// A subscale whose items and rows are settled: what the statistics start from.
+struct PreparedSubscale {
+  const Subscale* subscale = nullptr;
+  SubscaleReliability out;              // id, dropped items and the warnings so far
+  std::vector<std::size_t> kept_items;  // indices into Instrument::items
+  // Listwise deletion: the rows used are the usable rows that answered all
+  // of these (the items kept by the first screening). Empty for pairwise.
+  std::vector<std::size_t> required_items;
+  ItemBlockSums data;  // the kept items over the rows used
+};
+
+struct Preparation {
+  std::optional<PreparedSubscale> prepared;
   std::vector<Problem> problems;
 };
 
-SubscaleOutcome analyse_subscale(const Instrument& instrument, const Subscale& subscale,
-                                 const ResponseMatrix& responses, const std::vector<std::size_t>& usable_rows,
-                                 const ReliabilityOptions& options) {
-  SubscaleOutcome outcome;
-  SubscaleReliability out;
+// Screens the items and settles the rows. `all_items`: the subscale's every
+// item over every usable row, from the shared first pass; a subscale that
+// loses items, or deletes rows listwise, takes another pass of its own.
+Preparation prepare_subscale(const Instrument& instrument, const Subscale& subscale, const ResponseMatrix& responses,
+                             const std::vector<std::size_t>& usable_rows, ItemBlockSums all_items,
+                             const ReliabilityOptions& options) {
+  Preparation outcome;
+  PreparedSubscale prepared;
+  prepared.subscale = &subscale;
+  SubscaleReliability& out = prepared.out;
   out.id = subscale.id;
   const std::string pointer = "/subscales/" + subscale.id;
+  auto sum_block = [&](ItemBlock block) {
+    return std::move(sum_item_blocks(instrument, responses, usable_rows, std::span(&block, 1), options.threads)[0]);
+  };
 
-  std::size_t answering = 0;
-  for (const std::size_t r : usable_rows) {
-    const bool any =
-        std::ranges::any_of(subscale.items, [&](std::size_t item) { return !is_missing(responses.at(r, item)); });
-    answering += any ? 1 : 0;
-  }
+  const std::size_t answering = all_items.sums.scored;
   if (answering < 2) {
     outcome.problems.push_back(problem_at(pointer, "too_few_respondents",
                                           "subscale \"" + subscale.id +
@@ -158,30 +133,31 @@ SubscaleOutcome analyse_subscale(const Instrument& instrument, const Subscale& s
   std::vector<std::size_t> all_positions(subscale.items.size());
   for (std::size_t i = 0; i < all_positions.size(); ++i) all_positions[i] = i;
   ItemScreen screen;
-  screen_items(instrument, subscale, responses, usable_rows, all_positions, screen, "");
+  screen_items(instrument, subscale, all_positions, all_items.answers, screen, "");
 
-  std::vector<std::size_t> rows = usable_rows;
+  std::optional<ItemBlockSums> data;
   if (options.missing == MissingData::listwise) {
-    std::erase_if(rows, [&](std::size_t r) {
-      return std::ranges::any_of(
-          screen.kept, [&](std::size_t position) { return is_missing(responses.at(r, subscale.items[position])); });
-    });
-    if (rows.size() < usable_rows.size()) {
-      out.warnings.push_back(std::to_string(usable_rows.size() - rows.size()) + " of " +
-                             std::to_string(usable_rows.size()) +
+    prepared.required_items = items_at(subscale, screen.kept);
+    ItemBlockSums complete_rows = sum_block({.items = prepared.required_items, .required = prepared.required_items});
+    const std::size_t rows = complete_rows.sums.rows;
+    if (rows < usable_rows.size()) {
+      out.warnings.push_back(std::to_string(usable_rows.size() - rows) + " of " + std::to_string(usable_rows.size()) +
                              " respondents missed an item and were left out (listwise deletion)");
     }
-    if (rows.size() < 2) {
+    if (rows < 2) {
       outcome.problems.push_back(problem_at(pointer, "too_few_respondents",
                                             "subscale \"" + subscale.id +
                                                 "\" needs at least 2 respondents who answered every item for listwise "
                                                 "deletion; " +
-                                                std::to_string(rows.size()) + " did"));
+                                                std::to_string(rows) + " did"));
       return outcome;
     }
     // An item can be constant among the complete rows only.
     const std::vector<std::size_t> candidates = screen.kept;
-    screen_items(instrument, subscale, responses, rows, candidates, screen, " among the complete rows");
+    screen_items(instrument, subscale, candidates, complete_rows.answers, screen, " among the complete rows");
+    if (screen.kept.size() == candidates.size()) data = std::move(complete_rows);
+  } else if (screen.kept.size() == subscale.items.size()) {
+    data = std::move(all_items);
   }
   out.dropped_items = screen.dropped_ids;
   out.warnings.insert(out.warnings.begin(), screen.warnings.begin(), screen.warnings.end());
@@ -192,21 +168,79 @@ SubscaleOutcome analyse_subscale(const Instrument& instrument, const Subscale& s
             std::to_string(screen.kept.size()) + " left after leaving out " + quoted_list(screen.dropped_ids)));
     return outcome;
   }
+  prepared.kept_items = items_at(subscale, screen.kept);
+  // Items were left out: the person scores change with them.
+  prepared.data =
+      data ? std::move(*data) : sum_block({.items = prepared.kept_items, .required = prepared.required_items});
+  outcome.prepared = std::move(prepared);
+  return outcome;
+}
 
-  const auto n = static_cast<Eigen::Index>(rows.size());
-  const auto k = static_cast<Eigen::Index>(screen.kept.size());
-  Eigen::MatrixXd keyed(n, k);
-  for (Eigen::Index j = 0; j < k; ++j) {
-    const std::size_t item = subscale.items[screen.kept[static_cast<std::size_t>(j)]];
-    const Item& definition = instrument.items[item];
-    for (Eigen::Index r = 0; r < n; ++r) {
-      const double x = responses.at(rows[static_cast<std::size_t>(r)], item);
-      keyed(r, j) = is_missing(x) ? x : definition.keyed(x);
+// The usable rows that answered every one of `required` (all of them when
+// it is empty), in order.
+std::vector<std::size_t> rows_answering(const ResponseMatrix& responses, const std::vector<std::size_t>& usable_rows,
+                                        const std::vector<std::size_t>& required) {
+  std::vector<std::size_t> rows;
+  for (const std::size_t r : usable_rows) {
+    if (std::ranges::none_of(required, [&](std::size_t item) { return is_missing(responses.at(r, item)); })) {
+      rows.push_back(r);
     }
   }
+  return rows;
+}
 
-  const PairwiseMoments moments = pairwise_moments(keyed);
-  const AlphaSuite suite = alpha_suite(keyed, moments, options.ci_level);
+// Rows x items of keyed answers (NaN = missing), what the bootstrap resamples.
+Eigen::MatrixXd keyed_matrix(const Instrument& instrument, const ResponseMatrix& responses,
+                             const std::vector<std::size_t>& rows, const std::vector<std::size_t>& items) {
+  const auto n = static_cast<Eigen::Index>(rows.size());
+  const auto k = static_cast<Eigen::Index>(items.size());
+  Eigen::MatrixXd keyed(n, k);
+  for (Eigen::Index r = 0; r < n; ++r) {
+    const std::span<const double> answers = responses.row(rows[static_cast<std::size_t>(r)]);
+    for (Eigen::Index j = 0; j < k; ++j) {
+      const std::size_t item = items[static_cast<std::size_t>(j)];
+      const double x = answers[item];
+      keyed(r, j) = is_missing(x) ? x : instrument.items[item].keyed(x);
+    }
+  }
+  return keyed;
+}
+
+// The bootstrap of every prepared subscale. With pairwise deletion they all
+// use the same rows, so one set of resamples serves them all (the draws
+// depend only on the seed, the resample and n; each subscale's interval is
+// what it would be alone).
+std::vector<BootstrapResult> bootstrap_subscales(const Instrument& instrument, const ResponseMatrix& responses,
+                                                 const std::vector<std::size_t>& usable_rows,
+                                                 const std::vector<PreparedSubscale>& subscales,
+                                                 const BootstrapOptions& bootstrap, const ReliabilityOptions& options) {
+  if (options.missing == MissingData::pairwise) {
+    std::vector<Eigen::MatrixXd> blocks;
+    blocks.reserve(subscales.size());
+    for (const PreparedSubscale& s : subscales) {
+      blocks.push_back(keyed_matrix(instrument, responses, usable_rows, s.kept_items));
+    }
+    return bootstrap_raw_alpha(blocks, bootstrap.iterations, bootstrap.seed, options.ci_level, options.threads);
+  }
+  std::vector<BootstrapResult> results;
+  results.reserve(subscales.size());
+  for (const PreparedSubscale& s : subscales) {
+    const std::vector<std::size_t> rows = rows_answering(responses, usable_rows, s.required_items);
+    results.push_back(bootstrap_raw_alpha(keyed_matrix(instrument, responses, rows, s.kept_items), bootstrap.iterations,
+                                          bootstrap.seed, options.ci_level, options.threads));
+  }
+  return results;
+}
+
+SubscaleReliability analyse_subscale(const Instrument& instrument, PreparedSubscale prepared,
+                                     const BootstrapResult* boot, const ReliabilityOptions& options) {
+  SubscaleReliability out = std::move(prepared.out);
+  const ItemSums& sums = prepared.data.sums;
+  const std::size_t n = sums.rows;
+  const auto k = static_cast<Eigen::Index>(prepared.kept_items.size());
+
+  const PairwiseMoments moments = pairwise_moments(sums);
+  const AlphaSuite suite = alpha_suite(sums, moments, options.ci_level);
   out.n = suite.n;
   out.k = suite.k;
   out.raw_alpha = suite.total.raw_alpha;
@@ -225,21 +259,14 @@ SubscaleOutcome analyse_subscale(const Instrument& instrument, const Subscale& s
   out.duhachek = suite.duhachek;
 
   std::vector<std::string> kept_ids;
-  for (const std::size_t position : screen.kept) kept_ids.push_back(instrument.items[subscale.items[position]].id);
+  kept_ids.reserve(prepared.kept_items.size());
+  for (const std::size_t item : prepared.kept_items) kept_ids.push_back(instrument.items[item].id);
 
   // Response frequencies of the raw answers over the rows used; every value
   // seen in any kept item gets a key in every item, as psych does.
-  std::vector<std::map<double, std::size_t>> counts;
   std::map<double, std::size_t> seen;
-  for (const std::size_t position : screen.kept) {
-    const std::size_t item = subscale.items[position];
-    ValueCounter counter(instrument.items[item].scale);
-    for (const std::size_t r : rows) {
-      const double x = responses.at(r, item);
-      if (!is_missing(x)) counter.add(x);
-    }
-    counts.push_back(counter.counts());
-    for (const auto& [value, count] : counts.back()) seen[value] += count;
+  for (const AnswerSummary& answers : prepared.data.answers) {
+    for (const auto& [value, count] : answers.frequencies) seen[value] += count;
   }
 
   for (std::size_t i = 0; i < suite.items.size(); ++i) {
@@ -254,9 +281,10 @@ SubscaleOutcome analyse_subscale(const Instrument& instrument, const Subscale& s
     item.mean = s.mean;
     item.sd = s.sd;
     item.alpha_if_dropped = s.dropped;
+    const auto& counts = prepared.data.answers[i].frequencies;
     for (const auto& [value, ignored] : seen) {
-      const auto it = counts[i].find(value);
-      const double count = it == counts[i].end() ? 0.0 : static_cast<double>(it->second);
+      const auto it = std::ranges::lower_bound(counts, value, {}, [](const auto& entry) { return entry.first; });
+      const double count = it != counts.end() && it->first == value ? static_cast<double>(it->second) : 0.0;
       item.response_freq.emplace_back(value, count / static_cast<double>(s.n));
     }
     item.miss = 1 - static_cast<double>(s.n) / static_cast<double>(n);
@@ -280,19 +308,17 @@ SubscaleOutcome analyse_subscale(const Instrument& instrument, const Subscale& s
   for (const Eigen::Index i : split.max_half) out.split_half.max_half.push_back(kept_ids[static_cast<std::size_t>(i)]);
   for (const Eigen::Index i : split.min_half) out.split_half.min_half.push_back(kept_ids[static_cast<std::size_t>(i)]);
 
-  if (options.bootstrap) {
-    const BootstrapResult boot = bootstrap_raw_alpha(keyed, options.bootstrap->iterations, options.bootstrap->seed,
-                                                     options.ci_level, options.threads);
+  if (boot != nullptr && options.bootstrap) {
     BootstrapInterval interval;
-    interval.lower = boot.lower;
-    interval.median = boot.median;
-    interval.upper = boot.upper;
-    interval.iterations = boot.iterations;
+    interval.lower = boot->lower;
+    interval.median = boot->median;
+    interval.upper = boot->upper;
+    interval.iterations = boot->iterations;
     interval.seed = options.bootstrap->seed;
-    interval.undefined = boot.undefined;
+    interval.undefined = boot->undefined;
     out.bootstrap = interval;
-    if (boot.undefined > 0) {
-      out.warnings.push_back(std::to_string(boot.undefined) + " of " + std::to_string(boot.iterations) +
+    if (boot->undefined > 0) {
+      out.warnings.push_back(std::to_string(boot->undefined) + " of " + std::to_string(boot->iterations) +
                              " bootstrap resamples had no defined alpha (e.g. no variance) and were left out of the "
                              "bootstrap quantiles");
     }
@@ -323,12 +349,12 @@ SubscaleOutcome analyse_subscale(const Instrument& instrument, const Subscale& s
                            "): the items correlate negatively on average; check reverse keys or whether they measure "
                            "one construct (alpha is reported, not clipped)");
   }
-  if (rows.size() < kSmallSample || rows.size() < kRespondentsPerItem * static_cast<std::size_t>(k)) {
-    out.warnings.push_back("n = " + std::to_string(rows.size()) + " is small for " + std::to_string(k) +
+  if (n < kSmallSample || n < kRespondentsPerItem * static_cast<std::size_t>(k)) {
+    out.warnings.push_back("n = " + std::to_string(n) + " is small for " + std::to_string(k) +
                            " items (fewer than 30 respondents or fewer than 10 per item): confidence intervals are "
                            "wide and the statistics unstable");
   }
-  if (rows.size() <= static_cast<std::size_t>(k)) {
+  if (n <= static_cast<std::size_t>(k)) {
     out.warnings.push_back("alpha_if_dropped.alpha_se is null because n <= k (as psych)");
   }
   if (suite.smc.clipped_high || suite.smc.clipped_low || suite.smc_clipped_in_drops) {
@@ -353,8 +379,7 @@ SubscaleOutcome analyse_subscale(const Instrument& instrument, const Subscale& s
   if (!omega.fit.converged && std::isfinite(omega.omega_total)) {
     out.warnings.push_back("omega_total: the one-factor minres fit did not converge tightly");
   }
-  outcome.result = std::move(out);
-  return outcome;
+  return out;
 }
 
 }  // namespace
@@ -412,11 +437,12 @@ Result<ReliabilityReport> reliability(const Instrument& instrument, const Respon
   }
   if (!problems.empty()) return std::unexpected(detail::invalid(std::move(problems), "invalid reliability options"));
 
-  std::vector<std::size_t> usable_rows;
-  usable_rows.reserve(responses.respondent_count());
+  std::vector<std::size_t> usable_rows(responses.respondent_count());
+  std::size_t usable = 0;
   for (std::size_t r = 0; r < responses.respondent_count(); ++r) {
-    if (responses.usable(r)) usable_rows.push_back(r);
+    if (responses.usable(r)) usable_rows[usable++] = r;
   }
+  usable_rows.resize(usable);
   report.warnings.insert(report.warnings.begin(), responses.warnings.begin(), responses.warnings.end());
   const std::size_t excluded = responses.respondent_count() - usable_rows.size();
   if (excluded > 0) {
@@ -424,14 +450,31 @@ Result<ReliabilityReport> reliability(const Instrument& instrument, const Respon
                               " respondent(s) with invalid answers were left out (`psyscore score` lists the errors)");
   }
 
-  for (const std::size_t s : selected) {
-    SubscaleOutcome outcome = analyse_subscale(instrument, instrument.subscales[s], responses, usable_rows, options);
-    if (outcome.result) report.subscales.push_back(std::move(*outcome.result));
+  // One pass over the wave for every subscale's items.
+  std::vector<ItemBlock> blocks;
+  blocks.reserve(selected.size());
+  for (const std::size_t s : selected) blocks.push_back({.items = instrument.subscales[s].items, .required = {}});
+  std::vector<ItemBlockSums> first_pass = sum_item_blocks(instrument, responses, usable_rows, blocks, options.threads);
+
+  std::vector<PreparedSubscale> prepared;
+  for (std::size_t i = 0; i < selected.size(); ++i) {
+    Preparation outcome = prepare_subscale(instrument, instrument.subscales[selected[i]], responses, usable_rows,
+                                           std::move(first_pass[i]), options);
+    if (outcome.prepared) prepared.push_back(std::move(*outcome.prepared));
     problems.insert(problems.end(), outcome.problems.begin(), outcome.problems.end());
   }
   if (!problems.empty()) {
     std::string several = std::to_string(problems.size()) + " subscales cannot be analysed";
     return std::unexpected(detail::invalid(std::move(problems), std::move(several)));
+  }
+
+  std::vector<BootstrapResult> boots;
+  if (options.bootstrap) {
+    boots = bootstrap_subscales(instrument, responses, usable_rows, prepared, *options.bootstrap, options);
+  }
+  for (std::size_t i = 0; i < prepared.size(); ++i) {
+    report.subscales.push_back(
+        analyse_subscale(instrument, std::move(prepared[i]), boots.empty() ? nullptr : &boots[i], options));
   }
   return report;
 }

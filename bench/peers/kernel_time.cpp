@@ -3,7 +3,9 @@
 // the psych::alpha calls inside R. Built with the benchmarks as
 // build/release/bench/kernel_time.
 //
-// Usage: kernel_time INSTRUMENT.json DATA.csv [RUNS] [BOOTSTRAP]
+// Usage: kernel_time INSTRUMENT.json DATA.csv [RUNS] [BOOTSTRAP] [THREADS]
+//   RUNS: default 5; BOOTSTRAP: resamples, default 0 (none);
+//   THREADS: ReliabilityOptions::threads, default 0 (every core).
 // Prints one line per run: decode_seconds reliability_seconds (wall clock).
 
 #include <chrono>
@@ -18,11 +20,12 @@
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::cerr << "usage: kernel_time INSTRUMENT.json DATA.csv [RUNS] [BOOTSTRAP]\n";
+    std::cerr << "usage: kernel_time INSTRUMENT.json DATA.csv [RUNS] [BOOTSTRAP] [THREADS]\n";
     return 2;
   }
   const int runs = argc > 3 ? std::atoi(argv[3]) : 5;
   const unsigned bootstrap = argc > 4 ? static_cast<unsigned>(std::atoi(argv[4])) : 0;
+  const unsigned threads = argc > 5 ? static_cast<unsigned>(std::atoi(argv[5])) : 0;
   auto instrument = psyscore::load_instrument_file(argv[1]);
   if (!instrument) {
     std::cerr << instrument.error().message << '\n';
@@ -43,6 +46,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     psyscore::ReliabilityOptions options;
+    options.threads = threads;
     if (bootstrap > 0) options.bootstrap = psyscore::BootstrapOptions{.iterations = bootstrap, .seed = 0};
     auto report = psyscore::reliability(**instrument, *responses, options);
     const auto t2 = clock::now();

@@ -57,7 +57,8 @@ struct ReliabilityOptions {
   double ci_level = 0.95;
   // Percentile bootstrap of raw alpha. Default: nullopt (no bootstrap).
   std::optional<BootstrapOptions> bootstrap;
-  // Worker threads of the bootstrap. Default: 0, meaning
+  // Worker threads of the pass over the respondents (beyond 8,192 usable
+  // respondents) and of the bootstrap. Default: 0, meaning
   // std::thread::hardware_concurrency(). Results do not depend on it.
   std::size_t threads = 0;
   // Beyond 16 items, split-half statistics come from this many random splits.
@@ -170,7 +171,7 @@ struct ReliabilityReport {
 // id; ci_level outside (0, 1); bootstrap iterations outside 1..1,000,000; a
 // subscale left with fewer than 2 items (after dropping items without answers
 // or without variance) or fewer than 2 respondents with answers.
-// Thread-safe: no shared state; the bootstrap starts its own threads.
+// Thread-safe: no shared state; it starts its own threads (`threads`).
 Result<ReliabilityReport> reliability(const Instrument& instrument, const ResponseMatrix& responses,
                                       const ReliabilityOptions& options = {});
 

@@ -1,9 +1,11 @@
-// Kernels behind psych::alpha: covariance, raw_alpha_pairwise, smc, quantiles.
+// Kernels behind psych::alpha: the sums over rows, covariance,
+// raw_alpha_pairwise, smc, quantiles.
 
 #include "alpha.hpp"
 
 #include <cmath>
 #include <limits>
+#include <random>
 
 #include <gtest/gtest.h>
 
@@ -67,6 +69,91 @@ TEST(AlphaCovariance, BlocksBeyondOneBlockAgree) {
   EXPECT_TRUE(complete_c.isApprox(reference, 1e-13));
   x(5000, 1) = kNaN;  // force the missing-data path; covariances barely move
   EXPECT_TRUE(pairwise_covariance(x).isApprox(reference, 1e-3));
+}
+
+// Likert answers 1..5 with a share of cells blank, and the two kinds of rows
+// the corrections for missing cells must get right: a row without answers
+// and a row with one answer.
+Eigen::MatrixXd answers_with_gaps(Eigen::Index n, Eigen::Index k, double missing_share) {
+  std::mt19937_64 engine(20240301);
+  std::uniform_int_distribution<int> answer(1, 5);
+  std::uniform_real_distribution<double> uniform;
+  Eigen::MatrixXd x(n, k);
+  for (Eigen::Index r = 0; r < n; ++r) {
+    for (Eigen::Index j = 0; j < k; ++j)
+      x(r, j) = uniform(engine) < missing_share ? kNaN : answer(engine) + 0.5 * static_cast<double>(j);
+  }
+  x.row(7).setConstant(kNaN);
+  x.row(300).setConstant(kNaN);
+  x(300, 2) = 4;
+  return x;
+}
+
+TEST(AlphaCovariance, SumsOverManyTilesWithMissingCellsMatchTheTwoPassReference) {
+  // 1000 rows: several tiles of rows, each with its own missing cells.
+  for (const double share : {0.0, 0.02, 0.3}) {
+    Eigen::MatrixXd x = answers_with_gaps(1000, 6, share);
+    if (share == 0) x = answers_with_gaps(1000, 6, 0).bottomRows(600);  // no blank rows at all
+    const PairwiseMoments moments = pairwise_moments(x);
+    EXPECT_EQ(moments.complete, share == 0) << share;
+    for (Eigen::Index i = 0; i < x.cols(); ++i) {
+      for (Eigen::Index j = 0; j < x.cols(); ++j) {
+        double r = 0;
+        const double c = reference_pair_covariance(x, i, j, &r);
+        // The items are independent: a covariance near 0 is exact to the
+        // rounding of sums on the scale of the variances.
+        const double scale = std::sqrt(reference_pair_covariance(x, i, i, &r) * reference_pair_covariance(x, j, j, &r));
+        r = 0;
+        reference_pair_covariance(x, i, j, &r);
+        EXPECT_NEAR(moments.covariance(i, j), c, 1e-13 * scale) << share << " C" << i << j;
+        EXPECT_NEAR(moments.correlation(i, j), r, 1e-13) << share << " r" << i << j;
+        double n = 0;
+        for (Eigen::Index row = 0; row < x.rows(); ++row) n += std::isnan(x(row, i)) || std::isnan(x(row, j)) ? 0 : 1;
+        EXPECT_EQ(moments.counts(i, j), n) << share << " n" << i << j;
+      }
+    }
+  }
+}
+
+TEST(AlphaCovariance, PersonScoreSumsAreThoseOfTheRowMeans) {
+  const Eigen::MatrixXd x = answers_with_gaps(700, 5, 0.1);
+  const ItemSums sums = item_sums(x);
+  // Direct: every row's mean of its answers, then the sums item by item.
+  double scored = 0;
+  double total = 0;
+  double squares = 0;
+  Eigen::VectorXd item_total = Eigen::VectorXd::Zero(5);
+  Eigen::VectorXd item_squares = Eigen::VectorXd::Zero(5);
+  Eigen::VectorXd item_products = Eigen::VectorXd::Zero(5);
+  for (Eigen::Index r = 0; r < x.rows(); ++r) {
+    double sum = 0;
+    int answered = 0;
+    for (Eigen::Index j = 0; j < 5; ++j) {
+      if (std::isnan(x(r, j))) continue;
+      sum += x(r, j);
+      ++answered;
+    }
+    if (answered == 0) continue;
+    const double s = sum / answered - sums.score_shift;
+    ++scored;
+    total += s;
+    squares += s * s;
+    for (Eigen::Index j = 0; j < 5; ++j) {
+      if (std::isnan(x(r, j))) continue;
+      item_total(j) += s;
+      item_squares(j) += s * s;
+      item_products(j) += (x(r, j) - sums.shift(j)) * s;
+    }
+  }
+  EXPECT_EQ(static_cast<double>(sums.scored), scored);
+  EXPECT_EQ(sums.rows, 700u);
+  EXPECT_NEAR(sums.score_sum, total, 1e-12 * std::abs(squares));
+  EXPECT_NEAR(sums.score_squares, squares, 1e-12 * squares);
+  for (Eigen::Index j = 0; j < 5; ++j) {
+    EXPECT_NEAR(sums.item_score_sums(j), item_total(j), 1e-12 * item_squares(j)) << "item " << j;
+    EXPECT_NEAR(sums.item_score_squares(j), item_squares(j), 1e-12 * item_squares(j)) << "item " << j;
+    EXPECT_NEAR(sums.item_score_products(j), item_products(j), 1e-12 * item_squares(j)) << "item " << j;
+  }
 }
 
 TEST(AlphaCovariance, FewerThanTwoJointAnswersIsNaN) {

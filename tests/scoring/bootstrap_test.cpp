@@ -10,6 +10,7 @@
 
 #include "alpha.hpp"
 #include "covariance.hpp"
+#include "mt19937_64.hpp"
 #include "reliability_fixture_data.hpp"
 
 namespace psyscore {
@@ -24,6 +25,19 @@ TEST(BootstrapRandom, SplitMix64ReferenceOutputs) {
   // Stream b of seed s is the (b+1)-th output from state s.
   EXPECT_EQ(stream_seed(0, 0), 0xe220a8397b1dcdafULL);
   EXPECT_EQ(stream_seed(0, 2), 0x06c45d188009454fULL);
+}
+
+TEST(BootstrapRandom, Mt19937_64IsStdMt19937_64) {
+  // Several blocks of 312 outputs, for seeds that exercise every bit.
+  for (const std::uint64_t seed : std::vector<std::uint64_t>{0, 1, 5489, ~std::uint64_t{0}, stream_seed(7, 3)}) {
+    std::mt19937_64 reference(seed);
+    Mt19937_64 engine(seed);
+    for (int i = 0; i < 2000; ++i) ASSERT_EQ(engine(), reference()) << "seed " << seed << " output " << i;
+  }
+  // [rand.predef]: the 10000th output of a default-constructed engine.
+  Mt19937_64 engine(5489);
+  for (int i = 1; i < 10000; ++i) engine();
+  EXPECT_EQ(engine(), 9981545732273789042ULL);
 }
 
 TEST(BootstrapRandom, UniformIndexStaysInRange) {
@@ -56,11 +70,13 @@ TEST(BootstrapAlpha, IdenticalForAnyThreadCount) {
 }
 
 TEST(BootstrapAlpha, EachResampleIsRawAlphaOfItsRows) {
-  for (const char* name : {"bfi_agreeableness", "dichotomous", "n_le_k"}) {
+  // 71 resamples: the first block of resamples summed together, and a
+  // second one that is not full.
+  for (const char* name : {"bfi_agreeableness", "dichotomous", "n_le_k", "negative_alpha"}) {
     const Eigen::MatrixXd keyed = test::keyed_matrix(test::reliability_fixture(name));
-    const BootstrapResult boot = bootstrap_raw_alpha(keyed, 5, 9, 0.95, 2);
+    const BootstrapResult boot = bootstrap_raw_alpha(keyed, 71, 9, 0.95, 2);
     std::vector<std::uint32_t> counts(static_cast<std::size_t>(keyed.rows()));
-    for (std::size_t b = 0; b < 5; ++b) {
+    for (const std::size_t b : {0u, 1u, 2u, 63u, 64u, 70u}) {
       resample_counts(9, b, counts);
       Eigen::MatrixXd rows(keyed.rows(), keyed.cols());
       Eigen::Index next = 0;
@@ -75,6 +91,34 @@ TEST(BootstrapAlpha, EachResampleIsRawAlphaOfItsRows) {
       }
     }
   }
+}
+
+TEST(BootstrapAlpha, SubscalesShareTheDrawsAndGetTheirOwnResults) {
+  // Three blocks over the same rows (the subscales of one wave), with and
+  // without missing cells: each result is that of the block alone.
+  const Eigen::MatrixXd all = test::keyed_matrix(test::reliability_fixture("bfi_agreeableness"));
+  const std::vector<Eigen::MatrixXd> blocks = {all.leftCols(3), all.rightCols(2), all.leftCols(2).array().round()};
+  ASSERT_TRUE(blocks[0].hasNaN());
+  const std::vector<BootstrapResult> together = bootstrap_raw_alpha(blocks, 130, 5, 0.95, 2);
+  ASSERT_EQ(together.size(), blocks.size());
+  for (std::size_t s = 0; s < blocks.size(); ++s) {
+    const BootstrapResult alone = bootstrap_raw_alpha(blocks[s], 130, 5, 0.95, 1);
+    EXPECT_EQ(together[s].samples, alone.samples) << "block " << s;
+    EXPECT_EQ(together[s].lower, alone.lower) << "block " << s;
+    EXPECT_EQ(together[s].upper, alone.upper) << "block " << s;
+    EXPECT_EQ(together[s].undefined, 0u) << "block " << s;
+  }
+  // A complete block too (no row of bfi is complete in every item).
+  Eigen::MatrixXd complete = blocks[1];
+  for (Eigen::Index r = 0; r < complete.rows(); ++r) {
+    for (Eigen::Index j = 0; j < complete.cols(); ++j) {
+      if (std::isnan(complete(r, j))) complete(r, j) = 3;
+    }
+  }
+  const std::vector<Eigen::MatrixXd> mixed = {blocks[0], complete};
+  const std::vector<BootstrapResult> both = bootstrap_raw_alpha(mixed, 70, 5, 0.95, 3);
+  EXPECT_EQ(both[1].samples, bootstrap_raw_alpha(complete, 70, 5, 0.95, 1).samples);
+  EXPECT_EQ(both[0].samples, bootstrap_raw_alpha(blocks[0], 70, 5, 0.95, 1).samples);
 }
 
 TEST(BootstrapAlpha, QuantilesArePlausible) {

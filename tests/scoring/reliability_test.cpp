@@ -14,6 +14,7 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -468,6 +469,69 @@ TEST(ReliabilityDegenerate, RespondentsWithAnswerErrorsAreLeftOut) {
   EXPECT_EQ(report->subscales[0].raw_alpha, clean->subscales[0].raw_alpha);
   ASSERT_TRUE(has_warning(report->warnings, "2 respondent(s) with invalid answers were left out"));
   for (const auto& w : report->warnings) EXPECT_FALSE(w.contains("secret-id")) << w;
+}
+
+TEST(ReliabilityLargeWaves, SameReportForAnyThreadCountAcrossChunks) {
+  // bfi A1..A5 four times over: 11,200 respondents, more than one chunk of
+  // rows for the threads to share.
+  Fixture f = load_fixture("bfi_agreeableness");
+  const std::size_t n = f.responses.respondent_count();
+  for (std::size_t copy = 1; copy < 4; ++copy) {
+    for (std::size_t r = 0; r < n; ++r) {
+      f.responses.ids.push_back(f.responses.ids[r] + "-" + std::to_string(copy));
+      const std::span<const double> row = f.responses.row(r);
+      f.responses.answers.insert(f.responses.answers.end(), row.begin(), row.end());
+      f.responses.errors.emplace_back();
+    }
+  }
+  for (const MissingData missing : {MissingData::pairwise, MissingData::listwise}) {
+    std::vector<std::string> bodies;
+    for (const std::size_t threads : {1u, 2u, 3u}) {
+      ReliabilityOptions options;
+      options.missing = missing;
+      options.threads = threads;
+      const auto report = reliability(*f.instrument, f.responses, options);
+      ASSERT_TRUE(report) << report.error().message;
+      EXPECT_EQ(report->subscales[0].n, missing == MissingData::pairwise ? 4 * n : 4 * 2709u);
+      bodies.push_back(encode_reliability_result(*f.instrument, *report));
+    }
+    EXPECT_EQ(bodies[0], bodies[1]) << to_string(missing);
+    EXPECT_EQ(bodies[0], bodies[2]) << to_string(missing);
+  }
+}
+
+TEST(ReliabilityFrequencies, KeysAreTheAnswersAsGiven) {
+  // On a grid of 0.1 steps the point 3 * 0.1 is 0.30000000000000004 (as is
+  // 0.1 + 0.2); an answer of 0.3 is on the grid too (within 1e-9 steps).
+  // Answers on one grid point count together, under the first of them in
+  // row order; an answer off the grid (possible only in a hand-built wave)
+  // counts under its own value.
+  auto instrument = parse_instrument(R"({"id": "tenths", "version": "1.0.0", "name": "tenths",
+    "scale": {"min": 0, "max": 1, "step": 0.1},
+    "items": [{"id": "a"}, {"id": "b"}],
+    "subscales": [{"id": "all", "items": ["a", "b"], "method": "mean"}]})");
+  ASSERT_TRUE(instrument) << instrument.error().message;
+  const double point = 0.1 + 0.2;
+  ASSERT_NE(point, 0.3);
+  ResponseMatrix wave;
+  wave.item_count = 2;
+  const std::vector<std::pair<double, double>> answers = {
+      {0.3, point}, {0.5, 0.4}, {point, 0.3}, {0.7, 0.35}, {kNaN, 0.9}};
+  for (std::size_t r = 0; r < answers.size(); ++r) {
+    wave.ids.push_back("p" + std::to_string(r));
+    wave.answers.push_back(answers[r].first);
+    wave.answers.push_back(answers[r].second);
+    wave.errors.emplace_back();
+  }
+  const auto report = reliability(**instrument, wave, {});
+  ASSERT_TRUE(report) << report.error().message;
+  const auto& items = report->subscales[0].items;
+  ASSERT_EQ(items.size(), 2u);
+  using Shares = std::vector<std::pair<double, double>>;
+  EXPECT_EQ(items[0].response_freq,
+            (Shares{{0.3, 0.5}, {point, 0}, {0.35, 0}, {0.4, 0}, {0.5, 0.25}, {0.7, 0.25}, {0.9, 0}}));
+  EXPECT_EQ(items[1].response_freq,
+            (Shares{{0.3, 0}, {point, 0.4}, {0.35, 0.2}, {0.4, 0.2}, {0.5, 0}, {0.7, 0}, {0.9, 0.2}}));
 }
 
 // --- Encoder ---------------------------------------------------------------
