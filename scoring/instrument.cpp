@@ -393,7 +393,9 @@ void read_subscale(Checker& check, const json::object& object, const std::string
       check.report(
           where, "out_of_range",
           "\"min_answered\" is " + format_number(x) + " but the subscale has only " + std::to_string(k) + " items");
-    } else {
+    } else if (k > 0) {
+      // (Without items the subscale is already reported; x may not even fit
+      // a size_t then.)
       subscale.min_answered = static_cast<std::size_t>(x);
     }
   }

@@ -104,6 +104,12 @@ TEST(Instrument, RejectsEveryBrokenRuleWithItsPointer) {
        "out_of_range"},
       {"min_answered fractional", replace(valid, R"("min_answered": 2)", R"("min_answered": 1.5)"),
        "/subscales/0/min_answered", "wrong_type"},
+      // Found by the fuzzer: without a valid item, a min_answered beyond any
+      // size_t was converted to one (undefined behaviour).
+      {"min_answered beyond size_t, no valid item",
+       replace(replace(valid, R"("items": ["1", "2", "3"])", R"("items": ["9"])"), R"("min_answered": 2)",
+               R"("min_answered": 77777777777777777772)"),
+       "/subscales/0/items/0", "unknown_item"},
       {"prorate false with min_answered below k",
        replace(valid, R"("min_answered": 2)", R"("min_answered": 2, "prorate": false)"), "/subscales/0/min_answered",
        "out_of_range"},
