@@ -61,7 +61,9 @@ int main(int argc, char** argv) {
             return number && level > 0 && level < 1 ? std::string() : std::string("must lie strictly between 0 and 1");
           },
           "(0, 1)"));
-  reliability_command->add_option("--threads", reliability_options.threads, "Bootstrap threads (0 = hardware threads)")
+  reliability_command
+      ->add_option("--threads", reliability_options.threads,
+                   "Threads for the pass over the respondents and the bootstrap (0 = hardware threads)")
       ->capture_default_str();
   reliability_command->add_option("--id-column", reliability_options.id_column, "CSV column of respondent ids");
   reliability_command->add_option("--column-prefix", reliability_options.column_prefix,
