@@ -18,6 +18,7 @@
 #include <string>
 #include <utility>
 
+#include "bench_rates.hpp"
 #include "psyscore/change.hpp"
 #include "psyscore/compare.hpp"
 #include "psyscore/json.hpp"
@@ -25,6 +26,10 @@
 #include "synthetic_mbi.hpp"
 
 namespace {
+
+using psyscore_bench::answer_bytes;
+using psyscore_bench::set_rates;
+using psyscore_bench::sizes;
 
 using psyscore_bench::mbi_hss;
 
@@ -57,26 +62,6 @@ const psyscore::ResponseMatrix& grouped(std::int64_t respondents) {
     cached_respondents = respondents;
   }
   return cached;
-}
-
-void sizes(benchmark::internal::Benchmark* benchmark) {
-  benchmark->ArgName("respondents");
-  for (const std::int64_t respondents : psyscore_bench::respondent_counts) benchmark->Arg(respondents);
-  benchmark->Unit(benchmark::kMicrosecond);
-}
-
-void set_rates(benchmark::State& state, std::size_t input_bytes, std::size_t output_bytes = 0) {
-  state.SetItemsProcessed(state.iterations() * state.range(0));
-  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(input_bytes));
-  if (output_bytes > 0) {
-    state.counters["out_bytes"] =
-        benchmark::Counter(static_cast<double>(state.iterations()) * static_cast<double>(output_bytes),
-                           benchmark::Counter::kIsRate, benchmark::Counter::kIs1024);
-  }
-}
-
-std::size_t answer_bytes(const psyscore::ResponseMatrix& responses) {
-  return responses.answers.size() * sizeof(double);
 }
 
 // The defaults of `psyscore change`: RCI from the matched pre wave's alpha,

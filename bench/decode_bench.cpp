@@ -11,10 +11,13 @@
 #include <cstdint>
 #include <string>
 
+#include "bench_rates.hpp"
 #include "psyscore/responses.hpp"
 #include "synthetic_mbi.hpp"
 
 namespace {
+
+using psyscore_bench::sizes;
 
 using psyscore_bench::mbi_hss;
 
@@ -36,12 +39,6 @@ const std::string& input(Format format, std::int64_t respondents) {
     cached_respondents = respondents;
   }
   return cached;
-}
-
-void sizes(benchmark::internal::Benchmark* benchmark) {
-  benchmark->ArgName("respondents");
-  for (const std::int64_t respondents : psyscore_bench::respondent_counts) benchmark->Arg(respondents);
-  benchmark->Unit(benchmark::kMicrosecond);
 }
 
 void report(benchmark::State& state, const psyscore::Result<psyscore::ResponseMatrix>& wave, std::size_t bytes) {

@@ -15,12 +15,17 @@
 #include <cstdint>
 #include <string>
 
+#include "bench_rates.hpp"
 #include "psyscore/json.hpp"
 #include "psyscore/responses.hpp"
 #include "psyscore/scoring.hpp"
 #include "synthetic_mbi.hpp"
 
 namespace {
+
+using psyscore_bench::answer_bytes;
+using psyscore_bench::set_rates;
+using psyscore_bench::sizes;
 
 using psyscore_bench::mbi_hss;
 
@@ -48,26 +53,6 @@ const std::string& json_body(std::int64_t respondents) {
     cached_respondents = respondents;
   }
   return cached;
-}
-
-void sizes(benchmark::internal::Benchmark* benchmark) {
-  benchmark->ArgName("respondents");
-  for (const std::int64_t respondents : psyscore_bench::respondent_counts) benchmark->Arg(respondents);
-  benchmark->Unit(benchmark::kMicrosecond);
-}
-
-void set_rates(benchmark::State& state, std::size_t input_bytes, std::size_t output_bytes = 0) {
-  state.SetItemsProcessed(state.iterations() * state.range(0));
-  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(input_bytes));
-  if (output_bytes > 0) {
-    state.counters["out_bytes"] =
-        benchmark::Counter(static_cast<double>(state.iterations()) * static_cast<double>(output_bytes),
-                           benchmark::Counter::kIsRate, benchmark::Counter::kIs1024);
-  }
-}
-
-std::size_t answer_bytes(const psyscore::ResponseMatrix& responses) {
-  return responses.answers.size() * sizeof(double);
 }
 
 void BM_Score(benchmark::State& state) {
