@@ -15,11 +15,11 @@
 #include <tuple>
 #include <vector>
 
-#include "alpha.hpp"
-#include "bootstrap.hpp"
-#include "covariance.hpp"
-#include "omega.hpp"
-#include "split_half.hpp"
+#include "scoring/kernels/covariance.hpp"
+#include "scoring/psych/alpha.hpp"
+#include "scoring/psych/bootstrap.hpp"
+#include "scoring/psych/omega.hpp"
+#include "scoring/psych/split_half.hpp"
 
 namespace {
 

@@ -19,12 +19,12 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "csv.hpp"
 #include "input.hpp"
-#include "json_writer.hpp"
 #include "psyscore/responses.hpp"
 #include "psyscore/scoring.hpp"
-#include "score_writer.hpp"
+#include "scoring/decode/csv.hpp"
+#include "scoring/encode/score_writer.hpp"
+#include "scoring/util/json_writer.hpp"
 
 namespace psyscore::cli {
 

@@ -9,7 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
-#include "json_writer.hpp"
+#include "scoring/util/json_writer.hpp"
 #include "server.hpp"
 #include "state.hpp"
 

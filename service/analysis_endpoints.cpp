@@ -3,10 +3,10 @@
 #include <boost/json.hpp>
 
 #include "endpoints.hpp"
-#include "json_input.hpp"
 #include "options.hpp"
 #include "problem.hpp"
 #include "psyscore/json.hpp"
+#include "scoring/util/json_input.hpp"
 
 namespace psyscore::service {
 

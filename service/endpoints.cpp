@@ -6,13 +6,13 @@
 
 #include <boost/json.hpp>
 
-#include "instrument_json.hpp"
-#include "json_input.hpp"
 #include "problem.hpp"
 #include "psyscore/json.hpp"
 #include "psyscore/scoring.hpp"
-#include "response_json.hpp"
-#include "score_writer.hpp"
+#include "scoring/decode/response_json.hpp"
+#include "scoring/encode/score_writer.hpp"
+#include "scoring/instrument/instrument_json.hpp"
+#include "scoring/util/json_input.hpp"
 
 namespace psyscore::service {
 

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "json_writer.hpp"
+#include "scoring/util/json_writer.hpp"
 
 namespace psyscore::service {
 

@@ -6,7 +6,7 @@
 
 #include <boost/json.hpp>
 
-#include "json_input.hpp"
+#include "scoring/util/json_input.hpp"
 
 namespace psyscore::service {
 

@@ -1,6 +1,6 @@
 #include "problem.hpp"
 
-#include "json_writer.hpp"
+#include "scoring/util/json_writer.hpp"
 
 namespace psyscore::service {
 

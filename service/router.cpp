@@ -13,11 +13,11 @@
 
 #include "api.hpp"
 #include "endpoints.hpp"
-#include "json_input.hpp"
-#include "json_writer.hpp"
 #include "openapi_document.hpp"
 #include "problem.hpp"
 #include "psyscore/json.hpp"
+#include "scoring/util/json_input.hpp"
+#include "scoring/util/json_writer.hpp"
 
 namespace psyscore::service {
 

@@ -4,7 +4,7 @@
 
 #include <openssl/crypto.h>
 
-#include "canonical_json.hpp"
+#include "scoring/instrument/canonical_json.hpp"
 
 namespace psyscore::service {
 

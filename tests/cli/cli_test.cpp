@@ -9,9 +9,9 @@
 #include <boost/json.hpp>
 
 #include "fixtures.hpp"
-#include "json_writer.hpp"
 #include "psyscore/json.hpp"
 #include "run_process.hpp"
+#include "scoring/util/json_writer.hpp"
 
 namespace psyscore::test {
 namespace {

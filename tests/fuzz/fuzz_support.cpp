@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <set>
 
-#include "json_input.hpp"
 #include "psyscore/json.hpp"
 #include "psyscore/scoring.hpp"
+#include "scoring/util/json_input.hpp"
 
 namespace psyscore::fuzz {
 

@@ -13,8 +13,8 @@
 #include <boost/json/monotonic_resource.hpp>
 
 #include "fuzz_support.hpp"
-#include "json_input.hpp"
 #include "options.hpp"
+#include "scoring/util/json_input.hpp"
 
 namespace psyscore::fuzz {
 

@@ -25,7 +25,7 @@
 
 #include "api.hpp"
 #include "fuzz_support.hpp"
-#include "json_input.hpp"
+#include "scoring/util/json_input.hpp"
 
 namespace psyscore::fuzz {
 

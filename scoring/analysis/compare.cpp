@@ -1,0 +1,259 @@
+#include "psyscore/compare.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <span>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "psyscore/scoring.hpp"
+#include "scoring/analysis/request_checks.hpp"
+#include "scoring/stats/descriptives.hpp"
+#include "scoring/stats/holm.hpp"
+#include "scoring/stats/location_tests.hpp"
+#include "scoring/stats/rank_tests.hpp"
+#include "scoring/util/json_input.hpp"
+
+namespace psyscore {
+
+namespace {
+
+using detail::in_quotes;
+using detail::problem_at;
+
+GroupStatistic defined(double x) { return std::isfinite(x) ? GroupStatistic(x) : std::nullopt; }
+
+void add_mann_whitney(SubscaleComparison& result, const std::vector<std::string>& names,
+                      const std::vector<std::vector<double>>& values) {
+  bool approximated = false;
+  std::vector<std::string> unreachable;
+  std::vector<double> p;
+  for (std::size_t a = 0; a < values.size(); ++a) {
+    for (std::size_t b = a + 1; b < values.size(); ++b) {
+      const detail::RankSumTest test = detail::mann_whitney(values[a], values[b]);
+      MannWhitneyPair pair;
+      pair.a = names[a];
+      pair.b = names[b];
+      pair.n_a = values[a].size();
+      pair.n_b = values[b].size();
+      pair.w = test.w;
+      pair.p = defined(test.p);
+      pair.exact = test.exact;
+      pair.rank_biserial = defined(1 - 2 * test.w / (static_cast<double>(pair.n_a) * static_cast<double>(pair.n_b)));
+      approximated = approximated || (!test.exact && pair.n_a < 50 && pair.n_b < 50);
+      if (detail::smallest_rank_sum_p(pair.n_a, pair.n_b) >= 0.05) unreachable.push_back(pair.a + " vs " + pair.b);
+      p.push_back(test.p);
+      result.mann_whitney.push_back(std::move(pair));
+    }
+  }
+  const std::vector<double> adjusted = detail::holm_adjust(p);
+  for (std::size_t k = 0; k < adjusted.size(); ++k) result.mann_whitney[k].p_holm = defined(adjusted[k]);
+  if (approximated) {
+    result.warnings.push_back(
+        "Mann-Whitney: tied scores, so no exact p; p values are normal approximations with "
+        "tie and continuity correction (as R)");
+  }
+  if (!unreachable.empty()) {
+    std::string list;
+    for (const auto& name : unreachable) list += (list.empty() ? "" : ", ") + name;
+    result.warnings.push_back("Mann-Whitney " + list +
+                              ": the groups are so small that even the exact test cannot reach p < 0.05");
+  }
+}
+
+SubscaleComparison analyse_subscale(const Instrument& instrument, std::size_t subscale_index,
+                                    const std::vector<std::string>& names,
+                                    const std::vector<const ResponseMatrix*>& waves,
+                                    const std::vector<ScoreTable>& tables, double ci_level) {
+  SubscaleComparison result;
+  result.id = instrument.subscales[subscale_index].id;
+  std::vector<std::vector<double>> values(waves.size());
+  for (std::size_t g = 0; g < waves.size(); ++g) {
+    for (std::size_t r = 0; r < waves[g]->respondent_count(); ++r) {
+      if (!waves[g]->usable(r)) continue;
+      if (const auto& value = tables[g].at(r, subscale_index).value) values[g].push_back(*value);
+    }
+    const detail::Summary summary = detail::summarize(values[g]);
+    result.groups.push_back({names[g], summary.n, defined(summary.mean), defined(summary.sd), defined(summary.median),
+                             defined(summary.q1), defined(summary.q3)});
+  }
+
+  std::vector<std::string> empty;
+  for (std::size_t g = 0; g < values.size(); ++g) {
+    if (values[g].empty()) empty.push_back(in_quotes(names[g]));
+  }
+  if (!empty.empty()) {
+    std::string list;
+    for (const auto& name : empty) list += (list.empty() ? "" : ", ") + name;
+    result.warnings.push_back("group(s) " + list + " have no score on this subscale: the tests are null");
+    return result;
+  }
+
+  std::vector<std::span<const double>> views(values.begin(), values.end());
+  const detail::KruskalWallisTest kruskal = detail::kruskal_wallis(views);
+  result.kruskal_wallis =
+      KruskalWallisResult{defined(kruskal.h), kruskal.df, defined(kruskal.p), defined(kruskal.epsilon_squared)};
+  if (!result.kruskal_wallis->h) {
+    result.warnings.push_back("every score is the same: Kruskal-Wallis H and p are undefined (null)");
+  }
+  add_mann_whitney(result, names, values);
+
+  if (values.size() == 2) {
+    const auto welch = detail::welch_t(values[0], values[1], ci_level);
+    if (welch) {
+      result.welch_t = WelchT{welch->t, welch->df, welch->p, welch->estimate, welch->ci_lower, welch->ci_upper};
+    } else if (welch.error() == detail::TTestFailure::too_few_values) {
+      result.warnings.push_back("Welch's t test needs at least 2 scores in each group: welch_t is null");
+    } else {
+      result.warnings.push_back(
+          "the scores do not vary within the groups: Welch's t test is undefined (R: \"data "
+          "are essentially constant\"); welch_t is null");
+    }
+  }
+
+  std::size_t smallest = values.front().size();
+  for (const auto& group : values) smallest = std::min(smallest, group.size());
+  if (smallest < 5) {
+    result.warnings.push_back("the smallest group has " + std::to_string(smallest) +
+                              " score(s): comparisons this small can detect only very large differences");
+  }
+  return result;
+}
+
+Result<CompareReport> compare_waves(const Instrument& instrument, const std::vector<std::string>& names,
+                                    const std::vector<const ResponseMatrix*>& waves, const CompareOptions& options,
+                                    std::vector<std::string> warnings) {
+  std::vector<Problem> problems;
+  const std::vector<std::size_t> selected = detail::select_subscales(instrument, options.subscales, problems);
+  if (!(options.ci_level > 0 && options.ci_level < 1)) {
+    problems.push_back(problem_at("/ci_level", "out_of_range", "ci_level must be between 0 and 1 (exclusive)"));
+  }
+  if (names.size() < 2) {
+    problems.push_back(problem_at("/groups", "too_few_groups",
+                                  "a comparison needs at least 2 groups; found " + std::to_string(names.size())));
+  }
+  std::unordered_set<std::string_view> seen;
+  for (std::size_t g = 0; g < names.size(); ++g) {
+    const std::string pointer = detail::pointer_append("/groups", names[g]);
+    if (!seen.insert(names[g]).second) {
+      problems.push_back(problem_at(pointer, "duplicate_group", "group " + in_quotes(names[g]) + " is given twice"));
+    }
+    const ResponseMatrix& wave = *waves[g];
+    if (!detail::decoded_for(instrument, wave)) {
+      problems.push_back(
+          problem_at(pointer, "wrong_instrument",
+                     "group " + in_quotes(names[g]) + " was not decoded for instrument \"" + instrument.id + "\""));
+    }
+  }
+  if (!problems.empty()) return std::unexpected(detail::invalid_request(std::move(problems), "compare request"));
+
+  CompareReport report;
+  report.ci_level = options.ci_level;
+  report.groups = names;
+  std::vector<ScoreTable> tables;
+  std::size_t with_errors = 0;
+  std::unordered_map<std::string_view, std::size_t> group_of_id;
+  std::size_t in_several = 0;
+  for (std::size_t g = 0; g < waves.size(); ++g) {
+    tables.push_back(score(instrument, *waves[g]));
+    report.group_sizes.push_back(waves[g]->usable_count());
+    with_errors += waves[g]->respondent_count() - waves[g]->usable_count();
+    for (const auto& id : waves[g]->ids) {
+      const auto [it, inserted] = group_of_id.emplace(id, g);
+      if (!inserted && it->second != g) ++in_several;
+    }
+    bool any_score = false;
+    for (std::size_t r = 0; r < waves[g]->respondent_count() && !any_score; ++r) {
+      if (!waves[g]->usable(r)) continue;
+      for (const std::size_t s : selected) any_score = any_score || tables[g].at(r, s).value.has_value();
+    }
+    if (!any_score) {
+      problems.push_back(problem_at(detail::pointer_append("/groups", names[g]), "empty_group",
+                                    "group " + in_quotes(names[g]) +
+                                        " has no score on any subscale analysed (no respondents, answer errors, "
+                                        "or too few items answered)"));
+    }
+  }
+  if (!problems.empty()) return std::unexpected(detail::invalid_request(std::move(problems), "compare request"));
+
+  for (std::size_t g = 0; g < waves.size(); ++g) {
+    for (const auto& warning : waves[g]->warnings) warnings.push_back("group " + in_quotes(names[g]) + ": " + warning);
+    for (const auto& warning : tables[g].warnings) warnings.push_back("group " + in_quotes(names[g]) + ": " + warning);
+  }
+  if (with_errors > 0) {
+    warnings.push_back(std::to_string(with_errors) +
+                       " respondent(s) with answer errors are left out of every statistic");
+  }
+  if (in_several > 0) {
+    warnings.push_back(std::to_string(in_several) +
+                       " respondent id(s) appear in more than one group; the tests assume independent groups");
+  }
+  for (const std::size_t s : selected) {
+    report.subscales.push_back(analyse_subscale(instrument, s, names, waves, tables, options.ci_level));
+  }
+  report.warnings = std::move(warnings);
+  return report;
+}
+
+}  // namespace
+
+Result<CompareReport> compare(const Instrument& instrument,
+                              const std::vector<std::pair<std::string, ResponseMatrix>>& groups,
+                              const CompareOptions& options) {
+  std::vector<std::string> names;
+  std::vector<const ResponseMatrix*> waves;
+  for (const auto& [name, wave] : groups) {
+    names.push_back(name);
+    waves.push_back(&wave);
+  }
+  return compare_waves(instrument, names, waves, options, {});
+}
+
+Result<CompareReport> compare(const Instrument& instrument, const ResponseMatrix& responses,
+                              const CompareOptions& options) {
+  if (!detail::decoded_for(instrument, responses)) {
+    return std::unexpected(detail::invalid_request(
+        {problem_at("", "wrong_instrument", "the responses were not decoded for instrument \"" + instrument.id + "\"")},
+        "compare request"));
+  }
+  if (responses.groups.size() != responses.respondent_count()) {
+    return std::unexpected(detail::invalid_request(
+        {problem_at("/groups", "no_groups",
+                    "the responses carry no group labels; read them with a group column (CsvOptions::group_column, CLI "
+                    "--group-column)")},
+        "compare request"));
+  }
+  std::vector<std::string> names;
+  std::unordered_map<std::string_view, std::size_t> index;
+  std::vector<ResponseMatrix> waves;
+  std::size_t unlabelled = 0;
+  for (std::size_t r = 0; r < responses.respondent_count(); ++r) {
+    const std::string& label = responses.groups[r];
+    if (label.empty()) {
+      ++unlabelled;
+      continue;
+    }
+    auto found = index.find(label);
+    if (found == index.end()) {
+      found = index.emplace(label, names.size()).first;
+      names.push_back(label);
+      ResponseMatrix& wave = waves.emplace_back();
+      wave.item_count = responses.item_count;
+    }
+    ResponseMatrix& wave = waves[found->second];
+    wave.ids.push_back(responses.ids[r]);
+    const auto row = responses.row(r);
+    wave.answers.insert(wave.answers.end(), row.begin(), row.end());
+    wave.errors.push_back(responses.errors[r]);
+  }
+  std::vector<std::string> warnings = responses.warnings;
+  if (unlabelled > 0) {
+    warnings.push_back(std::to_string(unlabelled) + " respondent(s) with an empty group are left out");
+  }
+  std::vector<const ResponseMatrix*> pointers;
+  for (const auto& wave : waves) pointers.push_back(&wave);
+  return compare_waves(instrument, names, pointers, options, std::move(warnings));
+}
+
+}  // namespace psyscore

@@ -1,0 +1,154 @@
+#include "psyscore/responses.hpp"
+
+#include <algorithm>
+
+#include <boost/json.hpp>
+
+#include "scoring/decode/decode_common.hpp"
+#include "scoring/decode/response_json.hpp"
+#include "scoring/util/json_input.hpp"
+
+namespace psyscore {
+
+namespace json = boost::json;
+using detail::pointer_append;
+
+std::string_view to_string(AnswerErrorCode code) {
+  switch (code) {
+    case AnswerErrorCode::out_of_range: return "out_of_range";
+    case AnswerErrorCode::off_step: return "off_step";
+    case AnswerErrorCode::not_a_number: return "not_a_number";
+    case AnswerErrorCode::unknown_item: return "unknown_item";
+  }
+  return "not_a_number";
+}
+
+std::size_t ResponseMatrix::usable_count() const {
+  return static_cast<std::size_t>(std::ranges::count_if(errors, [](const auto& e) { return e.empty(); }));
+}
+
+namespace detail {
+
+namespace {
+
+// Beyond this many problems a report stops listing them.
+constexpr std::size_t kMaxListedProblems = 100;
+
+}  // namespace
+
+Result<ResponseMatrix> decode_response_array(const Instrument& instrument, const json::value& value,
+                                             const std::string& pointer) {
+  const json::array* respondents = value.if_array();
+  if (!respondents) {
+    return std::unexpected(Error::single(
+        ErrorCode::malformed,
+        {"", pointer, 0, 0, "wrong_type", "responses must be an array, not " + std::string(describe_type(value))}));
+  }
+  ResponseMatrix matrix;
+  matrix.item_count = instrument.items.size();
+  reserve_respondents(matrix, respondents->size());
+  const AnswerChecker checker(instrument);
+  ItemFinder items(instrument);
+  DuplicateIds duplicate_ids(respondents->size());
+
+  std::vector<Problem> problems;
+  auto structural = [&](std::string where, std::string code, std::string message) {
+    if (problems.size() < kMaxListedProblems) {
+      problems.push_back({"", std::move(where), 0, 0, std::move(code), std::move(message)});
+    }
+  };
+
+  for (std::size_t r = 0; r < respondents->size(); ++r) {
+    // The pointer of a member of this respondent, built only for a message.
+    auto at = [&](std::string_view key) { return pointer_append(pointer_append(pointer, r), key); };
+    const json::object* respondent = (*respondents)[r].if_object();
+    if (!respondent) {
+      structural(pointer_append(pointer, r), "wrong_type",
+                 "a respondent must be an object, not " + std::string(describe_type((*respondents)[r])));
+      continue;
+    }
+    for (const auto& entry : *respondent) {
+      if (entry.key() != "id" && entry.key() != "answers") {
+        structural(at(entry.key()), "unknown_key",
+                   "unknown key \"" + std::string(entry.key()) + "\"; a respondent has \"id\" and \"answers\"");
+      }
+    }
+    std::string id;
+    const json::value* id_value = respondent->if_contains("id");
+    if (!id_value) {
+      structural(at("id"), "missing_key", "a respondent needs an \"id\"");
+    } else if (id_value->is_string() && !id_value->get_string().empty()) {
+      id = std::string(id_value->get_string());
+    } else if (id_value->is_int64() || id_value->is_uint64()) {
+      id = json::serialize(*id_value);
+    } else {
+      structural(at("id"), "wrong_type", "a respondent id must be a non-empty string or an integer");
+    }
+    const json::value* answers_value = respondent->if_contains("answers");
+    const json::object* answers = answers_value ? answers_value->if_object() : nullptr;
+    if (!answers_value) {
+      structural(at("answers"), "missing_key", "a respondent needs \"answers\"");
+    } else if (!answers) {
+      structural(
+          at("answers"), "wrong_type",
+          "\"answers\" must be an object of item id to answer, not " + std::string(describe_type(*answers_value)));
+    }
+    if (!problems.empty()) continue;  // the wave fails; keep looking only for more problems
+
+    const std::size_t row = add_respondent(matrix, id);
+    duplicate_ids.add(id, [&] { return Problem{"", at("id"), 0, 0, "", ""}; });
+    for (const auto& answer : *answers) {
+      const std::size_t item = items.find(answer.key());
+      if (item == ItemFinder::npos) {
+        reject_answer(matrix, row, answer.key(), AnswerErrorCode::unknown_item, {});
+        continue;
+      }
+      const json::value& given = answer.value();
+      if (given.is_null()) continue;
+      double x = 0;
+      if (!get_number(given, x)) {
+        const std::string_view shown = given.is_string() ? std::string_view(given.get_string()) : std::string_view{};
+        reject_answer(matrix, row, answer.key(), AnswerErrorCode::not_a_number, shown);
+      } else if (given.is_double()) {
+        checker.store(matrix, row, item, x);
+      } else {
+        checker.store_whole(matrix, row, item, x);
+      }
+    }
+  }
+  if (!problems.empty()) {
+    std::string summary = problems.size() == 1 ? problems.front().message : "the responses have problems";
+    return std::unexpected(Error{ErrorCode::malformed, std::move(summary), std::move(problems)});
+  }
+  if (auto duplicate = duplicate_ids.error()) return std::unexpected(std::move(*duplicate));
+  return matrix;
+}
+
+}  // namespace detail
+
+Result<ResponseMatrix> decode_json_responses(const Instrument& instrument, std::string_view json_text) {
+  if (auto wave = detail::decode_response_body_fast(instrument, json_text, "responses")) return std::move(*wave);
+  json::monotonic_resource arena;
+  auto document = detail::parse_json(json_text, {}, &arena);
+  if (!document) return std::unexpected(std::move(document.error()));
+  const json::object* root = document->if_object();
+  if (!root) {
+    return std::unexpected(Error::single(
+        ErrorCode::malformed, {"", "", 0, 0, "wrong_type", "the body must be an object with \"responses\""}));
+  }
+  for (const auto& entry : *root) {
+    if (entry.key() != "responses") {
+      return std::unexpected(Error::single(
+          ErrorCode::malformed, {"", pointer_append("", entry.key()), 0, 0, "unknown_key",
+                                 "unknown key \"" + std::string(entry.key()) + "\"; expected \"responses\""}));
+    }
+  }
+  const json::value* responses = root->if_contains("responses");
+  if (!responses) {
+    return std::unexpected(
+        Error::single(ErrorCode::malformed, {"", "/responses", 0, 0, "missing_key", "\"responses\" is required"}));
+  }
+  return detail::decode_response_array(instrument, *responses, "/responses");
+}
+
+}  // namespace psyscore

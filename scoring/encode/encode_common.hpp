@@ -1,0 +1,23 @@
+// Pieces that every result encoder (encode*.cpp) writes the same way.
+// Private to the engine.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "psyscore/instrument.hpp"
+#include "scoring/util/json_writer.hpp"
+
+namespace psyscore::detail {
+
+// "instrument": {"id", "version", "sha256"}, with which every result starts.
+void write_instrument_reference(JsonWriter& out, const Instrument& instrument);
+
+// `name`: an array of strings (warnings, ids, labels).
+void write_strings(JsonWriter& out, std::string_view name, const std::vector<std::string>& values);
+
+// `name`: {"lower", "upper"}.
+void write_interval(JsonWriter& out, std::string_view name, double lower, double upper);
+
+}  // namespace psyscore::detail

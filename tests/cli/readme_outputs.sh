@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs the commands the README and examples/*/README.md show on the bundled
+# examples and writes each one's stdout and exit code to OUTDIR, one file a
+# command. Run it with two binaries and `diff -r` the folders to prove that a
+# change which should not alter behaviour (a refactoring) alters no byte:
+#   tests/cli/readme_outputs.sh OLD/psyscore /tmp/before
+#   tests/cli/readme_outputs.sh build/release/cli/psyscore /tmp/after
+#   diff -r /tmp/before /tmp/after
+set -euo pipefail
+psyscore=$(realpath "$1")
+out=$2
+cd "$(dirname "$0")/../.."
+mkdir -p "$out"
+cohort=examples/balint-cohort
+run() {
+  local name=$1
+  shift
+  set +e
+  "$@" > "$out/$name.out" 2> "$out/$name.err"
+  echo "exit $?" >> "$out/$name.out"
+  set -e
+}
+run instruments "$psyscore" instruments
+run instruments-show "$psyscore" instruments show phq-9
+run score-json "$psyscore" score -i mbi-hss $cohort/pre.csv
+run score-csv "$psyscore" score -i mbi-hss $cohort/pre.csv --format csv
+run score-file "$psyscore" score -i instruments/pss-10.json $cohort/pre.csv
+run score-stdin bash -c "\"$psyscore\" score -i mbi-hss - < $cohort/post.csv"
+run validate "$psyscore" validate docs/examples/bgq-example.json
+run reliability "$psyscore" reliability -i mbi-hss $cohort/cohort.csv --bootstrap 1000 --seed 7
+run reliability-listwise "$psyscore" reliability -i mbi-hss $cohort/cohort.csv --listwise
+run change "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv
+run change-published "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv --rci-reliability published
+run compare "$psyscore" compare -i mbi-hss --group-column years $cohort/cohort.csv
+run change-clinical "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv \
+    --rci-reliability EE=0.9,DP=0.79,PA=0.71 --clinical-significance auto
