@@ -1,160 +1,21 @@
-// The endpoints that take waves of responses: score (here), reliability,
-// change and compare (analysis_endpoints.cpp). They share how a body
-// becomes an instrument and waves.
+// The endpoints that take waves of responses. They share how a body becomes
+// an instrument and waves (request.hpp) and one encoder per result.
 
 #include "endpoints.hpp"
 
 #include <boost/json.hpp>
 
+#include "options.hpp"
 #include "problem.hpp"
 #include "psyscore/json.hpp"
 #include "psyscore/scoring.hpp"
 #include "scoring/decode/response_json.hpp"
 #include "scoring/encode/score_writer.hpp"
-#include "scoring/instrument/instrument_json.hpp"
 #include "scoring/util/json_input.hpp"
 
 namespace psyscore::service {
 
 namespace json = boost::json;
-
-Result<json::value> parse_body(const RequestContext& context, json::storage_ptr storage) {
-  auto document = detail::parse_json(context.body, {}, std::move(storage));
-  if (!document) return document;
-  if (!document->is_object()) {
-    return std::unexpected(
-        Error::single(ErrorCode::malformed, {"", "", 0, 0, "wrong_type", "the body must be a JSON object"}));
-  }
-  return document;
-}
-
-std::optional<Error> check_body_keys(const json::object& body, std::initializer_list<std::string_view> allowed,
-                                     bool inline_instrument) {
-  std::vector<Problem> problems;
-  std::string expected;  // written out once a key is unknown
-  for (const auto& entry : body) {
-    const std::string_view key = entry.key();
-    if (std::ranges::find(allowed, key) != allowed.end()) continue;
-    if (inline_instrument && key == "instrument") continue;
-    if (expected.empty()) {
-      for (std::string_view a : allowed) expected += (expected.empty() ? "\"" : ", \"") + std::string(a) + "\"";
-      if (inline_instrument) expected += ", \"instrument\"";
-    }
-    problems.push_back({"", detail::pointer_append("", key), 0, 0, "unknown_key",
-                        "unknown key \"" + std::string(key) + "\"; the body may have " + expected});
-  }
-  if (problems.empty()) return std::nullopt;
-  return Error{ErrorCode::malformed, problems.front().message, std::move(problems)};
-}
-
-Result<InstrumentPtr> resolve_instrument(const ServiceState& state, const RequestContext& context,
-                                         const json::object* body) {
-  if (!context.instrument_id.empty()) {
-    if (auto instrument = state.registry()->find(context.instrument_id)) return instrument;
-    return std::unexpected(Error::single(
-        ErrorCode::not_found, {"", "", 0, 0, "unknown_instrument",
-                               "no instrument \"" + context.instrument_id + "\" (GET /v1/instruments lists them)"}));
-  }
-  const json::value* definition = body ? body->if_contains("instrument") : nullptr;
-  if (!definition) {
-    return std::unexpected(Error::single(
-        ErrorCode::malformed,
-        {"", "/instrument", 0, 0, "missing_key", "\"instrument\" is required: the definition to use, inline"}));
-  }
-  return detail::instrument_from_json(*definition, {}, "/instrument");
-}
-
-Result<ResponseMatrix> decode_wave(const ServiceState& state, const Instrument& instrument, const json::object& body,
-                                   std::string_view key) {
-  const std::string pointer = detail::pointer_append("", key);
-  const json::value* value = body.if_contains(key);
-  if (!value) {
-    return std::unexpected(Error::single(
-        ErrorCode::malformed, {"", pointer, 0, 0, "missing_key", "\"" + std::string(key) + "\" is required"}));
-  }
-  if (value->is_array() && value->get_array().size() > state.limits().max_respondents) {
-    return std::unexpected(Error::single(
-        ErrorCode::invalid,
-        {"", pointer, 0, 0, "too_many_respondents",
-         "at most " + std::to_string(state.limits().max_respondents) + " respondents per request; split the batch"}));
-  }
-  return detail::decode_response_array(instrument, *value, pointer);
-}
-
-Result<ResponseMatrix> decode_csv_wave(const ServiceState& state, const Instrument& instrument,
-                                       const RequestContext& context, std::string_view group_column) {
-  CsvOptions options;
-  options.source = "body";
-  if (auto id_column = context.parameter("id_column")) options.id_column = *id_column;
-  if (auto prefix = context.parameter("column_prefix")) options.column_prefix = *prefix;
-  options.group_column = group_column;
-  auto wave = decode_csv_responses(instrument, context.body, options);
-  if (wave && wave->respondent_count() > state.limits().max_respondents) {
-    return std::unexpected(Error::single(
-        ErrorCode::invalid,
-        {"", "", 0, 0, "too_many_respondents",
-         "at most " + std::to_string(state.limits().max_respondents) + " respondents per request; split the batch"}));
-  }
-  return wave;
-}
-
-std::optional<Error> check_parameters(const RequestContext& context, std::initializer_list<std::string_view> allowed) {
-  for (const auto& [name, value] : context.query) {
-    if (std::ranges::find(allowed, name) != allowed.end()) continue;
-    std::string expected;
-    for (std::string_view a : allowed) expected += (expected.empty() ? "" : ", ") + std::string(a);
-    return Error::single(ErrorCode::malformed, {"", "", 0, 0, "unknown_parameter",
-                                                "unknown query parameter \"" + name + "\"" +
-                                                    (expected.empty() ? std::string("; this endpoint takes none")
-                                                                      : "; this endpoint takes " + expected)});
-  }
-  return std::nullopt;
-}
-
-// The document lives in the arena: moving the parsed value into it is then
-// a pointer swap, and dropping it frees the arena's blocks without visiting
-// a node. (With document_'s default storage, the move would be a deep copy
-// to the heap, and the destructor a walk over every node.)
-JsonBody::JsonBody(const ServiceState& state, const RequestContext& context,
-                   std::initializer_list<std::string_view> keys)
-    : document_(&arena_) {
-  const bool inline_instrument = context.instrument_id.empty();
-  if (!context.is_json()) {
-    failure = unsupported_media_type(context, !inline_instrument);
-    return;
-  }
-  if (auto error = check_parameters(context, {})) {
-    failure = problem(*error);
-    return;
-  }
-  auto parsed = parse_body(context, &arena_);
-  if (!parsed) {
-    failure = problem(parsed.error());
-    return;
-  }
-  document_ = std::move(*parsed);
-  root_ = &document_.get_object();
-  if (auto error = check_body_keys(*root_, keys, inline_instrument)) {
-    failure = problem(*error);
-    return;
-  }
-  auto instrument = resolve_instrument(state, context, root_);
-  if (!instrument) {
-    failure = problem(instrument.error());
-    return;
-  }
-  instrument_ = std::move(*instrument);
-}
-
-Result<CsvInput> read_csv_body(const ServiceState& state, const RequestContext& context,
-                               std::initializer_list<std::string_view> parameters, std::string_view group_column) {
-  if (auto error = check_parameters(context, parameters)) return std::unexpected(std::move(*error));
-  auto instrument = resolve_instrument(state, context, nullptr);
-  if (!instrument) return std::unexpected(std::move(instrument.error()));
-  auto wave = decode_csv_wave(state, **instrument, context, group_column);
-  if (!wave) return std::unexpected(std::move(wave.error()));
-  return CsvInput{std::move(*instrument), std::move(*wave)};
-}
 
 namespace {
 
@@ -187,6 +48,102 @@ ApiResponse score_endpoint(const ServiceState& state, const RequestContext& cont
   auto wave = decode_wave(state, body.instrument(), body.root(), "responses");
   if (!wave) return problem(wave.error());
   return scored(body.instrument(), *wave);
+}
+
+namespace {
+
+ApiResponse result(std::string body, std::size_t respondents) {
+  ApiResponse response;
+  response.body = std::move(body);
+  response.respondents = respondents;
+  return response;
+}
+
+}  // namespace
+
+ApiResponse reliability_endpoint(const ServiceState& state, const RequestContext& context) {
+  if (context.is_csv() && !context.instrument_id.empty()) {
+    auto options = reliability_options(context, state.limits());
+    if (!options) return problem(options.error());
+    auto input = read_csv_body(
+        state, context,
+        {"id_column", "column_prefix", "subscale", "missing", "ci_level", "bootstrap_iterations", "seed"}, {});
+    if (!input) return problem(input.error());
+    auto report = reliability(*input->instrument, input->wave, *options);
+    if (!report) return problem(report.error());
+    return result(encode_reliability_result(*input->instrument, *report), input->wave.respondent_count());
+  }
+  JsonBody body(state, context, {"responses", "options"});
+  if (body.failure) return std::move(*body.failure);
+  auto options = reliability_options(body.root(), state.limits());
+  if (!options) return problem(options.error());
+  auto wave = decode_wave(state, body.instrument(), body.root(), "responses");
+  if (!wave) return problem(wave.error());
+  auto report = reliability(body.instrument(), *wave, *options);
+  if (!report) return problem(report.error());
+  return result(encode_reliability_result(body.instrument(), *report), wave->respondent_count());
+}
+
+ApiResponse change_endpoint(const ServiceState& state, const RequestContext& context) {
+  if (context.is_csv()) return unsupported_media_type(context, false);
+  JsonBody body(state, context, {"pre", "post", "options"});
+  if (body.failure) return std::move(*body.failure);
+  auto options = change_options(body.root());
+  if (!options) return problem(options.error());
+  auto pre = decode_wave(state, body.instrument(), body.root(), "pre");
+  if (!pre) return problem(pre.error());
+  auto post = decode_wave(state, body.instrument(), body.root(), "post");
+  if (!post) return problem(post.error());
+  auto report = change(body.instrument(), *pre, *post, *options);
+  if (!report) return problem(report.error());
+  return result(encode_change_result(body.instrument(), *report), pre->respondent_count() + post->respondent_count());
+}
+
+ApiResponse compare_endpoint(const ServiceState& state, const RequestContext& context) {
+  if (context.is_csv() && !context.instrument_id.empty()) {
+    const auto group_column = context.parameter("group_column");
+    if (!group_column || group_column->empty()) {
+      return problem(400, "a text/csv body needs the query parameter group_column naming the group column", "",
+                     "missing_parameter");
+    }
+    auto options = compare_options(context);
+    if (!options) return problem(options.error());
+    auto input = read_csv_body(state, context, {"id_column", "column_prefix", "group_column", "subscale", "ci_level"},
+                               *group_column);
+    if (!input) return problem(input.error());
+    auto report = compare(*input->instrument, input->wave, *options);
+    if (!report) return problem(report.error());
+    return result(encode_compare_result(*input->instrument, *report), input->wave.respondent_count());
+  }
+  JsonBody body(state, context, {"groups", "options"});
+  if (body.failure) return std::move(*body.failure);
+  auto options = compare_options(body.root());
+  if (!options) return problem(options.error());
+  const json::value* groups_value = body.root().if_contains("groups");
+  if (!groups_value) return problem(400, "\"groups\" is required", "/groups", "missing_key");
+  const json::object* groups = groups_value->if_object();
+  if (!groups) {
+    return problem(400, "\"groups\" must be an object of group name to respondents", "/groups", "wrong_type");
+  }
+  std::vector<std::pair<std::string, ResponseMatrix>> waves;
+  std::size_t respondents = 0;
+  for (const auto& entry : *groups) {
+    auto wave = decode_wave(state, body.instrument(), *groups, entry.key());
+    if (!wave) {
+      Error error = std::move(wave.error());
+      for (auto& p : error.problems) p.pointer.insert(0, "/groups");
+      return problem(error);
+    }
+    respondents += wave->respondent_count();
+    if (respondents > state.limits().max_respondents) {
+      return problem(422, "at most " + std::to_string(state.limits().max_respondents) + " respondents per request",
+                     "/groups", "too_many_respondents");
+    }
+    waves.emplace_back(std::string(entry.key()), std::move(*wave));
+  }
+  auto report = compare(body.instrument(), waves, *options);
+  if (!report) return problem(report.error());
+  return result(encode_compare_result(body.instrument(), *report), respondents);
 }
 
 }  // namespace psyscore::service

@@ -6,10 +6,10 @@
 
 #include <boost/json/object.hpp>
 
-#include "endpoints.hpp"
 #include "psyscore/change.hpp"
 #include "psyscore/compare.hpp"
 #include "psyscore/reliability.hpp"
+#include "request.hpp"
 
 namespace psyscore::service {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "api.hpp"
 #include "psyscore/errors.hpp"
+#include "router.hpp"
 
 namespace psyscore::service {
 

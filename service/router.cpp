@@ -11,11 +11,11 @@
 
 #include <boost/json.hpp>
 
-#include "api.hpp"
 #include "endpoints.hpp"
 #include "openapi_document.hpp"
 #include "problem.hpp"
 #include "psyscore/json.hpp"
+#include "router.hpp"
 #include "scoring/util/json_input.hpp"
 #include "scoring/util/json_writer.hpp"
 
@@ -256,24 +256,6 @@ ApiResponse route_request(const ServiceState& state, ApiRequest& request, Reques
 }
 
 }  // namespace
-
-bool RequestContext::is_json() const { return media_type == "application/json"; }
-bool RequestContext::is_csv() const { return media_type == "text/csv"; }
-
-std::optional<std::string_view> RequestContext::parameter(std::string_view name) const {
-  for (const auto& [key, value] : query) {
-    if (key == name) return value;
-  }
-  return std::nullopt;
-}
-
-ApiResponse unsupported_media_type(const RequestContext& context, bool csv_allowed) {
-  std::string detail = "send the body as application/json";
-  if (csv_allowed) detail += " or text/csv";
-  detail += context.media_type.empty() ? " (the request has no Content-Type)"
-                                       : " (the request's Content-Type is " + context.media_type + ")";
-  return problem(415, detail);
-}
 
 ApiResponse handle(const ServiceState& state, ApiRequest&& request) {
   RequestContext context;

@@ -12,7 +12,7 @@
 #include <random>
 #include <string>
 
-#include "api.hpp"
+#include "router.hpp"
 
 namespace {
 

@@ -23,7 +23,7 @@
 
 #include <boost/json.hpp>
 
-#include "api.hpp"
+#include "router.hpp"
 #include "fuzz_support.hpp"
 #include "scoring/util/json_input.hpp"
 

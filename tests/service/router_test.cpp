@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
-#include "api.hpp"
+#include "router.hpp"
 #include "fixtures.hpp"
 
 namespace psyscore::service {

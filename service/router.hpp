@@ -1,6 +1,6 @@
 // The HTTP API of psyscore as a pure function from request to response.
 //
-// `handle()` knows nothing of sockets or Beast: the server (server.cpp)
+// `handle()` knows nothing of sockets or Beast: a session (session.cpp)
 // turns bytes into an ApiRequest and the ApiResponse back into bytes, and
 // tests call handle() directly. Every response, success or problem, is
 // built here; no request, however malformed, gets a 5xx.

@@ -1,0 +1,69 @@
+// Accepts connections and keeps the list of open sessions, as the listener
+// of Beast's advanced server does, with the two protections a public server
+// needs here: a cap on open connections (at the cap it stops accepting and
+// leaves new connections in the kernel's backlog until one closes), and a
+// drain that closes idle connections at once and busy ones after their
+// response.
+//
+// Sessions reach the server's shared pieces through their listener: the
+// service state, the server's options and the compute pool. The listener
+// outlives every session: the server joins its threads before destroying it.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <list>
+#include <memory>
+#include <mutex>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core/error.hpp>
+
+#include "server.hpp"
+#include "state.hpp"
+
+namespace psyscore::service {
+
+class Session;
+
+class Listener {
+ public:
+  Listener(boost::asio::io_context& io, boost::asio::thread_pool& compute, ServiceState& state,
+           const ServerOptions& options);
+
+  // Binds and listens on `endpoint`; the error says why not.
+  boost::beast::error_code listen(const boost::asio::ip::tcp::endpoint& endpoint);
+  // The bound port (useful when the options asked for port 0).
+  unsigned short port() const;
+  // Starts accepting connections.
+  void start();
+  // Stops accepting and drains every open session. The io_context stops
+  // once the last session has closed (at once when none is open).
+  void drain();
+  std::size_t open_sessions() const { return active_.load(); }
+
+  // For sessions.
+  ServiceState& state() { return state_; }
+  const ServerOptions& options() const { return options_; }
+  boost::asio::thread_pool& compute() { return compute_; }
+  void session_closed();
+
+ private:
+  void do_accept();
+  void register_session(const std::shared_ptr<Session>& session);
+
+  boost::asio::io_context& io_;
+  boost::asio::thread_pool& compute_;
+  ServiceState& state_;
+  const ServerOptions& options_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer accept_retry_;
+  std::atomic<std::size_t> active_{0};
+  std::mutex sessions_mutex_;  // guards sessions_
+  std::list<std::weak_ptr<Session>> sessions_;
+};
+
+}  // namespace psyscore::service

@@ -1,0 +1,170 @@
+#include "request.hpp"
+
+#include <boost/json.hpp>
+
+#include "problem.hpp"
+#include "scoring/decode/response_json.hpp"
+#include "scoring/instrument/instrument_json.hpp"
+#include "scoring/util/json_input.hpp"
+
+namespace psyscore::service {
+
+namespace json = boost::json;
+
+bool RequestContext::is_json() const { return media_type == "application/json"; }
+bool RequestContext::is_csv() const { return media_type == "text/csv"; }
+
+std::optional<std::string_view> RequestContext::parameter(std::string_view name) const {
+  for (const auto& [key, value] : query) {
+    if (key == name) return value;
+  }
+  return std::nullopt;
+}
+
+ApiResponse unsupported_media_type(const RequestContext& context, bool csv_allowed) {
+  std::string detail = "send the body as application/json";
+  if (csv_allowed) detail += " or text/csv";
+  detail += context.media_type.empty() ? " (the request has no Content-Type)"
+                                       : " (the request's Content-Type is " + context.media_type + ")";
+  return problem(415, detail);
+}
+
+Result<json::value> parse_body(const RequestContext& context, json::storage_ptr storage) {
+  auto document = detail::parse_json(context.body, {}, std::move(storage));
+  if (!document) return document;
+  if (!document->is_object()) {
+    return std::unexpected(
+        Error::single(ErrorCode::malformed, {"", "", 0, 0, "wrong_type", "the body must be a JSON object"}));
+  }
+  return document;
+}
+
+std::optional<Error> check_body_keys(const json::object& body, std::initializer_list<std::string_view> allowed,
+                                     bool inline_instrument) {
+  std::vector<Problem> problems;
+  std::string expected;  // written out once a key is unknown
+  for (const auto& entry : body) {
+    const std::string_view key = entry.key();
+    if (std::ranges::find(allowed, key) != allowed.end()) continue;
+    if (inline_instrument && key == "instrument") continue;
+    if (expected.empty()) {
+      for (std::string_view a : allowed) expected += (expected.empty() ? "\"" : ", \"") + std::string(a) + "\"";
+      if (inline_instrument) expected += ", \"instrument\"";
+    }
+    problems.push_back({"", detail::pointer_append("", key), 0, 0, "unknown_key",
+                        "unknown key \"" + std::string(key) + "\"; the body may have " + expected});
+  }
+  if (problems.empty()) return std::nullopt;
+  return Error{ErrorCode::malformed, problems.front().message, std::move(problems)};
+}
+
+Result<InstrumentPtr> resolve_instrument(const ServiceState& state, const RequestContext& context,
+                                         const json::object* body) {
+  if (!context.instrument_id.empty()) {
+    if (auto instrument = state.registry()->find(context.instrument_id)) return instrument;
+    return std::unexpected(Error::single(
+        ErrorCode::not_found, {"", "", 0, 0, "unknown_instrument",
+                               "no instrument \"" + context.instrument_id + "\" (GET /v1/instruments lists them)"}));
+  }
+  const json::value* definition = body ? body->if_contains("instrument") : nullptr;
+  if (!definition) {
+    return std::unexpected(Error::single(
+        ErrorCode::malformed,
+        {"", "/instrument", 0, 0, "missing_key", "\"instrument\" is required: the definition to use, inline"}));
+  }
+  return detail::instrument_from_json(*definition, {}, "/instrument");
+}
+
+Result<ResponseMatrix> decode_wave(const ServiceState& state, const Instrument& instrument, const json::object& body,
+                                   std::string_view key) {
+  const std::string pointer = detail::pointer_append("", key);
+  const json::value* value = body.if_contains(key);
+  if (!value) {
+    return std::unexpected(Error::single(
+        ErrorCode::malformed, {"", pointer, 0, 0, "missing_key", "\"" + std::string(key) + "\" is required"}));
+  }
+  if (value->is_array() && value->get_array().size() > state.limits().max_respondents) {
+    return std::unexpected(Error::single(
+        ErrorCode::invalid,
+        {"", pointer, 0, 0, "too_many_respondents",
+         "at most " + std::to_string(state.limits().max_respondents) + " respondents per request; split the batch"}));
+  }
+  return detail::decode_response_array(instrument, *value, pointer);
+}
+
+Result<ResponseMatrix> decode_csv_wave(const ServiceState& state, const Instrument& instrument,
+                                       const RequestContext& context, std::string_view group_column) {
+  CsvOptions options;
+  options.source = "body";
+  if (auto id_column = context.parameter("id_column")) options.id_column = *id_column;
+  if (auto prefix = context.parameter("column_prefix")) options.column_prefix = *prefix;
+  options.group_column = group_column;
+  auto wave = decode_csv_responses(instrument, context.body, options);
+  if (wave && wave->respondent_count() > state.limits().max_respondents) {
+    return std::unexpected(Error::single(
+        ErrorCode::invalid,
+        {"", "", 0, 0, "too_many_respondents",
+         "at most " + std::to_string(state.limits().max_respondents) + " respondents per request; split the batch"}));
+  }
+  return wave;
+}
+
+std::optional<Error> check_parameters(const RequestContext& context, std::initializer_list<std::string_view> allowed) {
+  for (const auto& [name, value] : context.query) {
+    if (std::ranges::find(allowed, name) != allowed.end()) continue;
+    std::string expected;
+    for (std::string_view a : allowed) expected += (expected.empty() ? "" : ", ") + std::string(a);
+    return Error::single(ErrorCode::malformed, {"", "", 0, 0, "unknown_parameter",
+                                                "unknown query parameter \"" + name + "\"" +
+                                                    (expected.empty() ? std::string("; this endpoint takes none")
+                                                                      : "; this endpoint takes " + expected)});
+  }
+  return std::nullopt;
+}
+
+// The document lives in the arena: moving the parsed value into it is then
+// a pointer swap, and dropping it frees the arena's blocks without visiting
+// a node. (With document_'s default storage, the move would be a deep copy
+// to the heap, and the destructor a walk over every node.)
+JsonBody::JsonBody(const ServiceState& state, const RequestContext& context,
+                   std::initializer_list<std::string_view> keys)
+    : document_(&arena_) {
+  const bool inline_instrument = context.instrument_id.empty();
+  if (!context.is_json()) {
+    failure = unsupported_media_type(context, !inline_instrument);
+    return;
+  }
+  if (auto error = check_parameters(context, {})) {
+    failure = problem(*error);
+    return;
+  }
+  auto parsed = parse_body(context, &arena_);
+  if (!parsed) {
+    failure = problem(parsed.error());
+    return;
+  }
+  document_ = std::move(*parsed);
+  root_ = &document_.get_object();
+  if (auto error = check_body_keys(*root_, keys, inline_instrument)) {
+    failure = problem(*error);
+    return;
+  }
+  auto instrument = resolve_instrument(state, context, root_);
+  if (!instrument) {
+    failure = problem(instrument.error());
+    return;
+  }
+  instrument_ = std::move(*instrument);
+}
+
+Result<CsvInput> read_csv_body(const ServiceState& state, const RequestContext& context,
+                               std::initializer_list<std::string_view> parameters, std::string_view group_column) {
+  if (auto error = check_parameters(context, parameters)) return std::unexpected(std::move(*error));
+  auto instrument = resolve_instrument(state, context, nullptr);
+  if (!instrument) return std::unexpected(std::move(instrument.error()));
+  auto wave = decode_csv_wave(state, **instrument, context, group_column);
+  if (!wave) return std::unexpected(std::move(wave.error()));
+  return CsvInput{std::move(*instrument), std::move(*wave)};
+}
+
+}  // namespace psyscore::service
