@@ -23,7 +23,7 @@
 
 namespace {
 
-using psyscore::PairwiseMoments;
+using psyscore::detail::PairwiseMoments;
 
 Eigen::MatrixXd likert(Eigen::Index n, Eigen::Index k, double missing_share) {
   std::mt19937_64 engine(20240301);
@@ -67,9 +67,9 @@ void alpha_suite_sizes(benchmark::internal::Benchmark* b) {
 void BM_AlphaSuite(benchmark::State& state, bool missing) {
   const Eigen::MatrixXd& x = data(state.range(0), state.range(1), missing);
   for (auto _ : state) {
-    const psyscore::ItemSums sums = psyscore::item_sums(x);
-    const PairwiseMoments moments = psyscore::pairwise_moments(sums);
-    const psyscore::AlphaSuite suite = psyscore::alpha_suite(sums, moments, 0.95);
+    const psyscore::detail::ItemSums sums = psyscore::detail::item_sums(x);
+    const psyscore::detail::PairwiseMoments moments = psyscore::detail::pairwise_moments(sums);
+    const psyscore::detail::AlphaSuite suite = psyscore::detail::alpha_suite(sums, moments, 0.95);
     benchmark::DoNotOptimize(suite.total.raw_alpha);
   }
   state.SetItemsProcessed(state.iterations() * state.range(0) * state.range(1));
@@ -80,17 +80,17 @@ BENCHMARK_CAPTURE(BM_AlphaSuite, missing, true)->Apply(alpha_suite_sizes);
 // Only raw alpha (what the change statistics use for the RCI).
 void BM_RawAlphaPairwise(benchmark::State& state) {
   const Eigen::MatrixXd& x = data(state.range(0), state.range(1), false);
-  for (auto _ : state) benchmark::DoNotOptimize(psyscore::raw_alpha_pairwise(x));
+  for (auto _ : state) benchmark::DoNotOptimize(psyscore::detail::raw_alpha_pairwise(x));
 }
 BENCHMARK(BM_RawAlphaPairwise)->Apply(alpha_suite_sizes);
 
 // Omega (minres fit) and split-half on a k x k correlation matrix.
 void BM_OmegaAndSplitHalf(benchmark::State& state) {
   const Eigen::MatrixXd& x = data(10'000, state.range(0), false);
-  const Eigen::MatrixXd r = psyscore::pairwise_moments(x).correlation;
+  const Eigen::MatrixXd r = psyscore::detail::pairwise_moments(x).correlation;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(psyscore::omega_total_one_factor(r).omega_total);
-    benchmark::DoNotOptimize(psyscore::split_half(r).mean);
+    benchmark::DoNotOptimize(psyscore::detail::omega_total_one_factor(r).omega_total);
+    benchmark::DoNotOptimize(psyscore::detail::split_half(r).mean);
   }
 }
 BENCHMARK(BM_OmegaAndSplitHalf)->Arg(5)->Arg(16)->Arg(22)->Arg(100)->Unit(benchmark::kMillisecond);
@@ -101,7 +101,7 @@ void BM_Bootstrap1000(benchmark::State& state) {
   const Eigen::MatrixXd& x = data(10'000, 22, static_cast<int>(state.range(1)));
   const auto threads = static_cast<std::size_t>(state.range(0));
   for (auto _ : state) {
-    benchmark::DoNotOptimize(psyscore::bootstrap_raw_alpha(x, 1000, 7, 0.95, threads).median);
+    benchmark::DoNotOptimize(psyscore::detail::bootstrap_raw_alpha(x, 1000, 7, 0.95, threads).median);
   }
 }
 BENCHMARK(BM_Bootstrap1000)
@@ -118,7 +118,7 @@ void BM_Bootstrap1000Mbi(benchmark::State& state) {
   const std::vector<Eigen::MatrixXd> subscales = {x.leftCols(9), x.middleCols(9, 5), x.rightCols(8)};
   const auto threads = static_cast<std::size_t>(state.range(0));
   for (auto _ : state) {
-    benchmark::DoNotOptimize(psyscore::bootstrap_raw_alpha(subscales, 1000, 7, 0.95, threads).front().median);
+    benchmark::DoNotOptimize(psyscore::detail::bootstrap_raw_alpha(subscales, 1000, 7, 0.95, threads).front().median);
   }
 }
 BENCHMARK(BM_Bootstrap1000Mbi)

@@ -39,10 +39,10 @@ Result<InstrumentPtr> resolve_instrument(const Context& context, const std::stri
   auto registry = Registry::load_directory(context.instruments_dir);
   if (!registry) return std::unexpected(std::move(registry.error()));
   if (auto instrument = registry->find(name)) return instrument;
-  return std::unexpected(Error::single(ErrorCode::not_found,
-                                       {"", "", 0, 0, "unknown_instrument",
-                                        "no instrument \"" + name + "\" in " + context.instruments_dir.string() +
-                                            " (`psyscore instruments` lists them; -i also takes a definition file)"}));
+  return std::unexpected(Error::single(
+      ErrorCode::not_found, {.code = "unknown_instrument",
+                             .message = "no instrument \"" + name + "\" in " + context.instruments_dir.string() +
+                                        " (`psyscore instruments` lists them; -i also takes a definition file)"}));
 }
 
 Result<ResponseMatrix> read_responses(const Instrument& instrument, const std::string& path, CsvOptions csv) {

@@ -51,8 +51,8 @@ Result<InputStream> InputStream::open(const std::string& path) {
   } else {
     input.file_.reset(std::fopen(path.c_str(), "rb"));
     if (!input.file_) {
-      return std::unexpected(
-          Error::single(ErrorCode::not_found, {path, "", 0, 0, "not_found", "cannot open the file"}));
+      return std::unexpected(Error::single(ErrorCode::not_found,
+                                           {.source = path, .code = "not_found", .message = "cannot open the file"}));
     }
     input.stream_ = input.file_.get();
     input.source_ = path;
@@ -64,8 +64,9 @@ Result<InputStream> InputStream::open(const std::string& path) {
 }
 
 Error InputStream::read_error() const {
-  return Error::single(ErrorCode::io_error,
-                       {source_, "", 0, 0, "io_error", std::string("cannot read the input: ") + std::strerror(errno)});
+  return Error::single(ErrorCode::io_error, {.source = source_,
+                                             .code = "io_error",
+                                             .message = std::string("cannot read the input: ") + std::strerror(errno)});
 }
 
 Result<std::size_t> InputStream::read(std::string& buffer, std::size_t max_bytes) {

@@ -1,4 +1,4 @@
-// psyscore reliability: the reliability result of API.md for one wave.
+// psyscore reliability: the reliability result of docs/api.md for one wave.
 
 #include <iostream>
 

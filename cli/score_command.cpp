@@ -1,4 +1,4 @@
-// psyscore score: per-respondent scores as the JSON result of API.md, or as
+// psyscore score: per-respondent scores as the JSON result of docs/api.md, or as
 // CSV.
 //
 // A CSV is scored as it is read, a chunk of respondents at a time, so memory

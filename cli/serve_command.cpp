@@ -46,7 +46,8 @@ void configure_logging(const std::string& format) {
 Result<std::vector<std::string>> read_api_keys(const std::string& path) {
   std::ifstream in(path);
   if (!in)
-    return std::unexpected(Error::single(ErrorCode::not_found, {path, "", 0, 0, "not_found", "cannot open the file"}));
+    return std::unexpected(
+        Error::single(ErrorCode::not_found, {.source = path, .code = "not_found", .message = "cannot open the file"}));
   std::vector<std::string> keys;
   std::string line;
   while (std::getline(in, line)) {
@@ -56,7 +57,8 @@ Result<std::vector<std::string>> read_api_keys(const std::string& path) {
     keys.push_back(line.substr(first, last - first + 1));
   }
   if (keys.empty()) {
-    return std::unexpected(Error::single(ErrorCode::invalid, {path, "", 0, 0, "no_keys", "the file holds no API key"}));
+    return std::unexpected(
+        Error::single(ErrorCode::invalid, {.source = path, .code = "no_keys", .message = "the file holds no API key"}));
   }
   return keys;
 }

@@ -16,11 +16,13 @@ using detail::pointer_append;
 namespace {
 
 Error malformed(std::string pointer, std::string message) {
-  return Error::single(ErrorCode::malformed, {"", std::move(pointer), 0, 0, "wrong_type", std::move(message)});
+  return Error::single(ErrorCode::malformed,
+                       {.pointer = std::move(pointer), .code = "wrong_type", .message = std::move(message)});
 }
 
 Error impossible(std::string pointer, std::string message) {
-  return Error::single(ErrorCode::invalid, {"", std::move(pointer), 0, 0, "out_of_range", std::move(message)});
+  return Error::single(ErrorCode::invalid,
+                       {.pointer = std::move(pointer), .code = "out_of_range", .message = std::move(message)});
 }
 
 // The options of a body: its "options" member (all optional).
@@ -46,8 +48,9 @@ std::optional<Error> unknown_keys(const OptionSource& source, std::initializer_l
     std::string expected;
     for (std::string_view a : allowed) expected += (expected.empty() ? "\"" : ", \"") + std::string(a) + "\"";
     return Error::single(ErrorCode::malformed,
-                         {"", pointer_append(source.pointer, key), 0, 0, "unknown_key",
-                          "unknown option \"" + std::string(key) + "\"; the options are " + expected});
+                         {.pointer = pointer_append(source.pointer, key),
+                          .code = "unknown_key",
+                          .message = "unknown option \"" + std::string(key) + "\"; the options are " + expected});
   }
   return std::nullopt;
 }
@@ -93,9 +96,9 @@ Result<double> query_number(std::string_view text, std::string_view name) {
   double x = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
   if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(x)) {
-    return std::unexpected(
-        Error::single(ErrorCode::malformed,
-                      {"", "", 0, 0, "wrong_type", "query parameter \"" + std::string(name) + "\" must be a number"}));
+    return std::unexpected(Error::single(
+        ErrorCode::malformed,
+        {.code = "wrong_type", .message = "query parameter \"" + std::string(name) + "\" must be a number"}));
   }
   return x;
 }
@@ -170,10 +173,12 @@ Result<ReliabilityOptions> reliability_options(const json::object& body, const S
         if (!seed) return std::unexpected(std::move(seed.error()));
         parsed.seed = *seed;
       } else {
-        return std::unexpected(Error::single(ErrorCode::malformed, {"", at, 0, 0, "unknown_key",
-                                                                    "unknown key \"" + std::string(entry.key()) +
-                                                                        "\"; bootstrap takes \"iterations\" "
-                                                                        "and \"seed\""}));
+        return std::unexpected(
+            Error::single(ErrorCode::malformed, {.pointer = at,
+                                                 .code = "unknown_key",
+                                                 .message = "unknown key \"" + std::string(entry.key()) +
+                                                            "\"; bootstrap takes \"iterations\" "
+                                                            "and \"seed\""}));
       }
     }
     if (auto error = check_bootstrap(parsed, limits, pointer_append(pointer, "iterations"))) {
@@ -306,11 +311,12 @@ Result<ChangeOptions> change_options(const json::object& body) {
         }
         parsed.functional_sd = v.get_string() == "norms" ? FunctionalSd::norms : FunctionalSd::sample;
       } else {
-        return std::unexpected(Error::single(ErrorCode::malformed,
-                                             {"", at, 0, 0, "unknown_key",
-                                              "unknown key \"" + std::string(entry.key()) +
-                                                  "\"; clinical_significance takes \"criterion\", \"sd_multiplier\", "
-                                                  "\"functional_sd\""}));
+        return std::unexpected(Error::single(
+            ErrorCode::malformed, {.pointer = at,
+                                   .code = "unknown_key",
+                                   .message = "unknown key \"" + std::string(entry.key()) +
+                                              "\"; clinical_significance takes \"criterion\", \"sd_multiplier\", "
+                                              "\"functional_sd\""}));
       }
     }
     options.clinical_significance = parsed;

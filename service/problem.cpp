@@ -63,7 +63,8 @@ ApiResponse problem(const Error& error) { return encode_problem(status_of(error.
 
 ApiResponse problem(int status, std::string detail, std::string_view pointer, std::string_view code) {
   std::vector<Problem> problems;
-  if (!code.empty()) problems.push_back({"", std::string(pointer), 0, 0, std::string(code), detail});
+  if (!code.empty())
+    problems.push_back({.pointer = std::string(pointer), .code = std::string(code), .message = detail});
   return encode_problem(status, detail, problems);
 }
 

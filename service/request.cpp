@@ -34,7 +34,7 @@ Result<json::value> parse_body(const RequestContext& context, json::storage_ptr 
   if (!document) return document;
   if (!document->is_object()) {
     return std::unexpected(
-        Error::single(ErrorCode::malformed, {"", "", 0, 0, "wrong_type", "the body must be a JSON object"}));
+        Error::single(ErrorCode::malformed, {.code = "wrong_type", .message = "the body must be a JSON object"}));
   }
   return document;
 }
@@ -51,8 +51,9 @@ std::optional<Error> check_body_keys(const json::object& body, std::initializer_
       for (std::string_view a : allowed) expected += (expected.empty() ? "\"" : ", \"") + std::string(a) + "\"";
       if (inline_instrument) expected += ", \"instrument\"";
     }
-    problems.push_back({"", detail::pointer_append("", key), 0, 0, "unknown_key",
-                        "unknown key \"" + std::string(key) + "\"; the body may have " + expected});
+    problems.push_back({.pointer = detail::pointer_append("", key),
+                        .code = "unknown_key",
+                        .message = "unknown key \"" + std::string(key) + "\"; the body may have " + expected});
   }
   if (problems.empty()) return std::nullopt;
   return Error{ErrorCode::malformed, problems.front().message, std::move(problems)};
@@ -62,15 +63,16 @@ Result<InstrumentPtr> resolve_instrument(const ServiceState& state, const Reques
                                          const json::object* body) {
   if (!context.instrument_id.empty()) {
     if (auto instrument = state.registry()->find(context.instrument_id)) return instrument;
-    return std::unexpected(Error::single(
-        ErrorCode::not_found, {"", "", 0, 0, "unknown_instrument",
-                               "no instrument \"" + context.instrument_id + "\" (GET /v1/instruments lists them)"}));
+    return std::unexpected(Error::single(ErrorCode::not_found, {.code = "unknown_instrument",
+                                                                .message = "no instrument \"" + context.instrument_id +
+                                                                           "\" (GET /v1/instruments lists them)"}));
   }
   const json::value* definition = body ? body->if_contains("instrument") : nullptr;
   if (!definition) {
-    return std::unexpected(Error::single(
-        ErrorCode::malformed,
-        {"", "/instrument", 0, 0, "missing_key", "\"instrument\" is required: the definition to use, inline"}));
+    return std::unexpected(
+        Error::single(ErrorCode::malformed, {.pointer = "/instrument",
+                                             .code = "missing_key",
+                                             .message = "\"instrument\" is required: the definition to use, inline"}));
   }
   return detail::instrument_from_json(*definition, {}, "/instrument");
 }
@@ -81,13 +83,15 @@ Result<ResponseMatrix> decode_wave(const ServiceState& state, const Instrument& 
   const json::value* value = body.if_contains(key);
   if (!value) {
     return std::unexpected(Error::single(
-        ErrorCode::malformed, {"", pointer, 0, 0, "missing_key", "\"" + std::string(key) + "\" is required"}));
+        ErrorCode::malformed,
+        {.pointer = pointer, .code = "missing_key", .message = "\"" + std::string(key) + "\" is required"}));
   }
   if (value->is_array() && value->get_array().size() > state.limits().max_respondents) {
-    return std::unexpected(Error::single(
-        ErrorCode::invalid,
-        {"", pointer, 0, 0, "too_many_respondents",
-         "at most " + std::to_string(state.limits().max_respondents) + " respondents per request; split the batch"}));
+    return std::unexpected(
+        Error::single(ErrorCode::invalid, {.pointer = pointer,
+                                           .code = "too_many_respondents",
+                                           .message = "at most " + std::to_string(state.limits().max_respondents) +
+                                                      " respondents per request; split the batch"}));
   }
   return detail::decode_response_array(instrument, *value, pointer);
 }
@@ -101,10 +105,10 @@ Result<ResponseMatrix> decode_csv_wave(const ServiceState& state, const Instrume
   options.group_column = group_column;
   auto wave = decode_csv_responses(instrument, context.body, options);
   if (wave && wave->respondent_count() > state.limits().max_respondents) {
-    return std::unexpected(Error::single(
-        ErrorCode::invalid,
-        {"", "", 0, 0, "too_many_respondents",
-         "at most " + std::to_string(state.limits().max_respondents) + " respondents per request; split the batch"}));
+    return std::unexpected(
+        Error::single(ErrorCode::invalid, {.code = "too_many_respondents",
+                                           .message = "at most " + std::to_string(state.limits().max_respondents) +
+                                                      " respondents per request; split the batch"}));
   }
   return wave;
 }
@@ -114,10 +118,10 @@ std::optional<Error> check_parameters(const RequestContext& context, std::initia
     if (std::ranges::find(allowed, name) != allowed.end()) continue;
     std::string expected;
     for (std::string_view a : allowed) expected += (expected.empty() ? "" : ", ") + std::string(a);
-    return Error::single(ErrorCode::malformed, {"", "", 0, 0, "unknown_parameter",
-                                                "unknown query parameter \"" + name + "\"" +
-                                                    (expected.empty() ? std::string("; this endpoint takes none")
-                                                                      : "; this endpoint takes " + expected)});
+    return Error::single(ErrorCode::malformed, {.code = "unknown_parameter",
+                                                .message = "unknown query parameter \"" + name + "\"" +
+                                                           (expected.empty() ? std::string("; this endpoint takes none")
+                                                                             : "; this endpoint takes " + expected)});
   }
   return std::nullopt;
 }

@@ -1,4 +1,4 @@
-// Routing and the endpoint handlers of API.md section 3.
+// Routing and the endpoint handlers of docs/api.md section 3.
 
 #include <algorithm>
 #include <array>
@@ -79,8 +79,8 @@ Result<QueryParameters> parse_query(std::string_view query) {
     auto name = percent_decode(pair.substr(0, equals));
     auto value = percent_decode(equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1));
     if (!name || !value) {
-      return std::unexpected(Error::single(ErrorCode::malformed,
-                                           {"", "", 0, 0, "bad_query", "the query string has a malformed %-escape"}));
+      return std::unexpected(Error::single(
+          ErrorCode::malformed, {.code = "bad_query", .message = "the query string has a malformed %-escape"}));
     }
     parameters.emplace_back(std::move(*name), std::move(*value));
   }

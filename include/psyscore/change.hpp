@@ -31,6 +31,7 @@
 #include "psyscore/errors.hpp"
 #include "psyscore/instrument.hpp"
 #include "psyscore/responses.hpp"
+#include "psyscore/statistic.hpp"
 
 namespace psyscore {
 
@@ -85,10 +86,6 @@ struct ChangeOptions {
   // Default: nullopt (not computed).
   std::optional<ClinicalSignificanceOptions> clinical_significance;
 };
-
-// A statistic that is not defined for the data (a zero SD in a denominator,
-// too few pairs) is nullopt, never NaN or infinite.
-using Statistic = std::optional<double>;
 
 struct MeanSd {
   Statistic mean;

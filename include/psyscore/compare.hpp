@@ -25,6 +25,7 @@
 #include "psyscore/errors.hpp"
 #include "psyscore/instrument.hpp"
 #include "psyscore/responses.hpp"
+#include "psyscore/statistic.hpp"
 
 namespace psyscore {
 
@@ -36,24 +37,21 @@ struct CompareOptions {
   std::vector<std::string> subscales;
 };
 
-// A statistic that is not defined for the data is nullopt, never NaN.
-using GroupStatistic = std::optional<double>;
-
 struct GroupSummary {
   std::string name;
   std::size_t n = 0;  // respondents of the group with a score
-  GroupStatistic mean;
-  GroupStatistic sd;
-  GroupStatistic median;
-  GroupStatistic q1;  // R: quantile(x, 0.25, type = 7)
-  GroupStatistic q3;
+  Statistic mean;
+  Statistic sd;
+  Statistic median;
+  Statistic q1;  // R: quantile(x, 0.25, type = 7)
+  Statistic q3;
 };
 
 struct KruskalWallisResult {
-  GroupStatistic h;  // nullopt when every score is tied
+  Statistic h;  // nullopt when every score is tied
   std::size_t df = 0;
-  GroupStatistic p;
-  GroupStatistic epsilon_squared;  // H / ((N^2 - 1) / (N + 1))
+  Statistic p;
+  Statistic epsilon_squared;  // H / ((N^2 - 1) / (N + 1))
 };
 
 struct MannWhitneyPair {
@@ -62,11 +60,11 @@ struct MannWhitneyPair {
   std::size_t n_a = 0;
   std::size_t n_b = 0;
   double w = 0;  // R's W: pairs (x from a, y from b) with x > y, ties counted 1/2
-  GroupStatistic p;
-  GroupStatistic p_holm;  // Holm over every pair of this subscale
+  Statistic p;
+  Statistic p_holm;  // Holm over every pair of this subscale
   // 1 - 2 W / (n_a n_b) = P(a < b) - P(a > b): positive when group a tends to
   // score lower than group b, negative when higher.
-  GroupStatistic rank_biserial;
+  Statistic rank_biserial;
   bool exact = false;
 };
 

@@ -25,18 +25,18 @@ std::string encode_registry(const Registry& registry);
 // {"valid": true, "sha256": "..."}
 std::string encode_validation(const Instrument& instrument);
 
-// The score result of API.md: instrument, results, summary, warnings.
+// The score result of docs/api.md: instrument, results, summary, warnings.
 std::string encode_score_result(const Instrument& instrument, const ResponseMatrix& responses, const ScoreTable& table);
 
-// The reliability result of API.md: instrument, missing, ci_level, one entry
+// The reliability result of docs/api.md: instrument, missing, ci_level, one entry
 // per analysed subscale, warnings (extra fields: docs/statistics.md).
 std::string encode_reliability_result(const Instrument& instrument, const ReliabilityReport& report);
 
-// The change result of API.md: instrument, ci_level, pairing, one entry per
+// The change result of docs/api.md: instrument, ci_level, pairing, one entry per
 // analysed subscale, holm, warnings (extra fields: docs/statistics.md).
 std::string encode_change_result(const Instrument& instrument, const ChangeReport& report);
 
-// The compare result of API.md: instrument, ci_level, groups, one entry per
+// The compare result of docs/api.md: instrument, ci_level, groups, one entry per
 // analysed subscale, warnings (extra fields: docs/statistics.md).
 std::string encode_compare_result(const Instrument& instrument, const CompareReport& report);
 

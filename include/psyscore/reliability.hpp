@@ -28,6 +28,7 @@
 #include "psyscore/errors.hpp"
 #include "psyscore/instrument.hpp"
 #include "psyscore/responses.hpp"
+#include "psyscore/statistic.hpp"
 
 namespace psyscore {
 
@@ -68,18 +69,15 @@ struct ReliabilityOptions {
   std::uint64_t split_half_seed = 1;
 };
 
-inline constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
-
-// A statistic that is not defined for the data is NaN (encoded as null).
 struct Interval {
-  double lower = kUndefined;
-  double upper = kUndefined;
+  Statistic lower;
+  Statistic upper;
 };
 
 struct BootstrapInterval {
-  double lower = kUndefined;   // type-7 quantile at (1 - ci_level) / 2
-  double median = kUndefined;  // type-7 quantile at 0.5
-  double upper = kUndefined;   // type-7 quantile at 1 - (1 - ci_level) / 2
+  Statistic lower;   // type-7 quantile at (1 - ci_level) / 2
+  Statistic median;  // type-7 quantile at 0.5
+  Statistic upper;   // type-7 quantile at 1 - (1 - ci_level) / 2
   std::size_t iterations = 0;
   std::uint64_t seed = 0;
   std::size_t undefined = 0;  // resamples whose alpha was not defined (left out of the quantiles)
@@ -87,66 +85,66 @@ struct BootstrapInterval {
 
 // psych's alpha.drop row: the subscale's statistics without this item.
 struct AlphaIfDropped {
-  double raw_alpha = kUndefined;
-  double std_alpha = kUndefined;
-  double g6_smc = kUndefined;
-  double average_r = kUndefined;
-  double s_n = kUndefined;
-  double alpha_se = kUndefined;  // NaN when n <= k or k = 2, as psych
-  double var_r = kUndefined;
-  double med_r = kUndefined;
+  Statistic raw_alpha;
+  Statistic std_alpha;
+  Statistic g6_smc;
+  Statistic average_r;
+  Statistic s_n;
+  Statistic alpha_se;  // empty when n <= k or k = 2, as psych
+  Statistic var_r;
+  Statistic med_r;
 };
 
 struct ItemReliability {
   std::string id;
   std::size_t n = 0;  // answers to the item
-  double raw_r = kUndefined;
-  double std_r = kUndefined;
-  double r_cor = kUndefined;
-  double r_drop = kUndefined;
-  double mean = kUndefined;  // of the keyed answers
-  double sd = kUndefined;
+  Statistic raw_r;
+  Statistic std_r;
+  Statistic r_cor;
+  Statistic r_drop;
+  Statistic mean;  // of the keyed answers
+  Statistic sd;
   AlphaIfDropped alpha_if_dropped;
   // Share of each raw (unkeyed) answer value among the item's answers, for
   // every value observed in any item of the subscale, ascending.
   std::vector<std::pair<double, double>> response_freq;
-  double miss = kUndefined;  // 1 - answers / n
+  Statistic miss;  // 1 - answers / n
 };
 
 // Guttman's lambda 4 (4 * R_AB / sum(R)) over splits of the items into two
 // halves of floor(k/2) and ceil(k/2) items.
 struct SplitHalf {
-  double max = kUndefined;
-  double min = kUndefined;
-  double mean = kUndefined;
+  Statistic max;
+  Statistic min;
+  Statistic mean;
   std::size_t splits = 0;             // splits examined
   bool exhaustive = false;            // true: every distinct split (k <= 16); false: random splits
   std::vector<std::string> max_half;  // item ids of the smaller half of the best split
   std::vector<std::string> min_half;  // ... of the worst split
-  double lambda2 = kUndefined;
-  double lambda6 = kUndefined;  // = g6_smc
+  Statistic lambda2;
+  Statistic lambda6;  // = g6_smc
 };
 
 struct SubscaleReliability {
   std::string id;
   std::size_t n = 0;  // rows used: every usable respondent (pairwise) or the complete rows (listwise)
   std::size_t k = 0;  // items kept
-  double raw_alpha = kUndefined;
-  double std_alpha = kUndefined;
-  double g6_smc = kUndefined;
-  double average_r = kUndefined;
-  double median_r = kUndefined;
-  double s_n = kUndefined;
-  double ase = kUndefined;
-  double var_r = kUndefined;
-  double mean = kUndefined;  // of the per-respondent mean of the keyed answers
-  double sd = kUndefined;
-  double sd_total_sum = kUndefined;  // k * sd: sd of the (prorated) sum scores
-  double sem = kUndefined;           // sd_total_sum * sqrt(1 - raw_alpha)
+  Statistic raw_alpha;
+  Statistic std_alpha;
+  Statistic g6_smc;
+  Statistic average_r;
+  Statistic median_r;
+  Statistic s_n;
+  Statistic ase;
+  Statistic var_r;
+  Statistic mean;  // of the per-respondent mean of the keyed answers
+  Statistic sd;
+  Statistic sd_total_sum;  // k * sd: sd of the (prorated) sum scores
+  Statistic sem;           // sd_total_sum * sqrt(1 - raw_alpha)
   Interval feldt;
   Interval duhachek;
   std::optional<BootstrapInterval> bootstrap;
-  double omega_total = kUndefined;
+  Statistic omega_total;
   std::vector<double> omega_loadings;      // one per kept item, after psych's sign flip
   std::vector<std::string> omega_flipped;  // items reversed by omega's sign rule
   SplitHalf split_half;

@@ -82,8 +82,6 @@ constexpr std::size_t kFewPairs = 10;
 constexpr std::size_t kFewForAlpha = 30;
 constexpr double kUndefinedP = std::numeric_limits<double>::quiet_NaN();
 
-Statistic defined(double x) { return std::isfinite(x) ? Statistic(x) : std::nullopt; }
-
 std::string number_text(double x) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.4g", x);
@@ -171,7 +169,9 @@ struct Pair {
   std::size_t post_row;
 };
 
-MeanSd mean_sd(std::span<const double> x) { return {defined(detail::mean(x)), defined(detail::standard_deviation(x))}; }
+MeanSd mean_sd(std::span<const double> x) {
+  return {Statistic(detail::mean(x)), Statistic(detail::standard_deviation(x))};
+}
 
 void add_paired_t(SubscaleChange& result, std::span<const double> differences, double ci_level) {
   const auto test = detail::one_sample_t(differences, ci_level);
@@ -189,7 +189,7 @@ void add_paired_t(SubscaleChange& result, std::span<const double> differences, d
 void add_wilcoxon(SubscaleChange& result, std::span<const double> differences) {
   if (differences.empty()) return;
   const detail::SignedRankTest test = detail::wilcoxon_signed_rank(differences);
-  result.wilcoxon = SignedRank{test.v, defined(test.p), test.exact, test.n};
+  result.wilcoxon = SignedRank{test.v, Statistic(test.p), test.exact, test.n};
   if (test.n == 0) {
     result.warnings.push_back("every difference is 0: the Wilcoxon signed-rank p is undefined (null)");
     return;
@@ -215,8 +215,8 @@ void add_wilcoxon(SubscaleChange& result, std::span<const double> differences) {
 
 void add_effect_sizes(SubscaleChange& result, std::span<const double> pre, std::span<const double> post) {
   const detail::PairedEffectSizes effect = detail::paired_effect_sizes(pre, post);
-  EffectSizes out{defined(effect.d_z), defined(effect.d_av), defined(effect.d_rm),
-                  defined(effect.g_z), defined(effect.g_av), defined(effect.r_pre_post)};
+  EffectSizes out{Statistic(effect.d_z), Statistic(effect.d_av), Statistic(effect.d_rm),
+                  Statistic(effect.g_z), Statistic(effect.g_av), Statistic(effect.r_pre_post)};
   std::vector<std::string> undefined;
   if (!out.d_z) undefined.emplace_back("d_z");
   if (!out.d_av) undefined.emplace_back("d_av");
@@ -270,7 +270,7 @@ std::optional<ReliabilityChoice> choose_reliability(const Instrument& instrument
         "rci_reliability \"published\" or a value; rci is null");
     return std::nullopt;
   }
-  const double alpha = raw_alpha_pairwise(keyed_pre_items(instrument, subscale, pre, pairs));
+  const double alpha = detail::raw_alpha_pairwise(keyed_pre_items(instrument, subscale, pre, pairs));
   if (!(alpha > 0 && alpha < 1)) {
     warnings.push_back("the sample alpha of the matched pre wave is " +
                        (std::isfinite(alpha) ? number_text(alpha) : std::string("undefined")) +
@@ -396,9 +396,9 @@ void add_bands(SubscaleChange& result, const Subscale& subscale, const ScoreTabl
                               "band transitions");
   }
   const detail::SymmetryTest test = detail::mcnemar_bowker(bands.transitions);
-  bands.test.statistic = defined(test.statistic);
+  bands.test.statistic = Statistic(test.statistic);
   bands.test.df = test.df;
-  bands.test.p = defined(test.p);
+  bands.test.p = Statistic(test.p);
   bands.test.continuity_corrected = test.continuity_corrected;
   for (const auto& [i, j] : test.dropped_pairs) {
     bands.test.pairs_left_out.emplace_back(bands.labels[i], bands.labels[j]);
@@ -420,11 +420,11 @@ void add_bands(SubscaleChange& result, const Subscale& subscale, const ScoreTabl
   result.bands = std::move(bands);
 }
 
-IccEstimate icc_estimate(const std::vector<IccRow>& rows, std::string_view type) {
-  for (const IccRow& row : rows) {
+IccEstimate icc_estimate(const std::vector<detail::IccRow>& rows, std::string_view type) {
+  for (const detail::IccRow& row : rows) {
     if (row.type != type) continue;
-    return {defined(row.icc), defined(row.f),     defined(row.df1),  defined(row.df2),
-            defined(row.p),   defined(row.lower), defined(row.upper)};
+    return {Statistic(row.icc), Statistic(row.f),     Statistic(row.df1),  Statistic(row.df2),
+            Statistic(row.p),   Statistic(row.lower), Statistic(row.upper)};
   }
   return {};
 }
@@ -437,7 +437,7 @@ void add_icc(SubscaleChange& result, std::span<const double> pre_scores, std::sp
     ratings(static_cast<Eigen::Index>(i), 0) = pre_scores[i];
     ratings(static_cast<Eigen::Index>(i), 1) = post_scores[i];
   }
-  const std::vector<IccRow> rows = intraclass_correlations(ratings, ci_level);
+  const std::vector<detail::IccRow> rows = detail::intraclass_correlations(ratings, ci_level);
   result.icc = TestRetest{icc_estimate(rows, "ICC2"), icc_estimate(rows, "ICC3")};
 }
 
@@ -502,8 +502,8 @@ void adjust_across_subscales(std::vector<SubscaleChange>& subscales) {
   const std::vector<double> t_holm = detail::holm_adjust(t_p);
   const std::vector<double> wilcoxon_holm = detail::holm_adjust(wilcoxon_p);
   for (std::size_t i = 0; i < subscales.size(); ++i) {
-    subscales[i].paired_t_p_holm = defined(t_holm[i]);
-    subscales[i].wilcoxon_p_holm = defined(wilcoxon_holm[i]);
+    subscales[i].paired_t_p_holm = Statistic(t_holm[i]);
+    subscales[i].wilcoxon_p_holm = Statistic(wilcoxon_holm[i]);
   }
 }
 

@@ -22,8 +22,6 @@ namespace {
 using detail::in_quotes;
 using detail::problem_at;
 
-GroupStatistic defined(double x) { return std::isfinite(x) ? GroupStatistic(x) : std::nullopt; }
-
 void add_mann_whitney(SubscaleComparison& result, const std::vector<std::string>& names,
                       const std::vector<std::vector<double>>& values) {
   bool approximated = false;
@@ -38,9 +36,9 @@ void add_mann_whitney(SubscaleComparison& result, const std::vector<std::string>
       pair.n_a = values[a].size();
       pair.n_b = values[b].size();
       pair.w = test.w;
-      pair.p = defined(test.p);
+      pair.p = Statistic(test.p);
       pair.exact = test.exact;
-      pair.rank_biserial = defined(1 - 2 * test.w / (static_cast<double>(pair.n_a) * static_cast<double>(pair.n_b)));
+      pair.rank_biserial = Statistic(1 - 2 * test.w / (static_cast<double>(pair.n_a) * static_cast<double>(pair.n_b)));
       approximated = approximated || (!test.exact && pair.n_a < 50 && pair.n_b < 50);
       if (detail::smallest_rank_sum_p(pair.n_a, pair.n_b) >= 0.05) unreachable.push_back(pair.a + " vs " + pair.b);
       p.push_back(test.p);
@@ -48,7 +46,7 @@ void add_mann_whitney(SubscaleComparison& result, const std::vector<std::string>
     }
   }
   const std::vector<double> adjusted = detail::holm_adjust(p);
-  for (std::size_t k = 0; k < adjusted.size(); ++k) result.mann_whitney[k].p_holm = defined(adjusted[k]);
+  for (std::size_t k = 0; k < adjusted.size(); ++k) result.mann_whitney[k].p_holm = Statistic(adjusted[k]);
   if (approximated) {
     result.warnings.push_back(
         "Mann-Whitney: tied scores, so no exact p; p values are normal approximations with "
@@ -75,8 +73,8 @@ SubscaleComparison analyse_subscale(const Instrument& instrument, std::size_t su
       if (const auto& value = tables[g].at(r, subscale_index).value) values[g].push_back(*value);
     }
     const detail::Summary summary = detail::summarize(values[g]);
-    result.groups.push_back({names[g], summary.n, defined(summary.mean), defined(summary.sd), defined(summary.median),
-                             defined(summary.q1), defined(summary.q3)});
+    result.groups.push_back({names[g], summary.n, Statistic(summary.mean), Statistic(summary.sd),
+                             Statistic(summary.median), Statistic(summary.q1), Statistic(summary.q3)});
   }
 
   std::vector<std::string> empty;
@@ -93,7 +91,7 @@ SubscaleComparison analyse_subscale(const Instrument& instrument, std::size_t su
   std::vector<std::span<const double>> views(values.begin(), values.end());
   const detail::KruskalWallisTest kruskal = detail::kruskal_wallis(views);
   result.kruskal_wallis =
-      KruskalWallisResult{defined(kruskal.h), kruskal.df, defined(kruskal.p), defined(kruskal.epsilon_squared)};
+      KruskalWallisResult{Statistic(kruskal.h), kruskal.df, Statistic(kruskal.p), Statistic(kruskal.epsilon_squared)};
   if (!result.kruskal_wallis->h) {
     result.warnings.push_back("every score is the same: Kruskal-Wallis H and p are undefined (null)");
   }

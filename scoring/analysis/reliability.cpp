@@ -58,10 +58,10 @@ struct ItemScreen {
 // psyscore, but it says which and why. answers[i]: the answers to the item
 // at position candidates[i] over the rows in question.
 void screen_items(const Instrument& instrument, const Subscale& subscale, const std::vector<std::size_t>& candidates,
-                  const std::vector<AnswerSummary>& answers, ItemScreen& screen, std::string_view context) {
+                  const std::vector<detail::AnswerSummary>& answers, ItemScreen& screen, std::string_view context) {
   std::vector<std::size_t> kept;
   for (std::size_t i = 0; i < candidates.size(); ++i) {
-    const AnswerSummary& a = answers[i];
+    const detail::AnswerSummary& a = answers[i];
     if (a.count >= 2 && a.min != a.max) {
       kept.push_back(candidates[i]);
       continue;
@@ -97,7 +97,7 @@ struct PreparedSubscale {
   // Listwise deletion: the rows used are the usable rows that answered all
   // of these (the items kept by the first screening). Empty for pairwise.
   std::vector<std::size_t> required_items;
-  ItemBlockSums data;  // the kept items over the rows used
+  detail::ItemBlockSums data;  // the kept items over the rows used
 };
 
 struct Preparation {
@@ -109,7 +109,7 @@ struct Preparation {
 // item over every usable row, from the shared first pass; a subscale that
 // loses items, or deletes rows listwise, takes another pass of its own.
 Preparation prepare_subscale(const Instrument& instrument, const Subscale& subscale, const ResponseMatrix& responses,
-                             const std::vector<std::size_t>& usable_rows, ItemBlockSums all_items,
+                             const std::vector<std::size_t>& usable_rows, detail::ItemBlockSums all_items,
                              const ReliabilityOptions& options) {
   Preparation outcome;
   PreparedSubscale prepared;
@@ -117,8 +117,9 @@ Preparation prepare_subscale(const Instrument& instrument, const Subscale& subsc
   SubscaleReliability& out = prepared.out;
   out.id = subscale.id;
   const std::string pointer = "/subscales/" + subscale.id;
-  auto sum_block = [&](ItemBlock block) {
-    return std::move(sum_item_blocks(instrument, responses, usable_rows, std::span(&block, 1), options.threads)[0]);
+  auto sum_block = [&](detail::ItemBlock block) {
+    return std::move(
+        detail::sum_item_blocks(instrument, responses, usable_rows, std::span(&block, 1), options.threads)[0]);
   };
 
   const std::size_t answering = all_items.sums.scored;
@@ -135,10 +136,11 @@ Preparation prepare_subscale(const Instrument& instrument, const Subscale& subsc
   ItemScreen screen;
   screen_items(instrument, subscale, all_positions, all_items.answers, screen, "");
 
-  std::optional<ItemBlockSums> data;
+  std::optional<detail::ItemBlockSums> data;
   if (options.missing == MissingData::listwise) {
     prepared.required_items = items_at(subscale, screen.kept);
-    ItemBlockSums complete_rows = sum_block({.items = prepared.required_items, .required = prepared.required_items});
+    detail::ItemBlockSums complete_rows =
+        sum_block({.items = prepared.required_items, .required = prepared.required_items});
     const std::size_t rows = complete_rows.sums.rows;
     if (rows < usable_rows.size()) {
       out.warnings.push_back(std::to_string(usable_rows.size() - rows) + " of " + std::to_string(usable_rows.size()) +
@@ -210,37 +212,39 @@ Eigen::MatrixXd keyed_matrix(const Instrument& instrument, const ResponseMatrix&
 // use the same rows, so one set of resamples serves them all (the draws
 // depend only on the seed, the resample and n; each subscale's interval is
 // what it would be alone).
-std::vector<BootstrapResult> bootstrap_subscales(const Instrument& instrument, const ResponseMatrix& responses,
-                                                 const std::vector<std::size_t>& usable_rows,
-                                                 const std::vector<PreparedSubscale>& subscales,
-                                                 const BootstrapOptions& bootstrap, const ReliabilityOptions& options) {
+std::vector<detail::BootstrapResult> bootstrap_subscales(const Instrument& instrument, const ResponseMatrix& responses,
+                                                         const std::vector<std::size_t>& usable_rows,
+                                                         const std::vector<PreparedSubscale>& subscales,
+                                                         const BootstrapOptions& bootstrap,
+                                                         const ReliabilityOptions& options) {
   if (options.missing == MissingData::pairwise) {
     std::vector<Eigen::MatrixXd> blocks;
     blocks.reserve(subscales.size());
     for (const PreparedSubscale& s : subscales) {
       blocks.push_back(keyed_matrix(instrument, responses, usable_rows, s.kept_items));
     }
-    return bootstrap_raw_alpha(blocks, bootstrap.iterations, bootstrap.seed, options.ci_level, options.threads);
+    return detail::bootstrap_raw_alpha(blocks, bootstrap.iterations, bootstrap.seed, options.ci_level, options.threads);
   }
-  std::vector<BootstrapResult> results;
+  std::vector<detail::BootstrapResult> results;
   results.reserve(subscales.size());
   for (const PreparedSubscale& s : subscales) {
     const std::vector<std::size_t> rows = rows_answering(responses, usable_rows, s.required_items);
-    results.push_back(bootstrap_raw_alpha(keyed_matrix(instrument, responses, rows, s.kept_items), bootstrap.iterations,
-                                          bootstrap.seed, options.ci_level, options.threads));
+    results.push_back(detail::bootstrap_raw_alpha(keyed_matrix(instrument, responses, rows, s.kept_items),
+                                                  bootstrap.iterations, bootstrap.seed, options.ci_level,
+                                                  options.threads));
   }
   return results;
 }
 
 SubscaleReliability analyse_subscale(const Instrument& instrument, PreparedSubscale prepared,
-                                     const BootstrapResult* boot, const ReliabilityOptions& options) {
+                                     const detail::BootstrapResult* boot, const ReliabilityOptions& options) {
   SubscaleReliability out = std::move(prepared.out);
-  const ItemSums& sums = prepared.data.sums;
+  const detail::ItemSums& sums = prepared.data.sums;
   const std::size_t n = sums.rows;
   const auto k = static_cast<Eigen::Index>(prepared.kept_items.size());
 
-  const PairwiseMoments moments = pairwise_moments(sums);
-  const AlphaSuite suite = alpha_suite(sums, moments, options.ci_level);
+  const detail::PairwiseMoments moments = detail::pairwise_moments(sums);
+  const detail::AlphaSuite suite = detail::alpha_suite(sums, moments, options.ci_level);
   out.n = suite.n;
   out.k = suite.k;
   out.raw_alpha = suite.total.raw_alpha;
@@ -253,8 +257,9 @@ SubscaleReliability analyse_subscale(const Instrument& instrument, PreparedSubsc
   out.var_r = suite.total.var_r;
   out.mean = suite.mean;
   out.sd = suite.sd;
-  out.sd_total_sum = static_cast<double>(k) * suite.sd;
-  out.sem = out.sd_total_sum * std::sqrt(1 - suite.total.raw_alpha);
+  const double sd_total_sum = static_cast<double>(k) * suite.sd;
+  out.sd_total_sum = Statistic(sd_total_sum);
+  out.sem = Statistic(sd_total_sum * std::sqrt(1 - suite.total.raw_alpha));
   out.feldt = suite.feldt;
   out.duhachek = suite.duhachek;
 
@@ -265,12 +270,12 @@ SubscaleReliability analyse_subscale(const Instrument& instrument, PreparedSubsc
   // Response frequencies of the raw answers over the rows used; every value
   // seen in any kept item gets a key in every item, as psych does.
   std::map<double, std::size_t> seen;
-  for (const AnswerSummary& answers : prepared.data.answers) {
+  for (const detail::AnswerSummary& answers : prepared.data.answers) {
     for (const auto& [value, count] : answers.frequencies) seen[value] += count;
   }
 
   for (std::size_t i = 0; i < suite.items.size(); ++i) {
-    const ItemAlphaStatistics& s = suite.items[i];
+    const detail::ItemAlphaStatistics& s = suite.items[i];
     ItemReliability item;
     item.id = kept_ids[i];
     item.n = s.n;
@@ -291,13 +296,13 @@ SubscaleReliability analyse_subscale(const Instrument& instrument, PreparedSubsc
     out.items.push_back(std::move(item));
   }
 
-  const OmegaTotal omega = omega_total_one_factor(moments.correlation);
+  const detail::OmegaTotal omega = detail::omega_total_one_factor(moments.correlation);
   out.omega_total = omega.omega_total;
   out.omega_loadings.assign(omega.loadings.data(), omega.loadings.data() + omega.loadings.size());
   for (const Eigen::Index i : omega.flipped) out.omega_flipped.push_back(kept_ids[static_cast<std::size_t>(i)]);
 
-  const SplitHalfResult split =
-      split_half(suite.correlation, kMaxExhaustiveSplitItems, options.split_half_samples, options.split_half_seed);
+  const detail::SplitHalfResult split = detail::split_half(suite.correlation, kMaxExhaustiveSplitItems,
+                                                           options.split_half_samples, options.split_half_seed);
   out.split_half.max = split.max;
   out.split_half.min = split.min;
   out.split_half.mean = split.mean;
@@ -344,8 +349,8 @@ SubscaleReliability analyse_subscale(const Instrument& instrument, PreparedSubsc
         "of the remaining item (it can exceed 1), std_alpha, average_r and med_r are the inter-item correlation, "
         "var_r is 0 and alpha_se is null");
   }
-  if (out.raw_alpha < 0) {
-    out.warnings.push_back("raw alpha is negative (" + number_text(out.raw_alpha) +
+  if (out.raw_alpha && *out.raw_alpha < 0) {
+    out.warnings.push_back("raw alpha is negative (" + number_text(*out.raw_alpha) +
                            "): the items correlate negatively on average; check reverse keys or whether they measure "
                            "one construct (alpha is reported, not clipped)");
   }
@@ -451,10 +456,11 @@ Result<ReliabilityReport> reliability(const Instrument& instrument, const Respon
   }
 
   // One pass over the wave for every subscale's items.
-  std::vector<ItemBlock> blocks;
+  std::vector<detail::ItemBlock> blocks;
   blocks.reserve(selected.size());
   for (const std::size_t s : selected) blocks.push_back({.items = instrument.subscales[s].items, .required = {}});
-  std::vector<ItemBlockSums> first_pass = sum_item_blocks(instrument, responses, usable_rows, blocks, options.threads);
+  std::vector<detail::ItemBlockSums> first_pass =
+      detail::sum_item_blocks(instrument, responses, usable_rows, blocks, options.threads);
 
   std::vector<PreparedSubscale> prepared;
   for (std::size_t i = 0; i < selected.size(); ++i) {
@@ -468,7 +474,7 @@ Result<ReliabilityReport> reliability(const Instrument& instrument, const Respon
     return std::unexpected(detail::invalid(std::move(problems), std::move(several)));
   }
 
-  std::vector<BootstrapResult> boots;
+  std::vector<detail::BootstrapResult> boots;
   if (options.bootstrap) {
     boots = bootstrap_subscales(instrument, responses, usable_rows, prepared, *options.bootstrap, options);
   }

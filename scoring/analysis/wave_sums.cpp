@@ -8,7 +8,7 @@
 #include <map>
 #include <thread>
 
-namespace psyscore {
+namespace psyscore::detail {
 
 namespace {
 
@@ -311,4 +311,4 @@ std::vector<ItemBlockSums> sum_item_blocks(const Instrument& instrument, const R
   return out;
 }
 
-}  // namespace psyscore
+}  // namespace psyscore::detail

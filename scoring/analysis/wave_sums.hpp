@@ -20,7 +20,7 @@
 #include "psyscore/responses.hpp"
 #include "scoring/kernels/item_sums.hpp"
 
-namespace psyscore {
+namespace psyscore::detail {
 
 struct ItemBlock {
   std::vector<std::size_t> items;  // indices into Instrument::items (and the wave's columns)
@@ -52,4 +52,4 @@ std::vector<ItemBlockSums> sum_item_blocks(const Instrument& instrument, const R
                                            std::span<const std::size_t> rows, std::span<const ItemBlock> blocks,
                                            std::size_t threads);
 
-}  // namespace psyscore
+}  // namespace psyscore::detail

@@ -16,7 +16,7 @@ namespace psyscore {
 namespace detail {
 
 void CsvReader::fail(std::size_t line, std::size_t column, std::string message) {
-  error_ = Problem{"", "", line, column, "invalid_csv", std::move(message)};
+  error_ = Problem{.line = line, .column = column, .code = "invalid_csv", .message = std::move(message)};
 }
 
 bool CsvReader::skip_byte_order_mark() {
@@ -159,7 +159,11 @@ CsvResponseDecoder::CsvResponseDecoder(const Instrument& instrument, CsvOptions 
 }
 
 Problem CsvResponseDecoder::at(std::size_t line, std::size_t column, std::string code, std::string message) const {
-  return Problem{options_.source, "", line, column, std::move(code), std::move(message)};
+  return Problem{.source = options_.source,
+                 .line = line,
+                 .column = column,
+                 .code = std::move(code),
+                 .message = std::move(message)};
 }
 
 void CsvResponseDecoder::add_problem(Problem problem) {

@@ -17,6 +17,7 @@
 
 #include "scoring/decode/decode_common.hpp"
 #include "scoring/decode/response_json.hpp"
+#include "scoring/util/json_writer.hpp"
 
 namespace psyscore::detail {
 
@@ -224,8 +225,8 @@ class BodyDecoder {
     }
     std::int64_t number = 0;
     if (!in_.integer(number)) return false;
-    char buffer[24];
-    out.assign(buffer, std::to_chars(buffer, buffer + sizeof buffer, number).ptr);
+    char buffer[kMaxJsonCountSize + 1];
+    out.assign(buffer, write_json_integer(buffer, number));
     return true;
   }
 

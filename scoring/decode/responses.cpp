@@ -41,8 +41,9 @@ Result<ResponseMatrix> decode_response_array(const Instrument& instrument, const
   const json::array* respondents = value.if_array();
   if (!respondents) {
     return std::unexpected(Error::single(
-        ErrorCode::malformed,
-        {"", pointer, 0, 0, "wrong_type", "responses must be an array, not " + std::string(describe_type(value))}));
+        ErrorCode::malformed, {.pointer = pointer,
+                               .code = "wrong_type",
+                               .message = "responses must be an array, not " + std::string(describe_type(value))}));
   }
   ResponseMatrix matrix;
   matrix.item_count = instrument.items.size();
@@ -54,7 +55,7 @@ Result<ResponseMatrix> decode_response_array(const Instrument& instrument, const
   std::vector<Problem> problems;
   auto structural = [&](std::string where, std::string code, std::string message) {
     if (problems.size() < kMaxListedProblems) {
-      problems.push_back({"", std::move(where), 0, 0, std::move(code), std::move(message)});
+      problems.push_back({.pointer = std::move(where), .code = std::move(code), .message = std::move(message)});
     }
   };
 
@@ -96,7 +97,7 @@ Result<ResponseMatrix> decode_response_array(const Instrument& instrument, const
     if (!problems.empty()) continue;  // the wave fails; keep looking only for more problems
 
     const std::size_t row = add_respondent(matrix, id);
-    duplicate_ids.add(id, [&] { return Problem{"", at("id"), 0, 0, "", ""}; });
+    duplicate_ids.add(id, [&] { return Problem{.pointer = at("id")}; });
     for (const auto& answer : *answers) {
       const std::size_t item = items.find(answer.key());
       if (item == ItemFinder::npos) {
@@ -134,19 +135,22 @@ Result<ResponseMatrix> decode_json_responses(const Instrument& instrument, std::
   const json::object* root = document->if_object();
   if (!root) {
     return std::unexpected(Error::single(
-        ErrorCode::malformed, {"", "", 0, 0, "wrong_type", "the body must be an object with \"responses\""}));
+        ErrorCode::malformed, {.code = "wrong_type", .message = "the body must be an object with \"responses\""}));
   }
   for (const auto& entry : *root) {
     if (entry.key() != "responses") {
-      return std::unexpected(Error::single(
-          ErrorCode::malformed, {"", pointer_append("", entry.key()), 0, 0, "unknown_key",
-                                 "unknown key \"" + std::string(entry.key()) + "\"; expected \"responses\""}));
+      return std::unexpected(
+          Error::single(ErrorCode::malformed,
+                        {.pointer = pointer_append("", entry.key()),
+                         .code = "unknown_key",
+                         .message = "unknown key \"" + std::string(entry.key()) + "\"; expected \"responses\""}));
     }
   }
   const json::value* responses = root->if_contains("responses");
   if (!responses) {
     return std::unexpected(
-        Error::single(ErrorCode::malformed, {"", "/responses", 0, 0, "missing_key", "\"responses\" is required"}));
+        Error::single(ErrorCode::malformed,
+                      {.pointer = "/responses", .code = "missing_key", .message = "\"responses\" is required"}));
   }
   return detail::decode_response_array(instrument, *responses, "/responses");
 }

@@ -14,7 +14,7 @@ void write_strings(JsonWriter& out, std::string_view name, const std::vector<std
   out.end_array();
 }
 
-void write_interval(JsonWriter& out, std::string_view name, double lower, double upper) {
+void write_interval(JsonWriter& out, std::string_view name, Statistic lower, Statistic upper) {
   out.key(name).begin_object().field("lower", lower).field("upper", upper).end_object();
 }
 

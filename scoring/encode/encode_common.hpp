@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "psyscore/instrument.hpp"
+#include "psyscore/statistic.hpp"
 #include "scoring/util/json_writer.hpp"
 
 namespace psyscore::detail {
@@ -18,6 +19,6 @@ void write_instrument_reference(JsonWriter& out, const Instrument& instrument);
 void write_strings(JsonWriter& out, std::string_view name, const std::vector<std::string>& values);
 
 // `name`: {"lower", "upper"}.
-void write_interval(JsonWriter& out, std::string_view name, double lower, double upper);
+void write_interval(JsonWriter& out, std::string_view name, Statistic lower, Statistic upper);
 
 }  // namespace psyscore::detail

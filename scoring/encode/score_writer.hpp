@@ -1,4 +1,4 @@
-// The score result of API.md written a chunk of respondents at a time, so
+// The score result of docs/api.md written a chunk of respondents at a time, so
 // that a wave too large to hold can be scored and written as it is read
 // (the CLI's `score`). Private to the engine; encode_score_result is one
 // begin(), one add() and one end() over the whole wave, so both write the

@@ -88,7 +88,8 @@ class Checker {
   explicit Checker(std::string_view source) : source_(source) {}
 
   void report(std::string pointer, std::string code, std::string message) {
-    problems_.push_back(Problem{source_, std::move(pointer), 0, 0, std::move(code), std::move(message)});
+    problems_.push_back(Problem{
+        .source = source_, .pointer = std::move(pointer), .code = std::move(code), .message = std::move(message)});
   }
   bool clean() const { return problems_.empty(); }
   std::vector<Problem> take() { return std::move(problems_); }
@@ -555,14 +556,15 @@ namespace {
 Result<std::string> read_file(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
-    return std::unexpected(Error::single(ErrorCode::not_found, {path.string(), "", 0, 0, "not_found", "no such file"}));
+    return std::unexpected(
+        Error::single(ErrorCode::not_found, {.source = path.string(), .code = "not_found", .message = "no such file"}));
   }
   std::ifstream in(path, std::ios::binary);
   std::ostringstream contents;
   contents << in.rdbuf();
   if (!in && !in.eof()) {
-    return std::unexpected(
-        Error::single(ErrorCode::io_error, {path.string(), "", 0, 0, "io_error", "cannot read the file"}));
+    return std::unexpected(Error::single(
+        ErrorCode::io_error, {.source = path.string(), .code = "io_error", .message = "cannot read the file"}));
   }
   return std::move(contents).str();
 }
@@ -578,8 +580,9 @@ Result<InstrumentPtr> load_instrument_file(const std::filesystem::path& path) {
 Result<Registry> Registry::load_directory(const std::filesystem::path& directory) {
   std::error_code ec;
   if (!std::filesystem::is_directory(directory, ec)) {
-    return std::unexpected(Error::single(ErrorCode::not_found,
-                                         {directory.string(), "", 0, 0, "not_found", "no such instrument directory"}));
+    return std::unexpected(
+        Error::single(ErrorCode::not_found,
+                      {.source = directory.string(), .code = "not_found", .message = "no such instrument directory"}));
   }
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
@@ -590,7 +593,8 @@ Result<Registry> Registry::load_directory(const std::filesystem::path& directory
   }
   if (ec) {
     return std::unexpected(
-        Error::single(ErrorCode::io_error, {directory.string(), "", 0, 0, "io_error", "cannot list: " + ec.message()}));
+        Error::single(ErrorCode::io_error,
+                      {.source = directory.string(), .code = "io_error", .message = "cannot list: " + ec.message()}));
   }
   std::ranges::sort(files);
 
@@ -606,8 +610,10 @@ Result<Registry> Registry::load_directory(const std::filesystem::path& directory
       continue;
     }
     if (!ids.insert((*instrument)->id).second) {
-      problems.push_back({path.string(), "/id", 0, 0, "duplicate_id",
-                          "instrument id \"" + (*instrument)->id + "\" is defined by another file too"});
+      problems.push_back({.source = path.string(),
+                          .pointer = "/id",
+                          .code = "duplicate_id",
+                          .message = "instrument id \"" + (*instrument)->id + "\" is defined by another file too"});
       continue;
     }
     registry.instruments_.push_back(std::move(*instrument));

@@ -1,15 +1,12 @@
 #include "scoring/kernels/covariance.hpp"
+#include "scoring/util/nan.hpp"
 
 #include <cmath>
 #include <limits>
 
-namespace psyscore {
+namespace psyscore::detail {
 
-namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-}  // namespace
+namespace {}  // namespace
 
 Eigen::MatrixXd cov2cor(const Eigen::Ref<const Eigen::MatrixXd>& covariance) {
   const Eigen::Index k = covariance.cols();
@@ -63,4 +60,4 @@ Eigen::MatrixXd pairwise_covariance(const Eigen::Ref<const Eigen::MatrixXd>& dat
   return pairwise_moments(data).covariance;
 }
 
-}  // namespace psyscore
+}  // namespace psyscore::detail

@@ -7,7 +7,7 @@
 
 #include "scoring/kernels/item_sums.hpp"
 
-namespace psyscore {
+namespace psyscore::detail {
 
 struct PairwiseMoments {
   // C_ij over the rows where items i and j were both answered, denominator
@@ -33,4 +33,4 @@ Eigen::MatrixXd pairwise_covariance(const Eigen::Ref<const Eigen::MatrixXd>& dat
 // R's cov2cor: C_ij / sqrt(C_ii C_jj), with exactly 1 on the diagonal.
 Eigen::MatrixXd cov2cor(const Eigen::Ref<const Eigen::MatrixXd>& covariance);
 
-}  // namespace psyscore
+}  // namespace psyscore::detail

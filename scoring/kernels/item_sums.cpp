@@ -6,7 +6,7 @@
 
 #include "scoring/kernels/dense_kernels.hpp"
 
-namespace psyscore {
+namespace psyscore::detail {
 
 ItemTile::ItemTile(std::vector<ItemKey> keys, double score_shift, std::size_t capacity)
     : keys_(std::move(keys)),
@@ -229,4 +229,4 @@ ItemSums item_sums(const Eigen::Ref<const Eigen::MatrixXd>& keyed) {
   return accumulator.finish(keys, score_shift);
 }
 
-}  // namespace psyscore
+}  // namespace psyscore::detail

@@ -19,7 +19,7 @@
 
 #include <Eigen/Core>
 
-namespace psyscore {
+namespace psyscore::detail {
 
 struct ItemSums {
   std::size_t rows = 0;   // rows summed, with or without answers
@@ -125,4 +125,4 @@ class ItemSumsAccumulator {
   std::vector<double> missing_score_squares_;  // per j: sum s~^2 over rows missing j
 };
 
-}  // namespace psyscore
+}  // namespace psyscore::detail

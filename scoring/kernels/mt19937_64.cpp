@@ -2,7 +2,7 @@
 
 #include "scoring/kernels/vector_clones.hpp"
 
-namespace psyscore {
+namespace psyscore::detail {
 
 namespace {
 
@@ -53,4 +53,4 @@ void Mt19937_64::refill() {
   next_ = 0;
 }
 
-}  // namespace psyscore
+}  // namespace psyscore::detail

@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace psyscore {
+namespace psyscore::detail {
 
 class Mt19937_64 {
  public:
@@ -35,4 +35,4 @@ class Mt19937_64 {
   std::size_t next_ = kStateSize;
 };
 
-}  // namespace psyscore
+}  // namespace psyscore::detail

@@ -9,11 +9,12 @@
 #include <boost/math/distributions/fisher_f.hpp>
 #include <boost/math/distributions/normal.hpp>
 
-namespace psyscore {
+#include "scoring/util/math_policy.hpp"
+#include "scoring/util/nan.hpp"
+
+namespace psyscore::detail {
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Below this ratio of smallest to largest eigenvalue of R the smc of R
 // without item i are computed from their own pseudo-inverse; above it the
@@ -137,13 +138,9 @@ Eigen::MatrixXd without(const Eigen::Ref<const Eigen::MatrixXd>& matrix, Eigen::
   return out;
 }
 
+// NaN where df <= 0 or the probability is outside (0, 1).
 double fisher_quantile(double probability, double df1, double df2) {
-  try {
-    const boost::math::fisher_f_distribution<double> f(df1, df2);
-    return boost::math::quantile(f, probability);
-  } catch (const std::exception&) {
-    return kNaN;  // df <= 0 or a probability outside (0, 1): undefined
-  }
+  return boost::math::quantile(boost::math::fisher_f_distribution<double, detail::MathPolicy>(df1, df2), probability);
 }
 
 }  // namespace
@@ -214,11 +211,7 @@ double duhachek_z(double level) {
   // psych's print method hard-codes 1.96 for its 95% interval; matching it
   // exactly there matters more than the 4e-5 it differs from the quantile.
   if (std::abs(level - 0.95) < 1e-12) return 1.96;
-  try {
-    return boost::math::quantile(boost::math::normal_distribution<double>(), 1 - (1 - level) / 2);
-  } catch (const std::exception&) {
-    return kNaN;
-  }
+  return boost::math::quantile(boost::math::normal_distribution<double, detail::MathPolicy>(), 1 - (1 - level) / 2);
 }
 
 Interval duhachek_interval(double alpha, double ase, double level) {
@@ -352,4 +345,4 @@ AlphaSuite alpha_suite(const ItemSums& sums, const PairwiseMoments& moments, dou
   return out;
 }
 
-}  // namespace psyscore
+}  // namespace psyscore::detail

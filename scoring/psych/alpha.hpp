@@ -1,6 +1,6 @@
 // Cronbach's alpha and the rest of psych::alpha (psych 2.2.9) as pure
 // functions. Rows are respondents, columns keyed items, NaN a missing answer.
-// Formulas: /work/shared/STATS.md and docs/statistics.md ("Reliability").
+// Formulas: docs/statistics.md and docs/statistics.md ("Reliability").
 #pragma once
 
 #include <cstddef>
@@ -11,8 +11,9 @@
 #include "psyscore/reliability.hpp"
 #include "scoring/kernels/covariance.hpp"
 #include "scoring/kernels/item_sums.hpp"
+#include "scoring/util/nan.hpp"
 
-namespace psyscore {
+namespace psyscore::detail {
 
 // Raw alpha of the pairwise-complete covariance matrix of `keyed`
 // (psych::alpha's raw_alpha). NaN when it is not defined (k < 2, a pair
@@ -36,14 +37,14 @@ SquaredMultipleCorrelations squared_multiple_correlations(const Eigen::Ref<const
 // psych's alpha.1 for one covariance matrix C and R = cov2cor(C), given the
 // smc of R. `q` is the Duhachek-Iacobucci Q (ase = sqrt(q / N)).
 struct AlphaStatistics {
-  double raw_alpha = kUndefined;
-  double std_alpha = kUndefined;
-  double g6_smc = kUndefined;
-  double average_r = kUndefined;
-  double s_n = kUndefined;
-  double q = kUndefined;
-  double var_r = kUndefined;  // sample variance of the strict lower triangle of R
-  double median_r = kUndefined;
+  double raw_alpha = kNaN;
+  double std_alpha = kNaN;
+  double g6_smc = kNaN;
+  double average_r = kNaN;
+  double s_n = kNaN;
+  double q = kNaN;
+  double var_r = kNaN;  // sample variance of the strict lower triangle of R
+  double median_r = kNaN;
 };
 AlphaStatistics alpha_statistics(const Eigen::Ref<const Eigen::MatrixXd>& covariance,
                                  const Eigen::Ref<const Eigen::MatrixXd>& correlation,
@@ -61,12 +62,12 @@ double duhachek_z(double level);
 // which need the raw answers).
 struct ItemAlphaStatistics {
   std::size_t n = 0;
-  double raw_r = kUndefined;
-  double std_r = kUndefined;
-  double r_cor = kUndefined;
-  double r_drop = kUndefined;
-  double mean = kUndefined;
-  double sd = kUndefined;
+  double raw_r = kNaN;
+  double std_r = kNaN;
+  double r_cor = kNaN;
+  double r_drop = kNaN;
+  double mean = kNaN;
+  double sd = kNaN;
   AlphaIfDropped dropped;
 };
 
@@ -77,9 +78,9 @@ struct AlphaSuite {
   std::size_t n = 0;
   std::size_t k = 0;
   AlphaStatistics total;
-  double ase = kUndefined;
-  double mean = kUndefined;  // of the per-row mean of the answered items
-  double sd = kUndefined;
+  double ase = kNaN;
+  double mean = kNaN;  // of the per-row mean of the answered items
+  double sd = kNaN;
   Interval feldt;
   Interval duhachek;
   std::vector<ItemAlphaStatistics> items;
@@ -92,4 +93,4 @@ AlphaSuite alpha_suite(const ItemSums& sums, const PairwiseMoments& moments, dou
 // Type-7 quantile (R's default) of sorted values; NaN when empty.
 double quantile_type7(const std::vector<double>& sorted, double probability);
 
-}  // namespace psyscore
+}  // namespace psyscore::detail

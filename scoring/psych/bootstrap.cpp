@@ -9,12 +9,12 @@
 #include "scoring/kernels/dense_kernels.hpp"
 #include "scoring/kernels/mt19937_64.hpp"
 #include "scoring/psych/alpha.hpp"
+#include "scoring/util/nan.hpp"
 
-namespace psyscore {
+namespace psyscore::detail {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
 
 using kernels::kFeatureLanes;
@@ -382,4 +382,4 @@ BootstrapResult bootstrap_raw_alpha(const Eigen::Ref<const Eigen::MatrixXd>& key
   return std::move(bootstrap_raw_alpha(std::span(&block, 1), iterations, seed, level, threads).front());
 }
 
-}  // namespace psyscore
+}  // namespace psyscore::detail

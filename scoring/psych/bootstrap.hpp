@@ -18,7 +18,7 @@
 
 #include <Eigen/Core>
 
-namespace psyscore {
+namespace psyscore::detail {
 
 // One SplitMix64 step (Steele, Lea & Flood 2014): advances `state`, returns the output.
 std::uint64_t splitmix64(std::uint64_t& state);
@@ -83,4 +83,4 @@ BootstrapResult bootstrap_raw_alpha(const Eigen::Ref<const Eigen::MatrixXd>& key
 std::vector<BootstrapResult> bootstrap_raw_alpha(std::span<const Eigen::MatrixXd> blocks, std::size_t iterations,
                                                  std::uint64_t seed, double level, std::size_t threads = 0);
 
-}  // namespace psyscore
+}  // namespace psyscore::detail

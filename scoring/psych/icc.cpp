@@ -5,26 +5,22 @@
 
 #include <boost/math/distributions/fisher_f.hpp>
 
-namespace psyscore {
+#include "scoring/util/math_policy.hpp"
+#include "scoring/util/nan.hpp"
+
+namespace psyscore::detail {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using FisherF = boost::math::fisher_f_distribution<double, detail::MathPolicy>;
 
+// NaN for undefined degrees of freedom (e.g. no variance at all).
 double f_quantile(double probability, double df1, double df2) {
-  try {
-    return boost::math::quantile(boost::math::fisher_f_distribution<double>(df1, df2), probability);
-  } catch (const std::exception&) {
-    return kNaN;  // undefined degrees of freedom (e.g. no variance at all)
-  }
+  return boost::math::quantile(FisherF(df1, df2), probability);
 }
 
 double f_upper_tail(double f, double df1, double df2) {
-  try {
-    return boost::math::cdf(boost::math::complement(boost::math::fisher_f_distribution<double>(df1, df2), f));
-  } catch (const std::exception&) {
-    return kNaN;
-  }
+  return boost::math::cdf(boost::math::complement(FisherF(df1, df2), f));
 }
 
 }  // namespace
@@ -115,4 +111,4 @@ std::vector<IccRow> intraclass_correlations(const Eigen::Ref<const Eigen::Matrix
   };
 }
 
-}  // namespace psyscore
+}  // namespace psyscore::detail

@@ -9,7 +9,7 @@
 
 #include <Eigen/Core>
 
-namespace psyscore {
+namespace psyscore::detail {
 
 struct IccRow {
   std::string type;  // "ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"
@@ -32,4 +32,4 @@ std::vector<IccRow> intraclass_correlations(
 
 IccMeanSquares icc_mean_squares(const Eigen::Ref<const Eigen::MatrixXd>& ratings);
 
-}  // namespace psyscore
+}  // namespace psyscore::detail

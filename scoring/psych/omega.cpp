@@ -8,12 +8,12 @@
 #include <Eigen/Eigenvalues>
 
 #include "scoring/psych/alpha.hpp"
+#include "scoring/util/nan.hpp"
 
-namespace psyscore {
+namespace psyscore::detail {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // psych's lower bound 0.005 on the uniquenesses.
 constexpr double kMaxCommunality = 0.995;
 
@@ -175,4 +175,4 @@ OmegaTotal omega_total_one_factor(const Eigen::Ref<const Eigen::MatrixXd>& corre
   return out;
 }
 
-}  // namespace psyscore
+}  // namespace psyscore::detail

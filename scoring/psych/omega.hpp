@@ -7,7 +7,7 @@
 
 #include <Eigen/Core>
 
-namespace psyscore {
+namespace psyscore::detail {
 
 struct OneFactorFit {
   // Loadings L minimising the sum of squared off-diagonal residuals of
@@ -42,4 +42,4 @@ struct OmegaTotal {
 };
 OmegaTotal omega_total_one_factor(const Eigen::Ref<const Eigen::MatrixXd>& correlation);
 
-}  // namespace psyscore
+}  // namespace psyscore::detail

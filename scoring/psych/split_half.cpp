@@ -8,12 +8,11 @@
 
 #include "scoring/psych/alpha.hpp"
 #include "scoring/psych/bootstrap.hpp"
+#include "scoring/util/nan.hpp"
 
-namespace psyscore {
+namespace psyscore::detail {
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Advances `a` (ascending indices < k) to the next combination in
 // lexicographic order; false after the last one.
@@ -124,4 +123,4 @@ SplitHalfResult split_half(const Eigen::Ref<const Eigen::MatrixXd>& correlation,
   return out;
 }
 
-}  // namespace psyscore
+}  // namespace psyscore::detail

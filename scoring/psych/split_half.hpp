@@ -8,7 +8,7 @@
 
 #include <Eigen/Core>
 
-namespace psyscore {
+namespace psyscore::detail {
 
 struct SplitHalfResult {
   double max = 0;
@@ -32,4 +32,4 @@ struct SplitHalfResult {
 SplitHalfResult split_half(const Eigen::Ref<const Eigen::MatrixXd>& correlation, std::size_t max_exhaustive_items = 16,
                            std::size_t samples = 10000, std::uint64_t seed = 1);
 
-}  // namespace psyscore
+}  // namespace psyscore::detail

@@ -1,4 +1,5 @@
 #include "scoring/stats/descriptives.hpp"
+#include "scoring/util/nan.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,8 +9,6 @@
 namespace psyscore::detail {
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // R's mean in summary.c and the MEAN macro of cov.c: a long double sum, then
 // the mean of the residuals added back, which removes most rounding error.

@@ -7,16 +7,13 @@
 #include <boost/math/distributions/students_t.hpp>
 
 #include "scoring/stats/descriptives.hpp"
+#include "scoring/util/math_policy.hpp"
 
 namespace psyscore::detail {
 
 namespace {
 
-using Policy =
-    boost::math::policies::policy<boost::math::policies::domain_error<boost::math::policies::ignore_error>,
-                                  boost::math::policies::overflow_error<boost::math::policies::ignore_error>,
-                                  boost::math::policies::evaluation_error<boost::math::policies::ignore_error>>;
-using StudentsT = boost::math::students_t_distribution<double, Policy>;
+using StudentsT = boost::math::students_t_distribution<double, MathPolicy>;
 
 constexpr double kEpsilon = std::numeric_limits<double>::epsilon();
 

@@ -5,14 +5,11 @@
 
 #include <boost/math/distributions/chi_squared.hpp>
 
+#include "scoring/util/math_policy.hpp"
+
 namespace psyscore::detail {
 
 SymmetryTest mcnemar_bowker(const std::vector<std::vector<std::size_t>>& table) {
-  using Policy =
-      boost::math::policies::policy<boost::math::policies::domain_error<boost::math::policies::ignore_error>,
-                                    boost::math::policies::overflow_error<boost::math::policies::ignore_error>,
-                                    boost::math::policies::evaluation_error<boost::math::policies::ignore_error>>;
-
   SymmetryTest test;
   const std::size_t r = table.size();
   bool asymmetric = false;
@@ -42,7 +39,7 @@ SymmetryTest mcnemar_bowker(const std::vector<std::vector<std::size_t>>& table) 
     return test;
   }
   test.statistic = statistic;
-  const boost::math::chi_squared_distribution<double, Policy> chi_squared(static_cast<double>(test.df));
+  const boost::math::chi_squared_distribution<double, MathPolicy> chi_squared(static_cast<double>(test.df));
   test.p = boost::math::cdf(boost::math::complement(chi_squared, statistic));
   return test;
 }

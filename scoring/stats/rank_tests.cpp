@@ -8,29 +8,26 @@
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/distributions/normal.hpp>
 
+#include "scoring/util/math_policy.hpp"
+#include "scoring/util/nan.hpp"
+
 namespace psyscore::detail {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
 // Domain errors (a NaN statistic, df 0) give NaN instead of throwing.
-using Policy =
-    boost::math::policies::policy<boost::math::policies::domain_error<boost::math::policies::ignore_error>,
-                                  boost::math::policies::overflow_error<boost::math::policies::ignore_error>,
-                                  boost::math::policies::evaluation_error<boost::math::policies::ignore_error>>;
 
 // 2 min(Phi(z), 1 - Phi(z)), each tail computed directly so that small p
 // values keep their relative precision.
 double two_sided_normal_p(double z) {
   if (std::isnan(z)) return kNaN;
-  const boost::math::normal_distribution<double, Policy> normal;
+  const boost::math::normal_distribution<double, MathPolicy> normal;
   return 2 * boost::math::cdf(boost::math::complement(normal, std::abs(z)));
 }
 
 double chi_squared_upper(double statistic, double df) {
   if (std::isnan(statistic) || df <= 0) return kNaN;
-  const boost::math::chi_squared_distribution<double, Policy> chi_squared(df);
+  const boost::math::chi_squared_distribution<double, MathPolicy> chi_squared(df);
   return boost::math::cdf(boost::math::complement(chi_squared, statistic));
 }
 

@@ -104,6 +104,10 @@ char* write_json_count(char* out, std::size_t number) {
   return std::to_chars(out, out + kMaxJsonCountSize, number).ptr;
 }
 
+char* write_json_integer(char* out, std::int64_t number) {
+  return std::to_chars(out, out + kMaxJsonCountSize + 1, number).ptr;
+}
+
 void append_json_string(std::string& out, std::string_view text) {
   append_record(out, max_json_string_size(text), [&](char* at) { return write_json_string(at, text); });
 }
@@ -201,9 +205,7 @@ JsonWriter& JsonWriter::value(double number) {
 
 JsonWriter& JsonWriter::value(std::int64_t number) {
   before_value();
-  char buffer[24];
-  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, number);
-  out_.append(buffer, end);
+  append_record(out_, kMaxJsonCountSize + 1, [&](char* at) { return write_json_integer(at, number); });
   return *this;
 }
 

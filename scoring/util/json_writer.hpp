@@ -72,6 +72,8 @@ inline std::size_t max_json_string_size(std::string_view text) { return 6 * text
 char* write_json_string(char* out, std::string_view text);
 char* write_json_number(char* out, double number);
 char* write_json_count(char* out, std::size_t number);
+// A signed whole number in decimal (room for kMaxJsonCountSize + 1 bytes).
+char* write_json_integer(char* out, std::int64_t number);
 
 // Copies `text` to `out`; returns the end. A literal's copy is inlined.
 inline char* put(char* out, std::string_view text) {

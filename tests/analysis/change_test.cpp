@@ -175,7 +175,7 @@ TEST(Change, StatsWorkedExampleThroughTheEncoder) {
   ASSERT_FALSE(ec);
   EXPECT_EQ(at(at(json, "instrument"), "id").as_string(), "change-test");
   const auto& s = at(json, "subscales").as_array().at(0);
-  // Every field of API.md's change result, by its exact name.
+  // Every field of docs/api.md's change result, by its exact name.
   for (const char* key : {"id", "n_pairs", "unmatched", "pre", "post", "difference", "paired_t", "wilcoxon",
                           "effect_sizes", "rci", "bands", "warnings"}) {
     EXPECT_TRUE(s.as_object().contains(key)) << key;
@@ -199,7 +199,7 @@ TEST(Change, StatsWorkedExampleThroughTheEncoder) {
   EXPECT_EQ(json.as_object().begin()->key(), "instrument") << "every result starts with the instrument";
   EXPECT_EQ(at(s, "id").as_string(), "EE");
   EXPECT_EQ(at(s, "n_pairs").to_number<double>(), 12);
-  // STATS.md's numbers with the post - pre sign.
+  // docs/statistics.md's numbers with the post - pre sign.
   EXPECT_NEAR_REL(*number_at(at(s, "paired_t"), "t"), -2.71960041460, 1e-9);
   EXPECT_NEAR_REL(*number_at(at(s, "paired_t"), "p"), 0.01994569397, 1e-9);
   EXPECT_NEAR_REL(*number_at(at(at(s, "paired_t"), "ci"), "lower"), -8.44342152568, 1e-9);
@@ -302,7 +302,7 @@ TEST(Change, SampleAlphaIsTheRawAlphaOfTheMatchedPreWave) {
 }
 
 TEST(Change, TestRetestIccMatchesPsychIcc) {
-  // tests/data/reliability/icc_pre_post_12: psych::ICC of the STATS.md pre/post sums.
+  // tests/data/reliability/icc_pre_post_12: psych::ICC of the docs/statistics.md pre/post sums.
   const auto fixture = read_json(test::data_dir() / "reliability" / "icc_pre_post_12.json");
   const PairedCase c = load_paired("stats_example");
   const auto report = change(*c.instrument, c.pre, c.post, caller_reliability(0.9));

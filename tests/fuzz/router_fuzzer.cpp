@@ -23,8 +23,8 @@
 
 #include <boost/json.hpp>
 
-#include "router.hpp"
 #include "fuzz_support.hpp"
+#include "router.hpp"
 #include "scoring/util/json_input.hpp"
 
 namespace psyscore::fuzz {

@@ -47,7 +47,7 @@ double reference_pair_covariance(const Eigen::MatrixXd& x, Eigen::Index i, Eigen
 TEST(AlphaCovariance, PairwiseMatchesATwoPassReference) {
   for (const char* name : {"reverse_keys_missing", "bfi_agreeableness", "dichotomous", "n_le_k"}) {
     const Eigen::MatrixXd keyed = test::keyed_matrix(test::reliability_fixture(name));
-    const PairwiseMoments moments = pairwise_moments(keyed);
+    const detail::PairwiseMoments moments = detail::pairwise_moments(keyed);
     for (Eigen::Index i = 0; i < keyed.cols(); ++i) {
       for (Eigen::Index j = 0; j < keyed.cols(); ++j) {
         double r = 0;
@@ -63,12 +63,12 @@ TEST(AlphaCovariance, PairwiseMatchesATwoPassReference) {
 TEST(AlphaCovariance, BlocksBeyondOneBlockAgree) {
   // More rows than one block (4096), with and without missing cells.
   Eigen::MatrixXd x = Eigen::MatrixXd::Random(10000, 4).array() * 2 + 3;
-  const Eigen::MatrixXd complete_c = pairwise_covariance(x);
+  const Eigen::MatrixXd complete_c = detail::pairwise_covariance(x);
   Eigen::MatrixXd centred = x.rowwise() - x.colwise().mean();
   const Eigen::MatrixXd reference = centred.transpose() * centred / 9999.0;
   EXPECT_TRUE(complete_c.isApprox(reference, 1e-13));
   x(5000, 1) = kNaN;  // force the missing-data path; covariances barely move
-  EXPECT_TRUE(pairwise_covariance(x).isApprox(reference, 1e-3));
+  EXPECT_TRUE(detail::pairwise_covariance(x).isApprox(reference, 1e-3));
 }
 
 // Likert answers 1..5 with a share of cells blank, and the two kinds of rows
@@ -94,7 +94,7 @@ TEST(AlphaCovariance, SumsOverManyTilesWithMissingCellsMatchTheTwoPassReference)
   for (const double share : {0.0, 0.02, 0.3}) {
     Eigen::MatrixXd x = answers_with_gaps(1000, 6, share);
     if (share == 0) x = answers_with_gaps(1000, 6, 0).bottomRows(600);  // no blank rows at all
-    const PairwiseMoments moments = pairwise_moments(x);
+    const detail::PairwiseMoments moments = detail::pairwise_moments(x);
     EXPECT_EQ(moments.complete, share == 0) << share;
     for (Eigen::Index i = 0; i < x.cols(); ++i) {
       for (Eigen::Index j = 0; j < x.cols(); ++j) {
@@ -117,7 +117,7 @@ TEST(AlphaCovariance, SumsOverManyTilesWithMissingCellsMatchTheTwoPassReference)
 
 TEST(AlphaCovariance, PersonScoreSumsAreThoseOfTheRowMeans) {
   const Eigen::MatrixXd x = answers_with_gaps(700, 5, 0.1);
-  const ItemSums sums = item_sums(x);
+  const detail::ItemSums sums = detail::item_sums(x);
   // Direct: every row's mean of its answers, then the sums item by item.
   double scored = 0;
   double total = 0;
@@ -159,53 +159,53 @@ TEST(AlphaCovariance, PersonScoreSumsAreThoseOfTheRowMeans) {
 TEST(AlphaCovariance, FewerThanTwoJointAnswersIsNaN) {
   Eigen::MatrixXd x(4, 2);
   x << 1, kNaN, 2, kNaN, 3, 1, 4, kNaN;
-  const PairwiseMoments m = pairwise_moments(x);
+  const detail::PairwiseMoments m = detail::pairwise_moments(x);
   EXPECT_TRUE(std::isnan(m.covariance(0, 1)));
   EXPECT_TRUE(std::isnan(m.covariance(1, 1)));
   EXPECT_NEAR(m.covariance(0, 0), 1.6666666666666667, 1e-15);
-  EXPECT_TRUE(std::isnan(raw_alpha_pairwise(x)));
+  EXPECT_TRUE(std::isnan(detail::raw_alpha_pairwise(x)));
 }
 
 TEST(AlphaKernel, RawAlphaPairwiseMatchesPsych) {
   for (const auto& name : test::alpha_fixture_names()) {
     const auto fixture = test::reliability_fixture(name);
     const double expected = *test::number_at(fixture.at("alpha"), "raw_alpha");
-    const double actual = raw_alpha_pairwise(test::keyed_matrix(fixture));
+    const double actual = detail::raw_alpha_pairwise(test::keyed_matrix(fixture));
     EXPECT_NEAR(actual, expected, 1e-9 * std::abs(expected)) << name;
   }
-  EXPECT_TRUE(std::isnan(raw_alpha_pairwise(Eigen::MatrixXd::Ones(5, 1)))) << "one item";
-  EXPECT_TRUE(std::isnan(raw_alpha_pairwise(Eigen::MatrixXd::Ones(1, 3)))) << "one row";
+  EXPECT_TRUE(std::isnan(detail::raw_alpha_pairwise(Eigen::MatrixXd::Ones(5, 1)))) << "one item";
+  EXPECT_TRUE(std::isnan(detail::raw_alpha_pairwise(Eigen::MatrixXd::Ones(1, 3)))) << "one row";
 }
 
 TEST(AlphaKernel, SmcUsesThePseudoInverseAndClips) {
   // Rank 1: two identical items and a third: pinv keeps one eigenvalue.
   Eigen::MatrixXd r(3, 3);
   r << 1, 1, 0.5, 1, 1, 0.5, 0.5, 0.5, 1;
-  const SquaredMultipleCorrelations s = squared_multiple_correlations(r);
+  const detail::SquaredMultipleCorrelations s = detail::squared_multiple_correlations(r);
   EXPECT_TRUE(s.smc.allFinite());
   EXPECT_TRUE((s.smc.array() >= 0).all() && (s.smc.array() <= 1).all());
   // Identity: no item predicts another.
-  EXPECT_TRUE(squared_multiple_correlations(Eigen::MatrixXd::Identity(4, 4)).smc.isZero(1e-15));
+  EXPECT_TRUE(detail::squared_multiple_correlations(Eigen::MatrixXd::Identity(4, 4)).smc.isZero(1e-15));
 }
 
 TEST(AlphaKernel, IntervalsAtOtherLevels) {
-  EXPECT_EQ(duhachek_z(0.95), 1.96);
-  EXPECT_NEAR(duhachek_z(0.90), 1.6448536269514715, 1e-15);
-  EXPECT_NEAR(duhachek_z(0.99), 2.5758293035488999, 1e-15);
+  EXPECT_EQ(detail::duhachek_z(0.95), 1.96);
+  EXPECT_NEAR(detail::duhachek_z(0.90), 1.6448536269514715, 1e-15);
+  EXPECT_NEAR(detail::duhachek_z(0.99), 2.5758293035488999, 1e-15);
   // R: 1 - (1 - .8) * qf(c(.975, .025), 99, 99 * 4)
-  const Interval feldt = feldt_interval(0.8, 100, 5, 0.95);
-  EXPECT_NEAR(feldt.lower, 0.73055820417933937, 1e-12);
-  EXPECT_NEAR(feldt.upper, 0.85588674866599301, 1e-12);
+  const Interval feldt = detail::feldt_interval(0.8, 100, 5, 0.95);
+  EXPECT_NEAR(*feldt.lower, 0.73055820417933937, 1e-12);
+  EXPECT_NEAR(*feldt.upper, 0.85588674866599301, 1e-12);
 }
 
 TEST(AlphaKernel, QuantileType7LikeR) {
   // R: quantile(c(3, 1, 4, 1, 5, 9, 2, 6), c(.025, .5, .975)) -> 1, 3.5, 8.475
   const std::vector<double> sorted = {1, 1, 2, 3, 4, 5, 6, 9};
-  EXPECT_DOUBLE_EQ(quantile_type7(sorted, 0.025), 1);
-  EXPECT_DOUBLE_EQ(quantile_type7(sorted, 0.5), 3.5);
-  EXPECT_DOUBLE_EQ(quantile_type7(sorted, 0.975), 8.475);
-  EXPECT_DOUBLE_EQ(quantile_type7({7}, 0.025), 7);
-  EXPECT_TRUE(std::isnan(quantile_type7({}, 0.5)));
+  EXPECT_DOUBLE_EQ(detail::quantile_type7(sorted, 0.025), 1);
+  EXPECT_DOUBLE_EQ(detail::quantile_type7(sorted, 0.5), 3.5);
+  EXPECT_DOUBLE_EQ(detail::quantile_type7(sorted, 0.975), 8.475);
+  EXPECT_DOUBLE_EQ(detail::quantile_type7({7}, 0.025), 7);
+  EXPECT_TRUE(std::isnan(detail::quantile_type7({}, 0.5)));
 }
 
 }  // namespace

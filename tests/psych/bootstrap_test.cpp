@@ -19,35 +19,36 @@ namespace {
 TEST(BootstrapRandom, SplitMix64ReferenceOutputs) {
   // The reference implementation (Vigna, prng.di.unimi.it) from state 0.
   std::uint64_t state = 0;
-  EXPECT_EQ(splitmix64(state), 0xe220a8397b1dcdafULL);
-  EXPECT_EQ(splitmix64(state), 0x6e789e6aa1b965f4ULL);
-  EXPECT_EQ(splitmix64(state), 0x06c45d188009454fULL);
+  EXPECT_EQ(detail::splitmix64(state), 0xe220a8397b1dcdafULL);
+  EXPECT_EQ(detail::splitmix64(state), 0x6e789e6aa1b965f4ULL);
+  EXPECT_EQ(detail::splitmix64(state), 0x06c45d188009454fULL);
   // Stream b of seed s is the (b+1)-th output from state s.
-  EXPECT_EQ(stream_seed(0, 0), 0xe220a8397b1dcdafULL);
-  EXPECT_EQ(stream_seed(0, 2), 0x06c45d188009454fULL);
+  EXPECT_EQ(detail::stream_seed(0, 0), 0xe220a8397b1dcdafULL);
+  EXPECT_EQ(detail::stream_seed(0, 2), 0x06c45d188009454fULL);
 }
 
 TEST(BootstrapRandom, Mt19937_64IsStdMt19937_64) {
   // Several blocks of 312 outputs, for seeds that exercise every bit.
-  for (const std::uint64_t seed : std::vector<std::uint64_t>{0, 1, 5489, ~std::uint64_t{0}, stream_seed(7, 3)}) {
+  for (const std::uint64_t seed :
+       std::vector<std::uint64_t>{0, 1, 5489, ~std::uint64_t{0}, detail::stream_seed(7, 3)}) {
     std::mt19937_64 reference(seed);
-    Mt19937_64 engine(seed);
+    detail::Mt19937_64 engine(seed);
     for (int i = 0; i < 2000; ++i) ASSERT_EQ(engine(), reference()) << "seed " << seed << " output " << i;
   }
   // [rand.predef]: the 10000th output of a default-constructed engine.
-  Mt19937_64 engine(5489);
+  detail::Mt19937_64 engine(5489);
   for (int i = 1; i < 10000; ++i) engine();
   EXPECT_EQ(engine(), 9981545732273789042ULL);
 }
 
 TEST(BootstrapRandom, UniformIndexStaysInRange) {
   std::mt19937_64 engine(1);
-  EXPECT_EQ(uniform_index(engine, 1), 0u);
+  EXPECT_EQ(detail::uniform_index(engine, 1), 0u);
   std::vector<int> hits(7, 0);
-  for (int i = 0; i < 7000; ++i) ++hits[uniform_index(engine, 7)];
+  for (int i = 0; i < 7000; ++i) ++hits[detail::uniform_index(engine, 7)];
   for (const int h : hits) EXPECT_GT(h, 850);
   std::vector<std::uint32_t> counts(100);
-  resample_counts(3, 4, counts);
+  detail::resample_counts(3, 4, counts);
   std::uint64_t total = 0;
   for (const auto c : counts) total += c;
   EXPECT_EQ(total, 100u);
@@ -56,15 +57,15 @@ TEST(BootstrapRandom, UniformIndexStaysInRange) {
 TEST(BootstrapAlpha, IdenticalForAnyThreadCount) {
   for (const char* name : {"bfi_agreeableness" /* missing cells */, "negative_alpha" /* complete */}) {
     const Eigen::MatrixXd keyed = test::keyed_matrix(test::reliability_fixture(name));
-    const BootstrapResult one = bootstrap_raw_alpha(keyed, 300, 42, 0.95, 1);
+    const detail::BootstrapResult one = detail::bootstrap_raw_alpha(keyed, 300, 42, 0.95, 1);
     for (const std::size_t threads : {2u, 4u, 7u}) {
-      const BootstrapResult many = bootstrap_raw_alpha(keyed, 300, 42, 0.95, threads);
+      const detail::BootstrapResult many = detail::bootstrap_raw_alpha(keyed, 300, 42, 0.95, threads);
       EXPECT_EQ(one.samples, many.samples) << name << " threads " << threads;
       EXPECT_EQ(one.lower, many.lower) << name;
       EXPECT_EQ(one.median, many.median) << name;
       EXPECT_EQ(one.upper, many.upper) << name;
     }
-    const BootstrapResult other = bootstrap_raw_alpha(keyed, 300, 43, 0.95, 2);
+    const detail::BootstrapResult other = detail::bootstrap_raw_alpha(keyed, 300, 43, 0.95, 2);
     EXPECT_NE(one.samples, other.samples) << name << " another seed";
   }
 }
@@ -74,16 +75,16 @@ TEST(BootstrapAlpha, EachResampleIsRawAlphaOfItsRows) {
   // second one that is not full.
   for (const char* name : {"bfi_agreeableness", "dichotomous", "n_le_k", "negative_alpha"}) {
     const Eigen::MatrixXd keyed = test::keyed_matrix(test::reliability_fixture(name));
-    const BootstrapResult boot = bootstrap_raw_alpha(keyed, 71, 9, 0.95, 2);
+    const detail::BootstrapResult boot = detail::bootstrap_raw_alpha(keyed, 71, 9, 0.95, 2);
     std::vector<std::uint32_t> counts(static_cast<std::size_t>(keyed.rows()));
     for (const std::size_t b : {0u, 1u, 2u, 63u, 64u, 70u}) {
-      resample_counts(9, b, counts);
+      detail::resample_counts(9, b, counts);
       Eigen::MatrixXd rows(keyed.rows(), keyed.cols());
       Eigen::Index next = 0;
       for (Eigen::Index r = 0; r < keyed.rows(); ++r) {
         for (std::uint32_t c = 0; c < counts[static_cast<std::size_t>(r)]; ++c) rows.row(next++) = keyed.row(r);
       }
-      const double expected = raw_alpha_pairwise(rows);
+      const double expected = detail::raw_alpha_pairwise(rows);
       if (std::isnan(expected)) {
         EXPECT_TRUE(std::isnan(boot.samples[b])) << name << " resample " << b;
       } else {
@@ -99,10 +100,10 @@ TEST(BootstrapAlpha, SubscalesShareTheDrawsAndGetTheirOwnResults) {
   const Eigen::MatrixXd all = test::keyed_matrix(test::reliability_fixture("bfi_agreeableness"));
   const std::vector<Eigen::MatrixXd> blocks = {all.leftCols(3), all.rightCols(2), all.leftCols(2).array().round()};
   ASSERT_TRUE(blocks[0].hasNaN());
-  const std::vector<BootstrapResult> together = bootstrap_raw_alpha(blocks, 130, 5, 0.95, 2);
+  const std::vector<detail::BootstrapResult> together = detail::bootstrap_raw_alpha(blocks, 130, 5, 0.95, 2);
   ASSERT_EQ(together.size(), blocks.size());
   for (std::size_t s = 0; s < blocks.size(); ++s) {
-    const BootstrapResult alone = bootstrap_raw_alpha(blocks[s], 130, 5, 0.95, 1);
+    const detail::BootstrapResult alone = detail::bootstrap_raw_alpha(blocks[s], 130, 5, 0.95, 1);
     EXPECT_EQ(together[s].samples, alone.samples) << "block " << s;
     EXPECT_EQ(together[s].lower, alone.lower) << "block " << s;
     EXPECT_EQ(together[s].upper, alone.upper) << "block " << s;
@@ -116,15 +117,15 @@ TEST(BootstrapAlpha, SubscalesShareTheDrawsAndGetTheirOwnResults) {
     }
   }
   const std::vector<Eigen::MatrixXd> mixed = {blocks[0], complete};
-  const std::vector<BootstrapResult> both = bootstrap_raw_alpha(mixed, 70, 5, 0.95, 3);
-  EXPECT_EQ(both[1].samples, bootstrap_raw_alpha(complete, 70, 5, 0.95, 1).samples);
-  EXPECT_EQ(both[0].samples, bootstrap_raw_alpha(blocks[0], 70, 5, 0.95, 1).samples);
+  const std::vector<detail::BootstrapResult> both = detail::bootstrap_raw_alpha(mixed, 70, 5, 0.95, 3);
+  EXPECT_EQ(both[1].samples, detail::bootstrap_raw_alpha(complete, 70, 5, 0.95, 1).samples);
+  EXPECT_EQ(both[0].samples, detail::bootstrap_raw_alpha(blocks[0], 70, 5, 0.95, 1).samples);
 }
 
 TEST(BootstrapAlpha, QuantilesArePlausible) {
   const Eigen::MatrixXd keyed = test::keyed_matrix(test::reliability_fixture("bfi_agreeableness"));
-  const double alpha = raw_alpha_pairwise(keyed);
-  const BootstrapResult boot = bootstrap_raw_alpha(keyed, 1000, 7, 0.95, 0);
+  const double alpha = detail::raw_alpha_pairwise(keyed);
+  const detail::BootstrapResult boot = detail::bootstrap_raw_alpha(keyed, 1000, 7, 0.95, 0);
   EXPECT_EQ(boot.undefined, 0u);
   EXPECT_LT(boot.lower, boot.median);
   EXPECT_LT(boot.median, boot.upper);
@@ -138,10 +139,10 @@ TEST(BootstrapAlpha, QuantilesArePlausible) {
   std::ranges::sort(sorted);
   // The tails are (1 - level) / 2 as computed (0.025000000000000022 here).
   const double tail = (1 - 0.95) / 2;
-  EXPECT_EQ(boot.lower, quantile_type7(sorted, tail));
-  EXPECT_EQ(boot.median, quantile_type7(sorted, 0.5));
-  EXPECT_EQ(boot.upper, quantile_type7(sorted, 1 - tail));
-  const BootstrapResult narrow = bootstrap_raw_alpha(keyed, 1000, 7, 0.5, 0);
+  EXPECT_EQ(boot.lower, detail::quantile_type7(sorted, tail));
+  EXPECT_EQ(boot.median, detail::quantile_type7(sorted, 0.5));
+  EXPECT_EQ(boot.upper, detail::quantile_type7(sorted, 1 - tail));
+  const detail::BootstrapResult narrow = detail::bootstrap_raw_alpha(keyed, 1000, 7, 0.5, 0);
   EXPECT_GT(narrow.lower, boot.lower);
   EXPECT_LT(narrow.upper, boot.upper);
   EXPECT_EQ(narrow.median, boot.median);
@@ -151,7 +152,7 @@ TEST(BootstrapAlpha, UndefinedResamplesAreCountedNotUsed) {
   // Two of three rows identical: some resamples have no variance at all.
   Eigen::MatrixXd x(3, 2);
   x << 1, 1, 1, 1, 2, 3;
-  const BootstrapResult boot = bootstrap_raw_alpha(x, 200, 1, 0.95, 2);
+  const detail::BootstrapResult boot = detail::bootstrap_raw_alpha(x, 200, 1, 0.95, 2);
   EXPECT_GT(boot.undefined, 0u);
   EXPECT_LT(boot.undefined, 200u);
   EXPECT_TRUE(std::isfinite(boot.median));

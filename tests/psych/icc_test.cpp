@@ -31,7 +31,7 @@ TEST(IccFixtures, SixShroutFleissFormsMatchPsych) {
         ratings(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = rows[r][c];
       }
     }
-    const std::vector<IccRow> icc = intraclass_correlations(ratings);
+    const std::vector<detail::IccRow> icc = detail::intraclass_correlations(ratings);
     const auto& expected = fixture.at("icc").as_array();
     ASSERT_EQ(icc.size(), expected.size()) << name;
     for (std::size_t i = 0; i < icc.size(); ++i) {
@@ -46,7 +46,7 @@ TEST(IccFixtures, SixShroutFleissFormsMatchPsych) {
       EXPECT_TRUE(relative(icc[i].lower, number_at(e, "lower"), 1e-9)) << where << " lower";
       EXPECT_TRUE(relative(icc[i].upper, number_at(e, "upper"), 1e-9)) << where << " upper";
     }
-    const IccMeanSquares ms = icc_mean_squares(ratings);
+    const detail::IccMeanSquares ms = detail::icc_mean_squares(ratings);
     const auto& m = fixture.at("mean_squares");
     EXPECT_TRUE(relative(ms.msb, number_at(m, "MSB"), 1e-12)) << name << " MSB";
     EXPECT_TRUE(relative(ms.msj, number_at(m, "MSJ"), 1e-12)) << name << " MSJ";
@@ -58,8 +58,9 @@ TEST(IccFixtures, SixShroutFleissFormsMatchPsych) {
 TEST(IccKernel, MissingDataOrTooSmallGivesNaN) {
   Eigen::MatrixXd ratings(3, 2);
   ratings << 1, 2, 3, std::nan(""), 5, 6;
-  for (const IccRow& row : intraclass_correlations(ratings)) EXPECT_TRUE(std::isnan(row.icc)) << row.type;
-  for (const IccRow& row : intraclass_correlations(Eigen::MatrixXd::Ones(1, 4))) {
+  for (const detail::IccRow& row : detail::intraclass_correlations(ratings))
+    EXPECT_TRUE(std::isnan(row.icc)) << row.type;
+  for (const detail::IccRow& row : detail::intraclass_correlations(Eigen::MatrixXd::Ones(1, 4))) {
     EXPECT_TRUE(std::isnan(row.icc)) << row.type;
   }
 }

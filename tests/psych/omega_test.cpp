@@ -27,7 +27,7 @@ TEST(OmegaMinres, MatchesTheConvergedReferenceAndPsych) {
     const auto fixture = test::reliability_fixture(name);
     const Eigen::MatrixXd keyed = test::keyed_matrix(fixture);
     // psych::omega fits cor(use = "pairwise"), not cov2cor of the covariance.
-    const OmegaTotal omega = omega_total_one_factor(pairwise_moments(keyed).correlation);
+    const detail::OmegaTotal omega = detail::omega_total_one_factor(detail::pairwise_moments(keyed).correlation);
     const auto& refined = fixture.at("omega_detail").at("refined");
     EXPECT_TRUE(omega.fit.converged) << name;
     const auto& loadings = refined.at("loadings").as_array();
@@ -48,7 +48,8 @@ TEST(OmegaMinres, MatchesTheConvergedReferenceAndPsych) {
 
 TEST(OmegaMinres, FlipsNegativelyLoadingItemsLikePsych) {
   const auto fixture = test::reliability_fixture("negative_alpha");
-  const OmegaTotal omega = omega_total_one_factor(pairwise_moments(test::keyed_matrix(fixture)).correlation);
+  const detail::OmegaTotal omega =
+      detail::omega_total_one_factor(detail::pairwise_moments(test::keyed_matrix(fixture)).correlation);
   EXPECT_EQ(omega.flipped, (std::vector<Eigen::Index>{2, 3}));
   EXPECT_NEAR(omega.omega_total, 0.8877331890924253, 1e-6);
   EXPECT_NEAR(omega.omega_total_unflipped, -0.14025715168715516, 1e-9);
@@ -63,7 +64,7 @@ TEST(OmegaMinres, HeywoodCaseBoundsTheUniquenessLikePsych) {
   // (R = cor(x, use = "pairwise")); psych::omega itself stops at 0.636554647065429.
   const auto fixture = test::reliability_fixture("bfi_agreeableness");
   const Eigen::MatrixXd keyed = test::keyed_matrix(fixture).topRows(29);
-  const OmegaTotal omega = omega_total_one_factor(pairwise_moments(keyed).correlation);
+  const detail::OmegaTotal omega = detail::omega_total_one_factor(detail::pairwise_moments(keyed).correlation);
   EXPECT_TRUE(omega.heywood);
   EXPECT_TRUE(omega.fit.converged);
   EXPECT_NEAR(omega.omega_total, 0.637106598537708, 1e-12);
@@ -87,7 +88,7 @@ TEST(OmegaMinres, ConvergesWhereTheObjectiveIsFlatToRounding) {
   for (Eigen::Index i = 1, next = 0; i < 8; ++i) {
     for (Eigen::Index j = 0; j < i; ++j) r(i, j) = r(j, i) = lower[static_cast<std::size_t>(next++)];
   }
-  const OneFactorFit fit = minres_one_factor(r);
+  const detail::OneFactorFit fit = detail::minres_one_factor(r);
   EXPECT_TRUE(fit.converged);
   Eigen::MatrixXd residual = r - fit.loadings * fit.loadings.transpose();
   residual.diagonal().setZero();
@@ -97,7 +98,7 @@ TEST(OmegaMinres, ConvergesWhereTheObjectiveIsFlatToRounding) {
 TEST(OmegaMinres, TwoItemsUseSymmetricLoadings) {
   Eigen::MatrixXd r(2, 2);
   r << 1, 0.64, 0.64, 1;
-  const OmegaTotal omega = omega_total_one_factor(r);
+  const detail::OmegaTotal omega = detail::omega_total_one_factor(r);
   EXPECT_DOUBLE_EQ(omega.fit.loadings(0), 0.8);
   EXPECT_DOUBLE_EQ(omega.fit.loadings(1), 0.8);
   EXPECT_DOUBLE_EQ(omega.omega_total, 2 * 0.64 / 1.64);
@@ -106,7 +107,7 @@ TEST(OmegaMinres, TwoItemsUseSymmetricLoadings) {
 TEST(OmegaMinres, UndefinedForAMatrixWithNaN) {
   Eigen::MatrixXd r = Eigen::MatrixXd::Identity(3, 3);
   r(0, 1) = r(1, 0) = std::nan("");
-  EXPECT_TRUE(std::isnan(omega_total_one_factor(r).omega_total));
+  EXPECT_TRUE(std::isnan(detail::omega_total_one_factor(r).omega_total));
 }
 
 }  // namespace

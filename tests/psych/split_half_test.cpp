@@ -23,7 +23,7 @@ TEST(SplitHalfKernel, CountsEveryDistinctSplitUpTo16Items) {
     std::size_t splits;  // choose(k, k/2) / 2 for even k, choose(k, floor(k/2)) for odd k
   };
   for (const Case c : {Case{2, 1}, Case{3, 3}, Case{4, 3}, Case{5, 10}, Case{9, 126}, Case{16, 6435}}) {
-    const SplitHalfResult s = split_half(compound_symmetry(c.k, 0.3));
+    const detail::SplitHalfResult s = detail::split_half(compound_symmetry(c.k, 0.3));
     EXPECT_TRUE(s.exhaustive) << c.k;
     EXPECT_EQ(s.splits, c.splits) << c.k;
     const double m = static_cast<double>(c.k / 2);
@@ -42,9 +42,9 @@ TEST(SplitHalfKernel, RandomSplitsBeyond16ItemsAreSeeded) {
       if (i != j) r(i, j) = 0.2 + 0.02 * static_cast<double>((i * 7 + j * 7) % 11);
     }
   }
-  const SplitHalfResult a = split_half(r, 16, 2000, 5);
-  const SplitHalfResult b = split_half(r, 16, 2000, 5);
-  const SplitHalfResult c = split_half(r, 16, 2000, 6);
+  const detail::SplitHalfResult a = detail::split_half(r, 16, 2000, 5);
+  const detail::SplitHalfResult b = detail::split_half(r, 16, 2000, 5);
+  const detail::SplitHalfResult c = detail::split_half(r, 16, 2000, 6);
   EXPECT_FALSE(a.exhaustive);
   EXPECT_EQ(a.splits, 2000u);
   EXPECT_EQ(a.mean, b.mean);
@@ -54,7 +54,7 @@ TEST(SplitHalfKernel, RandomSplitsBeyond16ItemsAreSeeded) {
   EXPECT_LE(a.mean, a.max);
   EXPECT_EQ(a.max_half.size(), 10u);
   // The exhaustive maximum bounds any sample's.
-  const SplitHalfResult all = split_half(r, 20);
+  const detail::SplitHalfResult all = detail::split_half(r, 20);
   EXPECT_TRUE(all.exhaustive);
   EXPECT_EQ(all.splits, 92378u);
   EXPECT_LE(a.max, all.max);

@@ -7,8 +7,8 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
-#include "router.hpp"
 #include "fixtures.hpp"
+#include "router.hpp"
 
 namespace psyscore::service {
 namespace {

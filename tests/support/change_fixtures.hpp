@@ -50,7 +50,7 @@ inline boost::json::value bands_fixture(std::string_view name) {
   return read_json(change_fixture("bands_" + std::string(name)));
 }
 
-// STATS.md's worked example: 12 respondents' sums before and after.
+// docs/statistics.md's worked example: 12 respondents' sums before and after.
 inline constexpr std::array<double, 12> kStatsExamplePre = {24, 31, 18, 27, 35, 22, 29, 26, 33, 20, 28, 25};
 inline constexpr std::array<double, 12> kStatsExamplePost = {17, 25, 16, 18, 27, 21, 24, 23, 23, 16, 16, 36};
 
