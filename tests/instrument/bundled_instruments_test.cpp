@@ -1,5 +1,5 @@
 // Every bundled instrument scored against values computed by hand from its
-// published key (DESIGN.md): item sets, reverse items, scoring method,
+// published key (docs/architecture.md): item sets, reverse items, scoring method,
 // min_answered, and every band edge. The expected values were computed from
 // the keys as typed into the test, independently of instruments/*.json.
 

@@ -2,18 +2,14 @@
 """Checks that docs/openapi.json documents exactly the HTTP API of the contract
 and of the server:
 
-- every method and path of API.md's HTTP table (section 3) is an operation of
+- every method and path of the HTTP table of docs/api.md (section 3) is an operation of
   docs/openapi.json, and every operation is in that table;
 - every route of the server's route table (service/router.cpp, kRoutes) is
   documented, and every documented operation is routed;
 - components/schemas/InstrumentDefinition and the schemas it references are
   instruments/schema.json (its $defs become components; nothing else differs).
 
-Usage: check_paths.py SOURCE_DIR [API_MD]
-API.md is looked up, unless given, at SOURCE_DIR/API.md, SOURCE_DIR/docs/API.md
-and SOURCE_DIR/../shared/API.md. Without it the script prints why and exits
-77 (ctest's SKIP_RETURN_CODE), so that a checkout without the contract skips
-rather than fails. Python 3 standard library only.
+Usage: check_paths.py SOURCE_DIR. Python 3 standard library only.
 """
 import json
 import pathlib
@@ -21,7 +17,6 @@ import re
 import sys
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-SKIPPED = 77
 
 
 def normalize(path):
@@ -39,12 +34,12 @@ def openapi_operations(document):
 
 
 def api_md_operations(text):
-    """The (method, path) pairs of the table in API.md section 3. A first cell
+    """The (method, path) pairs of the table in docs/api.md section 3. A first cell
     lists `METHOD /path` items; an item without a method takes the previous one
     (`POST /v1/score`, `/v1/reliability`)."""
     section = re.search(r"^## 3\..*?(?=^## )", text, re.S | re.M)
     if not section:
-        raise ValueError("API.md has no section 3")
+        raise ValueError("docs/api.md has no section 3")
     operations = {}
     for line in section.group(0).splitlines():
         if not line.startswith("|"):
@@ -57,10 +52,10 @@ def api_md_operations(text):
                 continue
             method = match.group(1) or method
             if method is None:
-                raise ValueError(f"API.md: no method for {item!r} in: {line}")
+                raise ValueError(f"docs/api.md: no method for {item!r} in: {line}")
             operations[(method, normalize(match.group(2)))] = f"{method} {match.group(2)}"
     if not operations:
-        raise ValueError("API.md section 3 has no table of methods and paths")
+        raise ValueError("docs/api.md section 3 has no table of methods and paths")
     return operations
 
 
@@ -115,21 +110,14 @@ def compare(left, right, where=""):
 
 
 def main(argv):
-    if len(argv) not in (2, 3):
+    if len(argv) != 2:
         print(__doc__.strip(), file=sys.stderr)
         return 2
     source = pathlib.Path(argv[1])
     document = json.loads((source / "docs" / "openapi.json").read_text())
     documented = openapi_operations(document)
 
-    candidates = [pathlib.Path(argv[2])] if len(argv) == 3 else [
-        source / "API.md", source / "docs" / "API.md", source.resolve().parent / "shared" / "API.md"]
-    api_md = next((p for p in candidates if p.is_file()), None)
-    if api_md is None:
-        print("skipped: API.md not found at " + ", ".join(str(p) for p in candidates) +
-              "; pass its path as the second argument")
-        return SKIPPED
-
+    api_md = source / "docs" / "api.md"
     passed, failures = 0, []
 
     def check(ok, failure):
@@ -141,9 +129,9 @@ def main(argv):
 
     contract = api_md_operations(api_md.read_text())
     for key, name in sorted(contract.items()):
-        check(key in documented, f"{name}: in API.md's HTTP table, not in docs/openapi.json")
+        check(key in documented, f"{name}: in the HTTP table of docs/api.md, not in docs/openapi.json")
     for key, name in sorted(documented.items()):
-        check(key in contract, f"{name}: in docs/openapi.json, not in API.md's HTTP table")
+        check(key in contract, f"{name}: in docs/openapi.json, not in the HTTP table of docs/api.md")
 
     router = source / "service" / "router.cpp"
     routed = router_operations(router.read_text()) if router.is_file() else {}

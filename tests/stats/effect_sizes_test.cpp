@@ -37,7 +37,7 @@ TEST(PairedEffectSizes, MatchRFormulasOnEveryPairedFixture) {
 }
 
 TEST(PairedEffectSizes, StatsWorkedExample) {
-  // STATS.md gives the (pre - post) signs; post - pre flips them.
+  // docs/statistics.md gives the (pre - post) signs; post - pre flips them.
   const PairedEffectSizes effect = paired_effect_sizes(test::kStatsExamplePre, test::kStatsExamplePost);
   EXPECT_STAT(effect.d_z, -0.7850810157);
   EXPECT_STAT(effect.d_av, -0.8439528182);

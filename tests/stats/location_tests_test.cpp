@@ -46,7 +46,7 @@ TEST(PairedT, MatchesRTTestPairedAt95And90Percent) {
 }
 
 TEST(PairedT, StatsWorkedExampleInRsOrder) {
-  // STATS.md: t.test(pre, post, paired = TRUE).
+  // docs/statistics.md: t.test(pre, post, paired = TRUE).
   const auto result = one_sample_t(test::differences(test::kStatsExamplePre, test::kStatsExamplePost), 0.95);
   ASSERT_TRUE(result);
   EXPECT_STAT(result->t, 2.71960041460);

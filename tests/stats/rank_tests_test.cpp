@@ -60,7 +60,7 @@ TEST(WilcoxonSignedRank, CountsZerosAndTies) {
 }
 
 TEST(WilcoxonSignedRank, StatsWorkedExampleInRsOrder) {
-  // STATS.md: wilcox.test(pre, post, paired = TRUE): V 67, exact p 0.02685546875,
+  // docs/statistics.md: wilcox.test(pre, post, paired = TRUE): V 67, exact p 0.02685546875,
   // normal approximation 0.0309840501.
   const auto d = test::differences(test::kStatsExamplePre, test::kStatsExamplePost);
   const SignedRankTest exact = wilcoxon_signed_rank(d);
@@ -68,7 +68,7 @@ TEST(WilcoxonSignedRank, StatsWorkedExampleInRsOrder) {
   EXPECT_TRUE(exact.exact);
   EXPECT_STAT(exact.p, 0.02685546875);
   EXPECT_TRUE(test::strictly_near(wilcoxon_signed_rank(d, RankPValue::normal).p, 0.0309840501, 1e-9 * 10))
-      << "STATS.md gives 10 digits";
+      << "docs/statistics.md gives 10 digits";
 }
 
 TEST(WilcoxonSignedRank, EmptyInputHasNoP) { EXPECT_TRUE(std::isnan(wilcoxon_signed_rank(std::vector<double>{}).p)); }

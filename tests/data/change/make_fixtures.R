@@ -152,7 +152,7 @@ paired_case <- function(case, description, pre, post, higher_is_better = FALSE,
                        post_mean = mean(post), post_sd = sd(post),
                        diff_mean = mean(d), diff_sd = sd(d), r_pre_post = r_pre_post)
 
-  # effect sizes (STATS.md formulas)
+  # effect sizes (docs/statistics.md formulas)
   d_z  <- mean(d) / sd(d)
   d_av <- mean(d) / sqrt((var(pre) + var(post)) / 2)
   d_rm <- mean(d) * sqrt(2 * (1 - r_pre_post)) / sd(d)
@@ -188,16 +188,16 @@ paired_case <- function(case, description, pre, post, higher_is_better = FALSE,
 
 set.seed(20240611)
 
-# 1. STATS.md worked example
+# 1. docs/statistics.md worked example
 paired_case("stats_example",
-  paste("STATS.md worked example (MBI EE-like sums). STATS.md uses t.test(pre, post);",
+  paste("docs/statistics.md worked example (MBI EE-like sums). docs/statistics.md uses t.test(pre, post);",
         "here post - pre, so t, mean difference and CI have the opposite sign; V = 11",
         "here (= n(n+1)/2 - 67) with the same exact p 0.02685546875."),
   pre  = c(24, 31, 18, 27, 35, 22, 29, 26, 33, 20, 28, 25),
   post = c(17, 25, 16, 18, 27, 21, 24, 23, 23, 16, 16, 36),
   higher_is_better = FALSE, reliability = 0.9)
 
-# Cross-check against the numbers printed in STATS.md (which uses pre - post).
+# Cross-check against the numbers printed in docs/statistics.md (which uses pre - post).
 local({
   pre  <- c(24, 31, 18, 27, 35, 22, 29, 26, 33, 20, 28, 25)
   post <- c(17, 25, 16, 18, 27, 21, 24, 23, 23, 16, 16, 36)
@@ -207,7 +207,7 @@ local({
   d <- post - pre; r <- cor(pre, post)
   chk <- function(got, want, what, tol = 5e-10) {
     if (abs(got - want) > tol * max(1, abs(want)))
-      stop("STATS.md check failed for ", what, ": ", sprintf("%.12g", got), " vs ", want)
+      stop("docs/statistics.md check failed for ", what, ": ", sprintf("%.12g", got), " vs ", want)
   }
   chk(-tt$statistic, 2.71960041460, "t"); chk(tt$parameter, 11, "df")
   chk(tt$p.value, 0.01994569397, "p")
@@ -218,7 +218,7 @@ local({
   chk(-mean(d) / sqrt((var(pre) + var(post)) / 2), 0.8439528182, "d_av")
   chk(-mean(d) * sqrt(2 * (1 - r)) / sd(d), 0.8405745950, "d_rm")
   chk(hedges_j(11), 0.9299598100, "J(11)")
-  cat("STATS.md worked example reproduced\n")
+  cat("docs/statistics.md worked example reproduced\n")
 })
 
 # 2. n = 8, no ties, no zeros -> exact signed-rank distribution
@@ -263,7 +263,7 @@ paired_case("all_zero",
         "is stderr < 10 * eps * |mean(d)|, i.e. 0 < 0, false): t, p and the CI are NaN (null),",
         "df = 5, mean_difference = 0. wilcox.test drops every zero, n = 0, V = 0 and p = NaN",
         "(null) with a warning. d_z and d_rm are 0/0 (null), d_av is 0, every rci is 0.",
-        "psyscore answers 422 for constant d (STATS.md); the 'data are essentially constant'",
+        "psyscore answers 422 for constant d (docs/statistics.md); the 'data are essentially constant'",
         "error itself is in paired_constant_shift."),
   pre  = c(12, 20, 33, 27, 18, 41),
   post = c(12, 20, 33, 27, 18, 41),

@@ -444,11 +444,11 @@ rownames(bfiA) <- NULL
 case1 <- make_case(
   "bfi_agreeableness",
   paste("psychTools::bfi items A1..A5, A1 reverse-keyed (7 - x), scale 1..6, all 2800 rows,",
-        "91 rows with at least one missing answer, none all-missing. The STATS.md worked",
+        "91 rows with at least one missing answer, none all-missing. The docs/statistics.md worked",
         "example; the script checks it reproduces every value listed there."),
   bfiA, 1, 6, c(TRUE, FALSE, FALSE, FALSE, FALSE))
 
-# Check against the worked example in /work/shared/STATS.md (10 significant digits).
+# Check against the worked example in docs/statistics.md (10 significant digits).
 local({
   a <- case1$alpha
   it2 <- a$items[[2]]
@@ -461,9 +461,9 @@ local({
             0.7200633899, 0.6854729682, 0.7205639239, 0.7279845314, 0.7479918646,
             0.6665475389, 0.5636151638, 0.6171800370, 0.011903882626)
   rel <- abs(got - want) / abs(want)
-  if (any(rel > 1e-9)) stop("bfi_agreeableness disagrees with STATS.md: ",
+  if (any(rel > 1e-9)) stop("bfi_agreeableness disagrees with docs/statistics.md: ",
                             paste(which(rel > 1e-9), collapse = ","))
-  cat("bfi_agreeableness agrees with STATS.md worked example (max rel diff",
+  cat("bfi_agreeableness agrees with docs/statistics.md worked example (max rel diff",
       signif(max(rel), 3), ")\n")
 })
 
@@ -618,7 +618,7 @@ make_case(
 pre <- c(24, 31, 18, 27, 35, 22, 29, 26, 33, 20, 28, 25)
 post <- c(17, 25, 16, 18, 27, 21, 24, 23, 23, 16, 16, 36)
 make_icc("icc_pre_post_12",
-         paste("The 12 pre/post MBI emotional-exhaustion sums of the STATS.md worked example;",
+         paste("The 12 pre/post MBI emotional-exhaustion sums of the docs/statistics.md worked example;",
                "rows = subjects, columns = occasions (pre, post)."),
          cbind(pre = pre, post = post))
 
