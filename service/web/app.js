@@ -39,7 +39,8 @@ function readCsvRecords(text) {
   const n = text.length;
   let p = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
-  const fail = (errorLine, column, message) => ({records, error: {line: errorLine, column, code: 'invalid_csv', message}});
+  const fail = (errorLine, column, message) =>
+    ({records, error: {line: errorLine, column, code: 'invalid_csv', message}});
   for (;;) {
     while (p < n && (text[p] === '\n' || text[p] === '\r')) {
       if (text[p] === '\n') ++line;
@@ -127,10 +128,13 @@ function answerOf(cell) {
 // problems}. `problems` (each {line, column, code, message}) make the wave
 // unusable, as they make the server's decoder fail.
 function decodeWave(text, {itemIds, idColumn = 'id', prefix = '', groupColumn = ''}) {
-  const result = {respondents: [], rows: [], idColumn: -1, itemColumns: new Map(), header: [], warnings: [], problems: []};
+  const result = {
+    respondents: [], rows: [], idColumn: -1, itemColumns: new Map(), header: [], warnings: [], problems: [],
+  };
   const {records, error} = readCsvRecords(text);
   if (records.length === 0) {
-    result.problems.push(error ?? {line: 1, column: 0, code: 'empty', message: 'the file is empty; it needs a header row'});
+    result.problems.push(error ?? {line: 1, column: 0, code: 'empty',
+      message: 'the file is empty; it needs a header row'});
     return result;
   }
   const header = records[0].fields.map(trim);
@@ -172,7 +176,8 @@ function decodeWave(text, {itemIds, idColumn = 'id', prefix = '', groupColumn = 
       message: `no column "${idColumn}" for the people's ids (another name can be set under Options)`});
   }
   if (groupColumn !== '' && groupIndex < 0) {
-    headerProblems.push({line: headerLine, column: 0, code: 'missing_column', message: `no group column "${groupColumn}"`});
+    headerProblems.push({line: headerLine, column: 0, code: 'missing_column',
+      message: `no group column "${groupColumn}"`});
   }
   if (headerProblems.length > 0) {
     result.problems = headerProblems;
@@ -472,7 +477,9 @@ const megabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 async function loadInstruments() {
   const select = $('instrument');
   const response = await api({method: 'GET', path: '/v1/instruments'});
-  if (response.status !== 200) throw failure(response, 'list its questionnaires', (e) => ({where: null, text: e.message}));
+  if (response.status !== 200) {
+    throw failure(response, 'list its questionnaires', (e) => ({where: null, text: e.message}));
+  }
   const {instruments} = JSON.parse(response.text);
   const placeholder = new Option('Choose a questionnaire', '');
   const options = instruments.map((instrument) => new Option(`${instrument.name} (${instrument.id})`, instrument.id));
@@ -524,8 +531,8 @@ async function onDefinitionChange() {
     state.definition = definition;
     $('instrument').disabled = true;
     $('definition-clear').hidden = false;
-    $('definition-file-hint').textContent =
-      `Using "${definition.parsed.name}" (${definition.parsed.id} ${definition.parsed.version}) from ${definition.fileName}.`;
+    const {name, id, version} = definition.parsed;
+    $('definition-file-hint').textContent = `Using "${name}" (${id} ${version}) from ${definition.fileName}.`;
   } catch (error) {
     if (state.definitionCheck === check) showError(asPageError(error));
   } finally {
@@ -572,7 +579,8 @@ function readChoices() {
     } else if (!post) {
       problems.push({where: 'post-file', text: 'give the export from after as well'});
     } else if (groupColumn !== '') {
-      problems.push({where: 'group-column', text: 'a group column goes with one export; clear it for before and after'});
+      problems.push({where: 'group-column',
+        text: 'a group column goes with one export; clear it for before and after'});
     } else {
       flow = 'change';
     }
@@ -678,9 +686,9 @@ function locator(choices, waves) {
   return (error) => {
     const parts = (error.pointer ?? '').split('/').slice(1).map(unescape);
     if (parts[0] === 'instrument') {
+      const inside = error.pointer.slice('/instrument'.length);
       return {where: state.definition ? 'definition-file' : 'instrument',
-        text: `${error.pointer.slice('/instrument'.length) ? `at ${error.pointer.slice('/instrument'.length)}: ` : ''}` +
-          error.message};
+        text: `${inside ? `at ${inside}: ` : ''}${error.message}`};
     }
     const source = byKey.get(parts[0]);
     if (source) {
@@ -707,7 +715,8 @@ function locator(choices, waves) {
 }
 
 function analysisPath(analysis) {
-  return state.definition ? `/v1/${analysis}` : `/v1/instruments/${encodeURIComponent($('instrument').value)}/${analysis}`;
+  if (state.definition) return `/v1/${analysis}`;
+  return `/v1/instruments/${encodeURIComponent($('instrument').value)}/${analysis}`;
 }
 
 function instrumentPart() {
