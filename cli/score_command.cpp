@@ -23,6 +23,7 @@
 #include "psyscore/responses.hpp"
 #include "psyscore/scoring.hpp"
 #include "scoring/decode/csv.hpp"
+#include "scoring/encode/score_csv_writer.hpp"
 #include "scoring/encode/score_writer.hpp"
 #include "scoring/util/json_writer.hpp"
 
@@ -35,92 +36,6 @@ namespace {
 constexpr std::size_t kChunkRows = 4096;
 // Bytes per read of the input.
 constexpr std::size_t kReadBytes = 1 << 20;
-
-// A field of the CSV output, quoted when it holds a comma, quote or line break.
-void append_csv_field(std::string& out, std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += text;
-    return;
-  }
-  out += '"';
-  for (const char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
-
-// The CSV form of a score result: a row per respondent with, per subscale,
-// the value, the number of items answered, and the band, z and t where the
-// subscale has them; the last column joins the respondent's errors.
-// Numbers are written as the JSON encoder writes them.
-class ScoreCsvWriter {
- public:
-  explicit ScoreCsvWriter(const Instrument& instrument) : instrument_(instrument) {}
-
-  void begin(std::string& out) const {
-    out += "id";
-    for (const auto& subscale : instrument_.subscales) {
-      out += ',';
-      append_csv_field(out, subscale.id);
-      out += ',';
-      append_csv_field(out, subscale.id + "_answered");
-      if (!subscale.bands.empty()) {
-        out += ',';
-        append_csv_field(out, subscale.id + "_band");
-      }
-      if (subscale.norms) {
-        out += ',';
-        append_csv_field(out, subscale.id + "_z");
-        out += ',';
-        append_csv_field(out, subscale.id + "_t");
-      }
-    }
-    out += ",errors\n";
-  }
-
-  void add(std::string& out, const ResponseMatrix& responses, const ScoreTable& table) {
-    for (std::size_t r = 0; r < responses.respondent_count(); ++r) {
-      append_csv_field(out, responses.ids[r]);
-      const bool usable = responses.usable(r);
-      for (std::size_t s = 0; s < instrument_.subscales.size(); ++s) {
-        const Subscale& subscale = instrument_.subscales[s];
-        const SubscaleScore& score = table.at(r, s);
-        out += ',';
-        if (usable) number(out, score.value);
-        out += ',';
-        if (usable) detail::append_json_count(out, score.answered);
-        if (!subscale.bands.empty()) {
-          out += ',';
-          if (usable && score.band) append_csv_field(out, subscale.bands[*score.band].label);
-        }
-        if (subscale.norms) {
-          out += ',';
-          if (usable) number(out, score.z);
-          out += ',';
-          if (usable) number(out, score.t);
-        }
-      }
-      out += ',';
-      errors_.clear();
-      for (const auto& error : responses.errors[r]) {
-        if (!errors_.empty()) errors_ += "; ";
-        errors_ += error.message;
-      }
-      append_csv_field(out, errors_);
-      out += '\n';
-    }
-  }
-
- private:
-  void number(std::string& out, const std::optional<double>& x) {
-    if (x) numbers_.append(out, *x);
-  }
-
-  const Instrument& instrument_;
-  detail::NumberFormatter numbers_;
-  std::string errors_;  // one respondent's, joined
-};
 
 // Scores chunks of a wave and writes each to standard output as it comes,
 // in either format.
@@ -180,7 +95,7 @@ class ScoreOutput {
   bool csv_;
   std::vector<std::string> input_warnings_;
   detail::ScoreResultWriter json_writer_;
-  ScoreCsvWriter csv_writer_;
+  detail::ScoreCsvWriter csv_writer_;
   ScoreTable table_;                        // a chunk's, for the CSV
   std::vector<std::size_t> between_bands_;  // summed over the chunks
   std::string out_;                         // one chunk's text

@@ -10,6 +10,7 @@
 #include "psyscore/json.hpp"
 #include "psyscore/scoring.hpp"
 #include "scoring/decode/response_json.hpp"
+#include "scoring/encode/score_csv_writer.hpp"
 #include "scoring/encode/score_writer.hpp"
 #include "scoring/util/json_input.hpp"
 
@@ -19,9 +20,16 @@ namespace json = boost::json;
 
 namespace {
 
-ApiResponse scored(const Instrument& instrument, const ResponseMatrix& wave) {
+// The score result, or with Accept: text/csv its CSV form (the bytes of
+// `psyscore score --format csv`, which has no place for warnings).
+ApiResponse scored(const Instrument& instrument, const ResponseMatrix& wave, const RequestContext& context) {
   ApiResponse response;
-  response.body = detail::score_and_encode(instrument, wave);
+  if (context.wants_csv()) {
+    response.content_type = "text/csv; charset=utf-8";
+    response.body = detail::score_and_encode_csv(instrument, wave);
+  } else {
+    response.body = detail::score_and_encode(instrument, wave);
+  }
   response.respondents = wave.respondent_count();
   return response;
 }
@@ -32,7 +40,7 @@ ApiResponse score_endpoint(const ServiceState& state, const RequestContext& cont
   if (context.is_csv() && !context.instrument_id.empty()) {
     auto input = read_csv_body(state, context, {"id_column", "column_prefix"}, {});
     if (!input) return problem(input.error());
-    return scored(*input->instrument, input->wave);
+    return scored(*input->instrument, input->wave, context);
   }
   // The usual body, {"responses": [...]} for a registered instrument, is
   // decoded without building a document; anything else (including every
@@ -40,14 +48,15 @@ ApiResponse score_endpoint(const ServiceState& state, const RequestContext& cont
   if (context.is_json() && !context.instrument_id.empty() && context.query.empty()) {
     if (auto instrument = state.registry()->find(context.instrument_id)) {
       auto wave = detail::decode_response_body_fast(*instrument, context.body, "responses");
-      if (wave && wave->respondent_count() <= state.limits().max_respondents) return scored(*instrument, *wave);
+      if (wave && wave->respondent_count() <= state.limits().max_respondents)
+        return scored(*instrument, *wave, context);
     }
   }
   JsonBody body(state, context, {"responses"});
   if (body.failure) return std::move(*body.failure);
   auto wave = decode_wave(state, body.instrument(), body.root(), "responses");
   if (!wave) return problem(wave.error());
-  return scored(body.instrument(), *wave);
+  return scored(body.instrument(), *wave, context);
 }
 
 namespace {

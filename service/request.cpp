@@ -1,5 +1,11 @@
 #include "request.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <string>
+#include <string_view>
+
 #include <boost/json.hpp>
 
 #include "problem.hpp"
@@ -13,6 +19,53 @@ namespace json = boost::json;
 
 bool RequestContext::is_json() const { return media_type == "application/json"; }
 bool RequestContext::is_csv() const { return media_type == "text/csv"; }
+
+namespace {
+
+// The q of media range `type` in Accept header `accept` (-1 when absent).
+double accept_quality(std::string_view accept, std::string_view type) {
+  const auto lower = [](std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  const auto trimmed = [](std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+  };
+  double best = -1;
+  while (!accept.empty()) {
+    const auto comma = accept.find(',');
+    std::string_view range = accept.substr(0, comma);
+    accept = comma == std::string_view::npos ? std::string_view{} : accept.substr(comma + 1);
+    const auto semicolon = range.find(';');
+    if (lower(trimmed(range.substr(0, semicolon))) != type) continue;
+    double q = 1;
+    std::string_view parameters =
+        semicolon == std::string_view::npos ? std::string_view{} : range.substr(semicolon + 1);
+    while (!parameters.empty()) {
+      const auto next = parameters.find(';');
+      const std::string_view parameter = trimmed(parameters.substr(0, next));
+      parameters = next == std::string_view::npos ? std::string_view{} : parameters.substr(next + 1);
+      if (parameter.size() > 2 && (parameter[0] == 'q' || parameter[0] == 'Q') && parameter[1] == '=') {
+        const std::string_view value = parameter.substr(2);
+        double x = 0;
+        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), x);
+        q = ec == std::errc{} && end == value.data() + value.size() && x >= 0 && x <= 1 ? x : 0;
+      }
+    }
+    best = std::max(best, q);
+  }
+  return best;
+}
+
+}  // namespace
+
+bool RequestContext::wants_csv() const {
+  const double csv = accept_quality(accept, "text/csv");
+  return csv > 0 && csv > accept_quality(accept, "application/json");
+}
 
 std::optional<std::string_view> RequestContext::parameter(std::string_view name) const {
   for (const auto& [key, value] : query) {

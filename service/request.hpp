@@ -27,13 +27,18 @@ using QueryParameters = std::vector<std::pair<std::string, std::string>>;
 
 struct RequestContext {
   std::string_view route;     // the matched route template
-  std::string instrument_id;  // the {id} of the path, if any
+  std::string instrument_id;  // the {id} (or {name}) segment of the path, if any
   QueryParameters query;
-  std::string media_type;  // Content-Type without parameters, lower case
+  std::string media_type;     // Content-Type without parameters, lower case
+  std::string accept;         // the Accept header, as sent
+  std::string if_none_match;  // the If-None-Match header, as sent
   std::string body;
 
   bool is_json() const;
   bool is_csv() const;
+  // True when Accept prefers text/csv to application/json (a higher q, or
+  // text/csv named and application/json not); wildcards choose JSON.
+  bool wants_csv() const;
   std::optional<std::string_view> parameter(std::string_view name) const;
 };
 

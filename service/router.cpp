@@ -1,4 +1,4 @@
-// Routing and the endpoint handlers of docs/api.md section 3.
+// Routing and the endpoint handlers of docs/api.md section 3; the page at "/".
 
 #include <algorithm>
 #include <array>
@@ -18,6 +18,7 @@
 #include "router.hpp"
 #include "scoring/util/json_input.hpp"
 #include "scoring/util/json_writer.hpp"
+#include "web_endpoints.hpp"
 
 namespace psyscore::service {
 
@@ -149,7 +150,7 @@ struct Route {
       : method(verb), pattern(path_pattern), segments(split_path(path_pattern)), handler(answer), heavy(always_heavy) {}
 
   std::string_view method;
-  std::string_view pattern;  // "{id}" matches one segment
+  std::string_view pattern;  // "{id}" (or "{name}") matches one segment
   Segments segments;         // of the pattern
   Handler handler;
   // May compute for long whatever the size of the body (a bootstrap, an
@@ -159,6 +160,8 @@ struct Route {
 };
 
 constexpr Route kRoutes[] = {
+    {"GET", "/", page_endpoint, false},
+    {"GET", "/assets/{name}", asset_endpoint, false},
     {"GET", "/healthz", health, false},
     {"GET", "/readyz", ready, false},
     {"GET", "/metrics", metrics, false},
@@ -176,13 +179,13 @@ constexpr Route kRoutes[] = {
     {"POST", "/v1/compare", compare_endpoint, true},
 };
 
-// True when `path` is one of `route`'s paths; the segment under "{id}" goes
-// to `id`.
+// True when `path` is one of `route`'s paths; the segment under "{id}" (or
+// "{name}") goes to `id`.
 bool matches_route(const Route& route, const Segments& path, std::string_view& id) {
   if (route.segments.count != path.count) return false;
   std::string_view segment;
   for (std::size_t i = 0; i < path.count; ++i) {
-    if (route.segments.part[i] == "{id}") {
+    if (route.segments.part[i].starts_with('{')) {
       segment = path.part[i];
     } else if (route.segments.part[i] != path.part[i]) {
       return false;
@@ -244,13 +247,17 @@ ApiResponse route_request(const ServiceState& state, ApiRequest& request, Reques
   }
   const Route& route = **chosen;
   context.route = route.pattern;
-  const bool open = route.pattern == "/healthz" || route.pattern == "/readyz";
+  // Probes, and the page (which asks for a key before it calls the API).
+  const bool open = route.pattern == "/healthz" || route.pattern == "/readyz" || route.pattern == "/" ||
+                    route.pattern == "/assets/{name}";
   if (!open && state.api_keys_required() && !state.authorized(request.authorization)) {
     ApiResponse response = problem(401, "a valid API key is required: send \"Authorization: Bearer <key>\"");
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
     return response;
   }
   context.media_type = media_type(request.content_type);
+  context.accept = std::move(request.accept);
+  context.if_none_match = std::move(request.if_none_match);
   context.body = std::move(request.body);
   return route.handler(state, context);
 }

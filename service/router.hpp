@@ -23,6 +23,8 @@ struct ApiRequest {
   std::string content_type;   // the Content-Type header; may be empty
   std::string authorization;  // the Authorization header; may be empty
   std::string origin;         // the Origin header; may be empty
+  std::string accept;         // the Accept header; may be empty
+  std::string if_none_match;  // the If-None-Match header; may be empty
   std::string body;
 };
 

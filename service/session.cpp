@@ -76,7 +76,8 @@ void append_head(std::string& out, unsigned version, const ApiResponse& response
   // other way round.
   if (version >= 11 && !keep_alive) field("Connection", "close");
   if (version < 11 && keep_alive) field("Connection", "keep-alive");
-  field("Content-Length", std::to_string(response.body.size()));
+  // A 304 has no body, and its Content-Length would be that of the 200.
+  if (response.status != 304) field("Content-Length", std::to_string(response.body.size()));
   out.append("\r\n");
 }
 
@@ -191,6 +192,8 @@ void Session::dispatch_request() {
   api.content_type = std::string(request[http::field::content_type]);
   api.authorization = std::string(request[http::field::authorization]);
   api.origin = std::string(request[http::field::origin]);
+  api.accept = std::string(request[http::field::accept]);
+  api.if_none_match = std::string(request[http::field::if_none_match]);
   api.body = std::move(request.body());
 
   if (!is_compute_heavy(api)) return respond(handle_within_limits(listener_.state(), std::move(api)));

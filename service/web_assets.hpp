@@ -10,8 +10,8 @@
 namespace psyscore::service {
 
 struct WebAsset {
-  std::string_view path;                     // "/" or "/assets/app.0123456789abcdef.js"
-  std::string_view content_type;             // "text/javascript; charset=utf-8"
+  std::string_view path;          // "/" or "/assets/app.0123456789abcdef.js"
+  std::string_view content_type;  // "text/javascript; charset=utf-8"
   std::string_view body;
   std::string_view etag;                     // a strong ETag, with its quotes
   std::string_view cache_control;            // "no-cache" for "/", a year and immutable for the rest
