@@ -320,9 +320,13 @@ function problemOf(response) {
   }
 }
 
-function failure(response, what, locate) {
+function failure(response, what, locate, sent = 0) {
   if (response.status === 413) {
-    return new PageError(`The files are larger than this server accepts in one request (${what}). ` +
+    const limit = /larger than (\d+) bytes/.exec(problemOf(response)?.detail ?? '');
+    const sizes = limit && sent > 0
+      ? ` It takes at most ${megabytes(Number(limit[1]))} in one request; the answers of these files take ` +
+        `${megabytes(sent)}.` : '';
+    return new PageError(`The files are too large for this server.${sizes} ` +
       'Split the export into smaller files, or ask whoever runs the server to raise its limit.');
   }
   const problem = problemOf(response);
@@ -746,7 +750,7 @@ async function scoresCsv(wave, locate) {
   const body = objectJson([...instrumentPart(), ['responses', respondentsJson(wave.respondents)]]);
   const response = await api({method: 'POST', path: analysisPath('score'), body, contentType: 'application/json',
     accept: 'text/csv', onProgress: showProgress});
-  if (response.status !== 200) throw failure(response, 'score the answers', locate);
+  if (response.status !== 200) throw failure(response, 'score the answers', locate, new Blob([body]).size);
   if (!response.type.startsWith('text/csv')) {
     throw new PageError('The server did not answer with CSV scores; it may be an older psyscore.');
   }
@@ -860,9 +864,10 @@ async function run(event) {
     const locate = locator(choices, waves);
 
     setStatus('Computing the report…');
-    const report = await api({method: 'POST', path: analysisPath('report'), body: reportBody(choices, waves),
+    const body = reportBody(choices, waves);
+    const report = await api({method: 'POST', path: analysisPath('report'), body,
       contentType: 'application/json', accept: 'text/html', onProgress: showProgress});
-    if (report.status !== 200) throw failure(report, 'make the report', locate);
+    if (report.status !== 200) throw failure(report, 'make the report', locate, new Blob([body]).size);
     const name = definition.id;
     download('download-report', report.bytes, 'text/html;charset=utf-8', `${name}-report.html`);
 
