@@ -57,10 +57,14 @@ def numbers_in(text):
     return [float(m.replace("\u2212", "-")) for m in re.findall(r"[-\u2212]?\d+(?:\.\d+)?", text)]
 
 
-def shown(value, text_numbers, places=(2, 3)):
-    """True when `value` appears among `text_numbers` rounded to one of `places`."""
-    return any(abs(n - round(value, p)) < 0.5 * 10 ** -p + 1e-12 and abs(n - value) < 10 ** -p
-               for n in text_numbers for p in places)
+# Decimals the report rounds to: statistics (alpha, t, H, effect sizes) 2,
+# scores on a sum scale and their means 1.
+STATISTIC, SCORE = 2, 1
+
+
+def shown(value, text_numbers, places):
+    """True when `value` rounded to `places` decimals is among `text_numbers`."""
+    return any(abs(n - round(value, places)) < 1e-9 for n in text_numbers)
 
 
 class PageTest(unittest.TestCase):
@@ -144,8 +148,10 @@ class PageTest(unittest.TestCase):
         return data
 
     def assert_numbers_shown(self, text, values, what):
+        """`values`: (name, value, decimals) that the report must show."""
         found = numbers_in(text)
-        missing = [(name, value) for name, value in values if value is not None and not shown(value, found)]
+        missing = [(name, value) for name, value, places in values
+                   if value is not None and not shown(value, found, places)]
         self.assertFalse(missing, f"{what}: the report in the page does not show {missing}")
 
     # Flows -------------------------------------------------------------------
@@ -159,7 +165,7 @@ class PageTest(unittest.TestCase):
         self.assertEqual(self.download("download-report"), expected, "the report download is the API's report")
         reliability = json.loads(self.cli("reliability", "-i", INSTRUMENT, PRE))
         self.assert_numbers_shown(self.report_text(), [
-            (f"{s['id']} raw_alpha", s["raw_alpha"]) for s in reliability["subscales"]], "reliability")
+            (f"{s['id']} raw_alpha", s["raw_alpha"], STATISTIC) for s in reliability["subscales"]], "reliability")
         self.assertEqual(self.download("download-scores"),
                          self.cli("score", "-i", INSTRUMENT, PRE, "--format", "csv"))
 
@@ -174,8 +180,9 @@ class PageTest(unittest.TestCase):
         change = json.loads(self.cli("change", "-i", INSTRUMENT, "--pre", PRE, "--post", POST))
         values = []
         for s in change["subscales"]:
-            values += [(f"{s['id']} t", s["paired_t"]["t"]), (f"{s['id']} mean difference", s["difference"]["mean"]),
-                       (f"{s['id']} d_z", s["effect_sizes"]["d_z"])]
+            values += [(f"{s['id']} t", s["paired_t"]["t"], STATISTIC),
+                       (f"{s['id']} mean difference", s["difference"]["mean"], SCORE),
+                       (f"{s['id']} d_z", s["effect_sizes"]["d_z"], STATISTIC)]
         self.assert_numbers_shown(self.report_text(), values, "change")
         # The scores of both files, each row saying which.
         pre_scores = self.cli("score", "-i", INSTRUMENT, PRE, "--format", "csv").decode().splitlines()
@@ -193,8 +200,8 @@ class PageTest(unittest.TestCase):
         self.assertEqual(self.download("download-report"),
                          self.api_report({"groups": groups, "options": {"ci_level": 0.95}}))
         compare = json.loads(self.cli("compare", "-i", INSTRUMENT, "--group-column", "years", COHORT))
-        values = [(f"{s['id']} H", s["kruskal_wallis"]["h"]) for s in compare["subscales"]]
-        values += [(f"{s['id']} {g['name'] if 'name' in g else i} mean", g["mean"])
+        values = [(f"{s['id']} H", s["kruskal_wallis"]["h"], STATISTIC) for s in compare["subscales"]]
+        values += [(f"{s['id']} {g.get('name', i)} mean", g["mean"], SCORE)
                    for s in compare["subscales"] for i, g in enumerate(s["groups"])]
         self.assert_numbers_shown(self.report_text(), values, "compare")
         scores = self.cli("score", "-i", INSTRUMENT, COHORT, "--format", "csv").decode().splitlines()
