@@ -1,15 +1,25 @@
-"""What psyscore's browser tests share: a `psyscore serve` on a free loopback
-port, a headless Chromium driven by Selenium, and the checks every page must
-pass (no console errors, no Content-Security-Policy violations).
+"""What psyscore's browser tests share: a headless Chromium driven by Selenium
+(Debian's chromium, chromium-driver and python3-selenium, which `make deps`
+installs), a `psyscore serve` on a free loopback port, and the checks every
+page must pass. Run with the system Python: /usr/bin/python3.
 
-Debian packages: chromium, chromium-driver, python3-selenium (the Makefile's
-PACKAGES). Run with the system Python: /usr/bin/python3.
+    from harness import Browser, Server
+    with Browser(artifacts_dir) as browser:
+        browser.open("file:///.../report.html")
+        assert not browser.console_errors()
+        browser.screenshot("report")        # <artifacts>/report.png, the whole page
 
     with Server(binary) as server, Browser(artifacts_dir) as browser:
-        browser.driver.get(server.url + "/")
+        browser.open(server.url + "/")
         ...
-        browser.assert_clean()  # no console errors, no CSP violations
+        browser.assert_clean()              # no console errors, no CSP violations
+
+Chromium starts with a fresh profile and without its background traffic, so
+a test sees only what the page itself loads. `requests()` lists every URL the
+page asked for; downloads land in `browser.downloads`. `available()` says
+whether the packages are there.
 """
+
 import base64
 import contextlib
 import http.client
@@ -24,12 +34,19 @@ import time
 import urllib.error
 import urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.support.ui import WebDriverWait
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps",
+         "--disable-extensions", "--hide-scrollbars", "--disable-dev-shm-usage", "--password-store=basic"]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+def available():
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return False
+    return os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)
 
 
 def free_port():
@@ -122,46 +139,53 @@ document.addEventListener('securitypolicyviolation', (e) => {
 
 class Browser:
     """A fresh headless Chromium (its own profile, downloads to a temporary
-    folder), closed on exit."""
+    folder), started at construction and closed by close() or on exit."""
 
-    def __init__(self, artifacts_dir, width=1280, height=900):
-        self.artifacts_dir = pathlib.Path(artifacts_dir)
+    def __init__(self, artifacts_dir, width=1000, height=1400):
+        from selenium import webdriver
+        from selenium.webdriver.chrome.options import Options
+        from selenium.webdriver.chrome.service import Service
+
+        self.artifacts_dir = str(artifacts_dir)
+        os.makedirs(self.artifacts_dir, exist_ok=True)
         self.width = width
         self.height = height
-        self.driver = None
-        self._profile = None
-        self.downloads = None
-
-    def __enter__(self):
-        self.artifacts_dir.mkdir(parents=True, exist_ok=True)
-        self._profile = tempfile.TemporaryDirectory(prefix="psyscore-chromium-")
-        self.downloads = pathlib.Path(self._profile.name) / "downloads"
+        self.profile = tempfile.mkdtemp(prefix="psyscore-chromium-")
+        self.downloads = pathlib.Path(self.profile) / "downloads"
         self.downloads.mkdir()
-        options = webdriver.ChromeOptions()
+        options = Options()
         options.binary_location = CHROMIUM
-        for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                     "--disable-extensions", "--disable-default-apps", "--password-store=basic",
-                     f"--user-data-dir={self._profile.name}/profile", f"--window-size={self.width},{self.height}"):
+        for flag in FLAGS + [f"--user-data-dir={self.profile}/profile", f"--window-size={width},{height}"]:
             options.add_argument(flag)
         options.add_experimental_option("prefs", {
             "download.default_directory": str(self.downloads),
             "download.prompt_for_download": False,
         })
-        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
         self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+        self.driver.set_page_load_timeout(60)
         self.driver.set_script_timeout(30)
         self.driver.execute_cdp_cmd("Browser.setDownloadBehavior",
                                     {"behavior": "allow", "downloadPath": str(self.downloads)})
         self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _RECORD_VIOLATIONS})
-        self.set_width(self.width)
+
+    def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        if self.driver:
+        self.close()
+
+    def close(self):
+        try:
             self.driver.quit()
-        if self._profile:
-            self._profile.cleanup()
+        finally:
+            shutil.rmtree(self.profile, ignore_errors=True)
+
+    def open(self, url):
+        self.driver.get(url)
+
+    def run(self, script, *arguments):
+        return self.driver.execute_script(script, *arguments)
 
     def set_width(self, width, height=None):
         """The viewport (not the window) `width` CSS pixels wide."""
@@ -169,14 +193,29 @@ class Browser:
             "width": width, "height": height or self.height, "deviceScaleFactor": 1, "mobile": width < 500})
 
     def wait(self, condition, timeout=30, message=""):
+        from selenium.webdriver.support.ui import WebDriverWait
         return WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(condition, message)
 
     def console(self):
-        """The browser's log entries since the last call."""
+        """The browser's log entries since the last call (of this or console_errors())."""
         return self.driver.get_log("browser")
 
+    def console_errors(self):
+        """Console messages of level SEVERE (errors, failed loads) since the last call."""
+        return [entry for entry in self.console() if entry.get("level") == "SEVERE"]
+
+    def requests(self):
+        """URLs the page requested since the last call."""
+        urls = []
+        for entry in self.driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message.get("method") == "Network.requestWillBeSent":
+                urls.append(message["params"]["request"]["url"])
+        return urls
+
     def violations(self):
-        return self.driver.execute_script("return window.__cspViolations || []")
+        """The CSP violations the top document recorded."""
+        return self.run("return window.__cspViolations || []")
 
     def assert_clean(self, entries=None, expected_statuses=()):
         """No console errors (CSP violations are logged as errors, also from
@@ -192,14 +231,15 @@ class Browser:
             raise AssertionError(f"console errors: {errors}; CSP violations: {violations}")
 
     def screenshot(self, name):
-        """A full-page PNG in the artifacts folder; returns its path."""
-        path = self.artifacts_dir / name
+        """The whole page (beyond the window) as <artifacts>/<name>.png; returns the path."""
         metrics = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
-        size = metrics["cssContentSize"]
+        size = metrics.get("cssContentSize") or metrics["contentSize"]
         shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
             "format": "png", "captureBeyondViewport": True,
             "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}})
-        path.write_bytes(base64.b64decode(shot["data"]))
+        path = os.path.join(self.artifacts_dir, name if name.endswith(".png") else name + ".png")
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
         return path
 
     def wait_for_download(self, name, timeout=30):
@@ -217,3 +257,14 @@ class Browser:
         for path in self.downloads.iterdir():
             with contextlib.suppress(OSError):
                 path.unlink()
+
+
+def print_to_pdf(url, path):
+    """Chromium's own --print-to-pdf of `url` (the page's @page rules apply)."""
+    profile = tempfile.mkdtemp(prefix="psyscore-chromium-")
+    try:
+        subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--no-pdf-header-footer",
+                        f"--print-to-pdf={path}", url], check=True, capture_output=True, timeout=120)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    return path
