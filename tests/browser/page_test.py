@@ -508,6 +508,11 @@ class ServerWithKeysTest(unittest.TestCase):
         self.browser.wait(lambda d: self.by_id("status").text == "The report is ready.")
         self.assertEqual(self.driver.execute_script("return [localStorage.length, sessionStorage.length, document.cookie]"),
                          [0, 0, ""])
+        # The page's requests are counted like any client's.
+        status, _, metrics = self.server.request("GET", "/metrics", headers={"Authorization": "Bearer page-test-key"})
+        self.assertEqual(status, 200)
+        for route in ("/", "/assets/{name}", "/v1/instruments/{id}/report", "/v1/instruments/{id}/score"):
+            self.assertIn(f'psyscore_http_requests_total{{route="{route}",status="200"}}', metrics.decode())
 
 
 def main():
