@@ -80,6 +80,24 @@ struct CompareCommandOptions {
 };
 int compare(const Context& context, const CompareCommandOptions& options);
 
+struct WavesCommandOptions {
+  std::string instrument;
+  std::vector<std::string> waves;  // NAME=FILE, in time order
+  std::string wave_column;         // or one long CSV with this wave column
+  std::string wave_order;          // "a,b,c"; empty: order of first appearance
+  std::string data;                // the long CSV
+  double ci_level = 0.95;
+  std::vector<std::string> subscales;
+  std::string rci_method;          // empty or "hlm"
+  std::string clinical_criterion;  // "auto", "a", "b", "c"
+  double clinical_sd_multiplier = 2.0;
+  std::string functional_sd = "norms";
+  std::string id_column = "id";
+  std::string column_prefix;
+};
+// Prints encode_waves_result (cli/waves_command.cpp).
+int waves(const Context& context, const WavesCommandOptions& options);
+
 struct ServeOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;

@@ -115,6 +115,30 @@ int main(int argc, char** argv) {
   compare_command->add_option("--column-prefix", compare_options.column_prefix,
                               "CSV item columns are named <prefix><item id>");
 
+  WavesCommandOptions waves_options;
+  auto* waves_command =
+      app.add_subcommand("waves", "A group measured at 2 or more waves: Friedman, pairwise Wilcoxon, mixed model");
+  waves_command->add_option("-i,--instrument", waves_options.instrument, "Registry id or definition file")
+      ->required();
+  waves_command->add_option("--wave", waves_options.waves, "NAME=FILE, one per wave, in time order (repeatable)");
+  waves_command->add_option("--wave-column", waves_options.wave_column, "Column naming each row's wave (long CSV)");
+  waves_command->add_option("--wave-order", waves_options.wave_order,
+                            "Waves in time order, comma-separated (default: order of first appearance)");
+  waves_command->add_option("DATA", waves_options.data, "The long CSV with --wave-column, or - for stdin");
+  waves_command->add_option("--ci-level", waves_options.ci_level, "Level of the marginal means' intervals")
+      ->capture_default_str();
+  waves_command->add_option("--subscale", waves_options.subscales, "Analyse only this subscale (repeatable)");
+  waves_command->add_option("--rci-method", waves_options.rci_method, "Reliable change per respondent: hlm");
+  waves_command->add_option("--clinical-criterion", waves_options.clinical_criterion,
+                            "Cut-off for the hlm categories: auto, a, b or c");
+  waves_command->add_option("--sd-multiplier", waves_options.clinical_sd_multiplier, "Width of cut-offs a and b")
+      ->capture_default_str();
+  waves_command->add_option("--functional-sd", waves_options.functional_sd, "norms or sample")
+      ->capture_default_str();
+  waves_command->add_option("--id-column", waves_options.id_column, "CSV column of respondent ids");
+  waves_command->add_option("--column-prefix", waves_options.column_prefix,
+                            "CSV item columns are named <prefix><item id>");
+
   ServeOptions serve_options;
   auto* serve_command = app.add_subcommand("serve", "Serve the HTTP API on the instruments of --instruments");
   serve_command->add_option("--host", serve_options.host, "Address to listen on")->capture_default_str();
@@ -170,6 +194,7 @@ int main(int argc, char** argv) {
   if (*score_command) return score(context, score_options);
   if (*change_command) return change(context, change_options);
   if (*compare_command) return compare(context, compare_options);
+  if (*waves_command) return waves(context, waves_options);
   if (*reliability_command) return reliability(context, reliability_options);
   if (*serve_command) return serve(context, serve_options);
   return kUsage;

@@ -15,5 +15,7 @@ ApiResponse score_endpoint(const ServiceState& state, const RequestContext& cont
 ApiResponse reliability_endpoint(const ServiceState& state, const RequestContext& context);
 ApiResponse change_endpoint(const ServiceState& state, const RequestContext& context);
 ApiResponse compare_endpoint(const ServiceState& state, const RequestContext& context);
+// POST .../waves (waves_endpoint.cpp).
+ApiResponse waves_endpoint(const ServiceState& state, const RequestContext& context);
 
 }  // namespace psyscore::service

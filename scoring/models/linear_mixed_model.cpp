@@ -194,7 +194,12 @@ std::pair<Eigen::VectorXd, Eigen::MatrixXd> Reml<Q>::finish(const Eigen::VectorX
   fit.beta = beta;
   fit.sigma = sigma;
   fit.vcov_beta = sigma2 * a_inverse;
-  fit.random_covariance = sigma2 * lambda * lambda.transpose();
+  // Element by element: GCC 12 at -O3 misreads Eigen's vectorised copy of a
+  // 1 x 1 fixed-size matrix into a dynamic one as an out-of-bounds read.
+  const Square<Q> covariance = sigma2 * lambda * lambda.transpose();
+  fit.random_covariance.resize(Q, Q);
+  for (int a = 0; a < Q; ++a)
+    for (int b = 0; b < Q; ++b) fit.random_covariance(a, b) = covariance(a, b);
   fit.q = Q;
 
   // D_k and D_kl.
@@ -242,8 +247,10 @@ std::pair<Eigen::VectorXd, Eigen::MatrixXd> Reml<Q>::finish(const Eigen::VectorX
     const Square<Q> p_block = f - kg;  // Z_i' P_ii Z_i
 
     const Eigen::Matrix<double, Q, 1> mode = k * residual;
-    fit.random_effects.row(g) = mode.transpose();
-    fit.random_effects_sd.row(g) = (sigma2 * k.diagonal()).cwiseSqrt().transpose();
+    for (int a = 0; a < Q; ++a) {
+      fit.random_effects(g, a) = mode(a);
+      fit.random_effects_sd(g, a) = std::sqrt(sigma2 * k(a, a));
+    }
 
     for (int a = 0; a < kThetas; ++a) {
       const Square<Q>& da = d[static_cast<std::size_t>(a)];
@@ -324,23 +331,19 @@ std::optional<MixedModelFailure> check(const MixedModelData& data) {
   const Eigen::Index n = data.x.rows();
   const Eigen::Index q = data.z.cols();
   if (q != 1 && q != 2) return MixedModelFailure::unsupported;
-  if (data.z.rows() != n || data.y.size() != n || static_cast<Eigen::Index>(data.group.size()) != n ||
-      data.groups < 1)
+  if (data.z.rows() != n || data.y.size() != n || static_cast<Eigen::Index>(data.group.size()) != n || data.groups < 1)
     return MixedModelFailure::unsupported;
   for (const Eigen::Index g : data.group)
     if (g < 0 || g >= data.groups) return MixedModelFailure::unsupported;
-  if (!data.x.allFinite() || !data.z.allFinite() || !data.y.allFinite())
-    return MixedModelFailure::unsupported;
-  if (n <= data.x.cols() || data.groups >= n || n <= q * data.groups)
-    return MixedModelFailure::too_few_observations;
+  if (!data.x.allFinite() || !data.z.allFinite() || !data.y.allFinite()) return MixedModelFailure::unsupported;
+  if (n <= data.x.cols() || data.groups >= n || n <= q * data.groups) return MixedModelFailure::too_few_observations;
   const Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(data.x);
   if (qr.rank() < data.x.cols()) return MixedModelFailure::rank_deficient;
   return std::nullopt;
 }
 
 template <int Q>
-std::expected<MixedModelFit, MixedModelFailure> fit_with(const MixedModelData& data,
-                                                         const MixedModelOptions& options) {
+std::expected<MixedModelFit, MixedModelFailure> fit_with(const MixedModelData& data, const MixedModelOptions& options) {
   constexpr int kThetas = Q * (Q + 1) / 2;
   Reml<Q> reml(data);
   int evaluations = 0;
@@ -396,7 +399,8 @@ std::expected<MixedModelFit, MixedModelFailure> fit_with(const MixedModelData& d
     Eigen::VectorXd g(m);
     for (Eigen::Index i = 0; i < m; ++i) {
       g(i) = gradient(free[static_cast<std::size_t>(i)]);
-      for (Eigen::Index j = 0; j < m; ++j) h(i, j) = hessian(free[static_cast<std::size_t>(i)], free[static_cast<std::size_t>(j)]);
+      for (Eigen::Index j = 0; j < m; ++j)
+        h(i, j) = hessian(free[static_cast<std::size_t>(i)], free[static_cast<std::size_t>(j)]);
     }
     const Eigen::LLT<Eigen::MatrixXd> chol(h);
     if (chol.info() != Eigen::Success) break;  // not locally convex: keep BOBYQA's point
@@ -431,20 +435,15 @@ double quadratic_form(const Eigen::VectorXd& v, const Eigen::MatrixXd& m) { retu
 
 std::string_view to_string(MixedModelFailure failure) {
   switch (failure) {
-    case MixedModelFailure::too_few_observations:
-      return "too few observations for the model";
-    case MixedModelFailure::rank_deficient:
-      return "the fixed effects are not estimable (rank-deficient design)";
-    case MixedModelFailure::unsupported:
-      return "unsupported model";
-    case MixedModelFailure::optimiser_failed:
-      return "the REML optimisation failed";
+    case MixedModelFailure::too_few_observations: return "too few observations for the model";
+    case MixedModelFailure::rank_deficient: return "the fixed effects are not estimable (rank-deficient design)";
+    case MixedModelFailure::unsupported: return "unsupported model";
+    case MixedModelFailure::optimiser_failed: return "the REML optimisation failed";
   }
   return "unknown";
 }
 
-std::expected<MixedModelFit, MixedModelFailure> fit_reml(const MixedModelData& data,
-                                                         const MixedModelOptions& options) {
+std::expected<MixedModelFit, MixedModelFailure> fit_reml(const MixedModelData& data, const MixedModelOptions& options) {
   if (const auto failure = check(data)) return std::unexpected(*failure);
   if (data.z.cols() == 1) return fit_with<1>(data, options);
   return fit_with<2>(data, options);

@@ -29,9 +29,9 @@
 namespace psyscore::detail {
 
 struct MixedModelData {
-  Eigen::MatrixXd x;  // n x p fixed-effects design, full column rank
-  Eigen::MatrixXd z;  // n x q random-effects design, q = 1 or 2
-  Eigen::VectorXd y;  // n responses, no NaN
+  Eigen::MatrixXd x;                // n x p fixed-effects design, full column rank
+  Eigen::MatrixXd z;                // n x q random-effects design, q = 1 or 2
+  Eigen::VectorXd y;                // n responses, no NaN
   std::vector<Eigen::Index> group;  // n respondent indices in [0, groups)
   Eigen::Index groups = 0;          // every index in [0, groups) has at least one row
 };
@@ -61,13 +61,13 @@ struct MixedModelFit {
 
   Eigen::VectorXd theta;  // at the optimum
   Eigen::VectorXd beta;
-  Eigen::MatrixXd vcov_beta;  // sigma^2 (X' V^-1 X)^-1, V = I + Z Lambda Lambda' Z'
-  double sigma = 0;           // residual SD: sqrt(r^2 / (n - p))
-  double reml_criterion = 0;  // lme4's REML deviance at the optimum
-  double log_likelihood = 0;  // logLik(): -reml_criterion / 2
+  Eigen::MatrixXd vcov_beta;          // sigma^2 (X' V^-1 X)^-1, V = I + Z Lambda Lambda' Z'
+  double sigma = 0;                   // residual SD: sqrt(r^2 / (n - p))
+  double reml_criterion = 0;          // lme4's REML deviance at the optimum
+  double log_likelihood = 0;          // logLik(): -reml_criterion / 2
   Eigen::MatrixXd random_covariance;  // q x q: sigma^2 Lambda Lambda'
-  bool singular = false;  // lme4's isSingular(): a diagonal theta below 1e-4
-  int evaluations = 0;    // of the REML criterion by the optimiser
+  bool singular = false;              // lme4's isSingular(): a diagonal theta below 1e-4
+  int evaluations = 0;                // of the REML criterion by the optimiser
 
   // lmerTest's ingredients for Satterthwaite: the asymptotic covariance of
   // varpar = (theta, sigma), 2 H^+ with H the Hessian of the unprofiled REML

@@ -14,8 +14,8 @@ namespace psyscore::detail {
 using FriedmanStatistic = std::optional<double>;
 
 struct FriedmanTest {
-  std::size_t n = 0;   // complete rows used (respondents with a score at every wave)
-  std::size_t df = 0;  // k - 1
+  std::size_t n = 0;            // complete rows used (respondents with a score at every wave)
+  std::size_t df = 0;           // k - 1
   FriedmanStatistic statistic;  // tie-corrected; undefined when every row is tied throughout or n = 0
   FriedmanStatistic p;          // upper chi-square tail on df
   FriedmanStatistic kendall_w;  // statistic / (n (k - 1))

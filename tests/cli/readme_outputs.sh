@@ -34,3 +34,6 @@ run change-published "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post 
 run compare "$psyscore" compare -i mbi-hss --group-column years $cohort/cohort.csv
 run change-clinical "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv \
     --rci-reliability EE=0.9,DP=0.79,PA=0.71 --clinical-significance auto
+run waves "$psyscore" waves -i mbi-hss --wave-column wave $cohort/waves.csv
+run waves-files "$psyscore" waves -i mbi-hss --wave baseline=$cohort/pre.csv --wave 10m=$cohort/post.csv
+run waves-hlm "$psyscore" waves -i mbi-hss --wave-column wave $cohort/waves.csv --rci-method hlm

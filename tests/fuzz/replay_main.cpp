@@ -35,6 +35,7 @@ constexpr NamedTarget kTargets[] = {
     {"csv_responses", psyscore::fuzz::run_csv_responses},
     {"options", psyscore::fuzz::run_options},
     {"router", psyscore::fuzz::run_router},
+    {"waves_csv", psyscore::fuzz::run_waves_csv},
 };
 
 std::vector<std::filesystem::path> inputs_under(const std::filesystem::path& path) {

@@ -24,6 +24,7 @@ dictionaries() {
     csv_responses) echo responses ;;
     options) echo json options ;;
     router) echo json router options responses ;;
+    waves_csv) echo responses ;;
   esac
 }
 
