@@ -40,21 +40,27 @@ Rscript -e 'quit(status = !requireNamespace("lmerTest", quietly = TRUE))' >/dev/
 
 print_machine "$PSYSCORE"
 
-# --- data: three waves of the same ids (seeds differ), 2% empty cells ---------
+# --- data: three waves of the same people --------------------------------------
+# Baseline from make_data.py (2% empty cells); each later wave moves every answer
+# of the one before by -1, 0 or +1 (kept within 0..6, seeded), so a person's
+# scores stay alike across waves, as in a real cohort.
 LONG="$DIR/waves_${N}.csv"
 if [[ ! -s "$LONG" ]]; then
-  for seed in 1 2 3; do python3 "$ROOT/bench/peers/make_data.py" "$DIR/wave$seed.csv" --n "$N" --seed "$seed"; done
-  python3 - "$DIR" "$LONG" <<'PY'
-import sys
-folder, out = sys.argv[1], sys.argv[2]
-with open(out, "w") as f:
-    for w, name in enumerate(["baseline", "6m", "10m"], start=1):
-        lines = open(f"{folder}/wave{w}.csv").read().splitlines()
-        if w == 1:
-            f.write("id,wave," + lines[0].split(",", 1)[1] + "\n")
-        for line in lines[1:]:
-            rid, rest = line.split(",", 1)
-            f.write(f"{rid},{name},{rest}\n")
+  python3 "$ROOT/bench/peers/make_data.py" "$DIR/baseline.csv" --n "$N" --seed 1
+  python3 - "$DIR/baseline.csv" "$LONG" <<'PY'
+import random, sys
+rng = random.Random(7)
+lines = open(sys.argv[1]).read().splitlines()
+rows = [line.split(",") for line in lines[1:]]
+with open(sys.argv[2], "w") as f:
+    f.write("id,wave," + lines[0].split(",", 1)[1] + "\n")
+    for name in ["baseline", "6m", "10m"]:
+        for row in rows:
+            f.write(row[0] + "," + name + "," + ",".join(row[1:]) + "\n")
+        for row in rows:
+            for i in range(1, len(row)):
+                if row[i] != "":
+                    row[i] = str(min(6, max(0, int(row[i]) + rng.choice((-1, 0, 0, 1)))))
 PY
 fi
 
