@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -31,6 +32,14 @@ constexpr std::size_t kFewComplete = 10;
 constexpr std::size_t kFewPerWave = 5;
 // clinicalsignificance fits the hlm model to patients with at least 3 scores.
 constexpr std::size_t kHlmMinimumScores = 3;
+// A residual SD below this share of the scores' SD is rounding: the scores do
+// not vary around the model's means (or lines) at all.
+constexpr double kNoVariation = 1e-6;
+
+bool no_residual_variation(double sigma, const Eigen::VectorXd& y) {
+  const double sd = detail::standard_deviation(std::span<const double>(y.data(), static_cast<std::size_t>(y.size())));
+  return !(sigma > kNoVariation * sd) || !(sd > 0);
+}
 
 Statistic defined(double x) { return std::isfinite(x) ? Statistic(x) : std::nullopt; }
 
@@ -109,6 +118,11 @@ std::optional<MixedModelResult> fit_wave_model(SubscaleWaves& result, const std:
                                   std::string(detail::to_string(fit.error())) + "): mixed_model is null");
         break;
     }
+    return std::nullopt;
+  }
+  if (no_residual_variation(fit->sigma, data.y)) {
+    result.warnings.push_back(
+        "the scores do not vary within the waves (every residual is 0): the mixed model is undefined and null");
     return std::nullopt;
   }
   MixedModelResult model;
@@ -196,6 +210,12 @@ std::optional<HlmChange> hlm_change(SubscaleWaves& result, const Subscale& subsc
     return std::nullopt;
   }
 
+  if (no_residual_variation(fit->sigma, data.y)) {
+    result.warnings.push_back(
+        "the scores lie exactly on each respondent's line: the hlm reliable change is undefined; "
+        "rci is null");
+    return std::nullopt;
+  }
   HlmChange change;
   change.criterion = options.rci_criterion;
   change.n = kept.size();

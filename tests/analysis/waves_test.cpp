@@ -237,6 +237,28 @@ TEST(Waves, HlmReproducesClaus2020) {
   }
 }
 
+// Scores that do not vary within the waves leave the models undefined (null
+// with a warning), not a fit to rounding noise.
+TEST(Waves, ConstantScoresGiveNullModels) {
+  const InstrumentPtr instrument = one_item_instrument(100, 1, false);
+  const std::vector<std::string> ids = {"p1", "p2", "p3", "p4", "p5"};
+  Eigen::MatrixXd scores(5, 3);
+  scores << 3, 5, 7, 3, 5, 7, 3, 5, 7, 3, 5, 7, 3, 5, 7;
+  const std::vector<ResponseMatrix> matrices = matrices_of(ids, scores);
+  std::vector<NamedWave> waves{{"a", &matrices[0]}, {"b", &matrices[1]}, {"c", &matrices[2]}};
+  WavesOptions options;
+  options.clinical_significance = WavesClinicalSignificance{};
+  const auto report = psyscore::waves(*instrument, waves, options);
+  ASSERT_TRUE(report.has_value());
+  const SubscaleWaves& s = report->subscales[0];
+  EXPECT_FALSE(s.mixed_model.has_value());
+  EXPECT_FALSE(s.rci.has_value());
+  EXPECT_TRUE(has_warning(s.warnings, "do not vary within the waves"));
+  EXPECT_TRUE(has_warning(s.warnings, "exactly on each respondent's line"));
+  ASSERT_TRUE(s.friedman.has_value());
+  EXPECT_NEAR(s.friedman->statistic.value_or(NAN), 10, 1e-12);  // every respondent ranks the waves alike
+}
+
 TEST(Waves, RejectsBadRequestsWithPointers) {
   const InstrumentPtr instrument = one_item_instrument(100, 1, false);
   ResponseMatrix a;
