@@ -22,11 +22,13 @@ using detail::pointer_append;
 namespace {
 
 Error malformed(std::string pointer, std::string message, std::string code = "wrong_type") {
-  return Error::single(ErrorCode::malformed, {"", std::move(pointer), 0, 0, std::move(code), std::move(message)});
+  return Error::single(ErrorCode::malformed,
+                       {.pointer = std::move(pointer), .code = std::move(code), .message = std::move(message)});
 }
 
 Error impossible(std::string pointer, std::string message) {
-  return Error::single(ErrorCode::invalid, {"", std::move(pointer), 0, 0, "out_of_range", std::move(message)});
+  return Error::single(ErrorCode::invalid,
+                       {.pointer = std::move(pointer), .code = "out_of_range", .message = std::move(message)});
 }
 
 Result<double> positive_number(const json::value& value, const std::string& pointer, std::string_view name) {

@@ -18,15 +18,16 @@
 #include "scoring/stats/rank_tests.hpp"
 #include "scoring/util/json_input.hpp"
 #include "scoring/util/math_policy.hpp"
+#include "scoring/util/nan.hpp"
 
 namespace psyscore {
 
 namespace {
 
 using detail::in_quotes;
+using detail::kNaN;
 using detail::problem_at;
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // Small-cohort thresholds of the warnings.
 constexpr std::size_t kFewComplete = 10;
 constexpr std::size_t kFewPerWave = 5;
@@ -40,8 +41,6 @@ bool no_residual_variation(double sigma, const Eigen::VectorXd& y) {
   const double sd = detail::standard_deviation(std::span<const double>(y.data(), static_cast<std::size_t>(y.size())));
   return !(sigma > kNoVariation * sd) || !(sd > 0);
 }
-
-Statistic defined(double x) { return std::isfinite(x) ? Statistic(x) : std::nullopt; }
 
 void add_pairwise(SubscaleWaves& result, const std::vector<std::string>& names, const Eigen::MatrixXd& scores) {
   std::vector<double> p;
@@ -60,7 +59,7 @@ void add_pairwise(SubscaleWaves& result, const std::vector<std::string>& names, 
       if (!differences.empty()) {
         const detail::SignedRankTest test = detail::wilcoxon_signed_rank(differences);
         pair.v = test.v;
-        pair.p = defined(test.p);
+        pair.p = Statistic(test.p);
         pair.exact = test.exact;
         approximated = approximated || (!test.exact && test.n > 0 && test.n < 50);
       }
@@ -69,7 +68,7 @@ void add_pairwise(SubscaleWaves& result, const std::vector<std::string>& names, 
     }
   }
   const std::vector<double> adjusted = detail::holm_adjust(p);
-  for (std::size_t k = 0; k < adjusted.size(); ++k) result.pairwise_wilcoxon[k].p_holm = defined(adjusted[k]);
+  for (std::size_t k = 0; k < adjusted.size(); ++k) result.pairwise_wilcoxon[k].p_holm = Statistic(adjusted[k]);
   if (approximated) {
     result.warnings.push_back(
         "pairwise Wilcoxon: tied or zero differences, so some p values are normal approximations with tie and "
@@ -135,28 +134,28 @@ std::optional<MixedModelResult> fit_wave_model(SubscaleWaves& result, const std:
     l(j) = 1;
     const detail::SatterthwaiteT t = detail::satterthwaite_t(*fit, l);
     model.fixed.push_back({j == 0 ? "(Intercept)" : "wave" + names[static_cast<std::size_t>(j)], t.estimate, t.se,
-                           defined(t.df), defined(t.t), defined(t.p)});
+                           Statistic(t.df), Statistic(t.t), Statistic(t.p)});
   }
   model.respondent_sd = std::sqrt(fit->random_covariance(0, 0));
   model.residual_sd = fit->sigma;
   const double total = fit->random_covariance(0, 0) + fit->sigma * fit->sigma;
-  model.icc = defined(fit->random_covariance(0, 0) / total);
+  model.icc = Statistic(fit->random_covariance(0, 0) / total);
 
   const Eigen::MatrixXd contrasts = detail::doolittle_contrasts(data.x);
   const detail::SatterthwaiteF f = detail::satterthwaite_f(*fit, contrasts.bottomRows(k - 1));
-  model.wave_test = {defined(f.f), static_cast<std::size_t>(f.num_df), defined(f.den_df), defined(f.p)};
+  model.wave_test = {Statistic(f.f), static_cast<std::size_t>(f.num_df), Statistic(f.den_df), Statistic(f.p)};
 
   for (Eigen::Index j = 0; j < k; ++j) {
     Eigen::VectorXd l = Eigen::VectorXd::Zero(k);
     l(0) = 1;
     if (j > 0) l(j) = 1;
     const detail::SatterthwaiteT t = detail::satterthwaite_t(*fit, l);
-    WaveMean mean{names[static_cast<std::size_t>(j)], t.estimate, t.se, defined(t.df), std::nullopt, std::nullopt};
+    WaveMean mean{names[static_cast<std::size_t>(j)], t.estimate, t.se, Statistic(t.df), std::nullopt, std::nullopt};
     if (std::isfinite(t.df) && t.df > 0) {
       const boost::math::students_t_distribution<double, detail::MathPolicy> distribution(t.df);
       const double half = boost::math::quantile(distribution, (1 + ci_level) / 2) * t.se;
-      mean.lower = defined(t.estimate - half);
-      mean.upper = defined(t.estimate + half);
+      mean.lower = Statistic(t.estimate - half);
+      mean.upper = Statistic(t.estimate + half);
     }
     model.wave_means.push_back(std::move(mean));
   }
@@ -306,8 +305,8 @@ SubscaleWaves analyse_subscale(const Instrument& instrument, std::size_t subscal
     for (Eigen::Index r = 0; r < scores.rows(); ++r)
       if (!std::isnan(scores(r, j))) values.push_back(scores(r, j));
     const detail::Summary summary = detail::summarize(values);
-    result.waves.push_back({names[static_cast<std::size_t>(j)], summary.n, defined(summary.mean), defined(summary.sd),
-                            defined(summary.median)});
+    result.waves.push_back({names[static_cast<std::size_t>(j)], summary.n, Statistic(summary.mean),
+                            Statistic(summary.sd), Statistic(summary.median)});
     if (summary.n < kFewPerWave)
       sparse.push_back(in_quotes(names[static_cast<std::size_t>(j)]) + " (" + std::to_string(summary.n) + ")");
   }

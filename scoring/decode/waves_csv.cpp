@@ -28,7 +28,8 @@ Result<DecodedWaves> decode_csv_waves(const Instrument& instrument, std::string_
                                       const CsvWavesOptions& options) {
   const std::string& source = options.csv.source;
   auto problem = [&](std::size_t line, std::size_t column, std::string code, std::string message) {
-    return Problem{source, "", line, column, std::move(code), std::move(message)};
+    return Problem{
+        .source = source, .line = line, .column = column, .code = std::move(code), .message = std::move(message)};
   };
   std::vector<Problem> problems;
   {

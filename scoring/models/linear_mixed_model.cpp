@@ -18,12 +18,12 @@
 #include <nlopt.hpp>
 
 #include "scoring/util/math_policy.hpp"
+#include "scoring/util/nan.hpp"
 
 namespace psyscore::detail {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 // lme4's isSingular() tolerance and lmerTest's eigenvalue tolerance.
 constexpr double kSingularTolerance = 1e-4;

@@ -4,21 +4,19 @@
 #pragma once
 
 #include <cstddef>
-#include <optional>
 
 #include <Eigen/Core>
 
+#include "psyscore/statistic.hpp"
+
 namespace psyscore::detail {
 
-// Until include/psyscore/statistic.hpp is on main: an undefined statistic.
-using FriedmanStatistic = std::optional<double>;
-
 struct FriedmanTest {
-  std::size_t n = 0;            // complete rows used (respondents with a score at every wave)
-  std::size_t df = 0;           // k - 1
-  FriedmanStatistic statistic;  // tie-corrected; undefined when every row is tied throughout or n = 0
-  FriedmanStatistic p;          // upper chi-square tail on df
-  FriedmanStatistic kendall_w;  // statistic / (n (k - 1))
+  std::size_t n = 0;    // complete rows used (respondents with a score at every wave)
+  std::size_t df = 0;   // k - 1
+  Statistic statistic;  // tie-corrected; undefined when every row is tied throughout or n = 0
+  Statistic p;          // upper chi-square tail on df
+  Statistic kendall_w;  // statistic / (n (k - 1))
 };
 
 // Rows holding a NaN are left out (R's friedman.test drops incomplete blocks
