@@ -12,6 +12,7 @@
 
 #include <Eigen/Core>
 
+#include "scoring/analysis/item_answers.hpp"
 #include "scoring/analysis/request_checks.hpp"
 #include "scoring/analysis/wave_sums.hpp"
 #include "scoring/kernels/covariance.hpp"
@@ -481,6 +482,17 @@ Result<ReliabilityReport> reliability(const Instrument& instrument, const Respon
   for (std::size_t i = 0; i < prepared.size(); ++i) {
     report.subscales.push_back(
         analyse_subscale(instrument, std::move(prepared[i]), boots.empty() ? nullptr : &boots[i], options));
+  }
+  report.items = options.items;
+  if (options.items) {
+    // Every item on its raw answers over every usable respondent, whatever
+    // `missing` says: a description of the answers, not an input to alpha.
+    for (std::size_t i = 0; i < selected.size(); ++i) {
+      for (const std::size_t item : instrument.subscales[selected[i]].items) {
+        report.subscales[i].item_answers.push_back(
+            detail::describe_item(instrument.items[item], detail::item_column(responses, item, usable_rows)));
+      }
+    }
   }
   return report;
 }
