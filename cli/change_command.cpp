@@ -101,6 +101,7 @@ int compare(const Context& context, const CompareCommandOptions& options) {
   CompareOptions engine;
   engine.ci_level = options.ci_level;
   engine.subscales = options.subscales;
+  engine.items = options.items;
   auto result = psyscore::compare(*input->instrument, input->responses, engine);
   if (!result) return report(result.error(), options.data);
   std::cout << encode_compare_result(*input->instrument, *result);

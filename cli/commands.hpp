@@ -45,6 +45,7 @@ struct ReliabilityCommandOptions {
   bool listwise = false;
   std::vector<std::string> subscales;  // empty: every subscale with >= 2 items
   double ci_level = 0.95;
+  bool items = false;       // --items: every item on its raw answers
   std::size_t threads = 0;  // 0: hardware threads
   std::string id_column = "id";
   std::string column_prefix;
@@ -75,6 +76,7 @@ struct CompareCommandOptions {
   std::string group_column;  // required
   double ci_level = 0.95;
   std::vector<std::string> subscales;
+  bool items = false;  // --items: every item compared on its raw answers
   std::string id_column = "id";
   std::string column_prefix;
 };

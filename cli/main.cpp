@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
   reliability_command->add_flag("--listwise", reliability_options.listwise,
                                 "Only respondents who answered every item (default: pairwise)");
   reliability_command->add_option("--subscale", reliability_options.subscales, "Subscale id (repeatable; default all)");
+  reliability_command->add_flag("--items", reliability_options.items,
+                                "Also describe every item on its raw answers (n, mean, SD, median, counts)");
   reliability_command->add_option("--ci-level", reliability_options.ci_level, "Interval level in (0, 1)")
       ->capture_default_str()
       ->check(CLI::Validator(
@@ -111,6 +113,8 @@ int main(int argc, char** argv) {
   compare_command->add_option("--ci-level", compare_options.ci_level, "Level of the Welch interval")
       ->capture_default_str();
   compare_command->add_option("--subscale", compare_options.subscales, "Analyse only this subscale (repeatable)");
+  compare_command->add_flag("--items", compare_options.items,
+                            "Also compare every item of each subscale on its raw answers");
   compare_command->add_option("--id-column", compare_options.id_column, "CSV column of respondent ids");
   compare_command->add_option("--column-prefix", compare_options.column_prefix,
                               "CSV item columns are named <prefix><item id>");

@@ -17,6 +17,7 @@ int reliability(const Context& context, const ReliabilityCommandOptions& options
   request.subscales = options.subscales;
   request.missing = options.listwise ? MissingData::listwise : MissingData::pairwise;
   request.ci_level = options.ci_level;
+  request.items = options.items;
   if (options.bootstrap) request.bootstrap = BootstrapOptions{.iterations = *options.bootstrap, .seed = options.seed};
   request.threads = options.threads;
   auto result = psyscore::reliability(*input->instrument, input->responses, request);

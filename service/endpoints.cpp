@@ -76,7 +76,7 @@ ApiResponse reliability_endpoint(const ServiceState& state, const RequestContext
     if (!options) return problem(options.error());
     auto input = read_csv_body(
         state, context,
-        {"id_column", "column_prefix", "subscale", "missing", "ci_level", "bootstrap_iterations", "seed"}, {});
+        {"id_column", "column_prefix", "subscale", "missing", "ci_level", "bootstrap_iterations", "seed", "items"}, {});
     if (!input) return problem(input.error());
     auto report = reliability(*input->instrument, input->wave, *options);
     if (!report) return problem(report.error());
@@ -117,8 +117,8 @@ ApiResponse compare_endpoint(const ServiceState& state, const RequestContext& co
     }
     auto options = compare_options(context);
     if (!options) return problem(options.error());
-    auto input = read_csv_body(state, context, {"id_column", "column_prefix", "group_column", "subscale", "ci_level"},
-                               *group_column);
+    auto input = read_csv_body(
+        state, context, {"id_column", "column_prefix", "group_column", "subscale", "ci_level", "items"}, *group_column);
     if (!input) return problem(input.error());
     auto report = compare(*input->instrument, input->wave, *options);
     if (!report) return problem(report.error());

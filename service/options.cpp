@@ -115,6 +115,18 @@ Result<double> query_ci_level(std::string_view text) {
   return ci_level_of(json::value(*x), "");
 }
 
+Result<bool> items_of(const json::value& value, const std::string& pointer) {
+  if (!value.is_bool()) return std::unexpected(malformed(pointer, "\"items\" must be true or false"));
+  return value.get_bool();
+}
+
+Result<bool> query_items(std::string_view text) {
+  if (text == "true") return true;
+  if (text == "false") return false;
+  return std::unexpected(Error::single(
+      ErrorCode::malformed, {"", "", 0, 0, "wrong_type", "query parameter \"items\" must be true or false"}));
+}
+
 std::optional<Error> check_bootstrap(const BootstrapOptions& bootstrap, const ServiceLimits& limits,
                                      const std::string& pointer) {
   if (bootstrap.iterations > limits.max_bootstrap_iterations) {
@@ -129,7 +141,7 @@ std::optional<Error> check_bootstrap(const BootstrapOptions& bootstrap, const Se
 Result<ReliabilityOptions> reliability_options(const json::object& body, const ServiceLimits& limits) {
   auto source = locate_options(body);
   if (!source) return std::unexpected(std::move(source.error()));
-  if (auto error = unknown_keys(*source, {"subscales", "missing", "ci_level", "bootstrap"})) {
+  if (auto error = unknown_keys(*source, {"subscales", "missing", "ci_level", "bootstrap", "items"})) {
     return std::unexpected(std::move(*error));
   }
   ReliabilityOptions options;
@@ -154,6 +166,11 @@ Result<ReliabilityOptions> reliability_options(const json::object& body, const S
     auto level = ci_level_of(*value, pointer_append(source->pointer, "ci_level"));
     if (!level) return std::unexpected(std::move(level.error()));
     options.ci_level = *level;
+  }
+  if (const json::value* value = object.if_contains("items")) {
+    auto items = items_of(*value, pointer_append(source->pointer, "items"));
+    if (!items) return std::unexpected(std::move(items.error()));
+    options.items = *items;
   }
   if (const json::value* value = object.if_contains("bootstrap"); value && !value->is_null()) {
     const std::string pointer = pointer_append(source->pointer, "bootstrap");
@@ -205,6 +222,10 @@ Result<ReliabilityOptions> reliability_options(const RequestContext& context, co
       auto level = query_ci_level(value);
       if (!level) return std::unexpected(std::move(level.error()));
       options.ci_level = *level;
+    } else if (name == "items") {
+      auto items = query_items(value);
+      if (!items) return std::unexpected(std::move(items.error()));
+      options.items = *items;
     } else if (name == "bootstrap_iterations") {
       auto n = query_whole(value, name, 1, 1'000'000'000);
       if (!n) return std::unexpected(std::move(n.error()));
@@ -327,7 +348,9 @@ Result<ChangeOptions> change_options(const json::object& body) {
 Result<CompareOptions> compare_options(const json::object& body) {
   auto source = locate_options(body);
   if (!source) return std::unexpected(std::move(source.error()));
-  if (auto error = unknown_keys(*source, {"ci_level", "subscales"})) return std::unexpected(std::move(*error));
+  if (auto error = unknown_keys(*source, {"ci_level", "subscales", "items"})) {
+    return std::unexpected(std::move(*error));
+  }
   CompareOptions options;
   if (const json::value* value = source->object->if_contains("ci_level")) {
     auto level = ci_level_of(*value, pointer_append(source->pointer, "ci_level"));
@@ -338,6 +361,11 @@ Result<CompareOptions> compare_options(const json::object& body) {
     auto ids = subscales_of(*value, pointer_append(source->pointer, "subscales"));
     if (!ids) return std::unexpected(std::move(ids.error()));
     options.subscales = std::move(*ids);
+  }
+  if (const json::value* value = source->object->if_contains("items")) {
+    auto items = items_of(*value, pointer_append(source->pointer, "items"));
+    if (!items) return std::unexpected(std::move(items.error()));
+    options.items = *items;
   }
   return options;
 }
@@ -351,6 +379,10 @@ Result<CompareOptions> compare_options(const RequestContext& context) {
       auto level = query_ci_level(value);
       if (!level) return std::unexpected(std::move(level.error()));
       options.ci_level = *level;
+    } else if (name == "items") {
+      auto items = query_items(value);
+      if (!items) return std::unexpected(std::move(items.error()));
+      options.items = *items;
     }
   }
   return options;

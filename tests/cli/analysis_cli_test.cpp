@@ -64,6 +64,37 @@ TEST(AnalysisCli, CompareReadsTheGroupColumn) {
   EXPECT_EQ(result.out, encode_compare_result(*mbi_hss(), *report));
 }
 
+// --items on the survey example: the engine's result with items asked for.
+TEST(AnalysisCli, ItemsFlagAsksForEveryStatement) {
+  const std::string survey = (source_dir() / "examples" / "balint-survey-items" / "survey.csv").string();
+  const InstrumentPtr balint = *load_instrument_file(source_dir() / "instruments" / "balint-attitudes.json");
+  CsvOptions csv;
+  csv.source = survey;
+  csv.group_column = "years";
+  const auto grouped = decode_csv_responses(*balint, read_text(survey), csv);
+  ASSERT_TRUE(grouped);
+
+  const auto compared =
+      run_psyscore({"compare", "-i", "balint-attitudes", "--group-column", "years", "--items", survey});
+  ASSERT_EQ(compared.exit_code, 0) << compared.err;
+  CompareOptions compare_options;
+  compare_options.items = true;
+  const auto comparison = compare(*balint, *grouped, compare_options);
+  ASSERT_TRUE(comparison);
+  EXPECT_EQ(compared.out, encode_compare_result(*balint, *comparison));
+  EXPECT_EQ(boost::json::parse(compared.out).at("subscales").at(0).at("items").as_array().size(), 6u);
+
+  const auto described = run_psyscore({"reliability", "-i", "balint-attitudes", "--items", survey});
+  ASSERT_EQ(described.exit_code, 0) << described.err;
+  csv.group_column.clear();
+  ReliabilityOptions reliability_options;
+  reliability_options.items = true;
+  const auto pooled = reliability(*balint, *decode_csv_responses(*balint, read_text(survey), csv), reliability_options);
+  ASSERT_TRUE(pooled);
+  EXPECT_EQ(described.out, encode_reliability_result(*balint, *pooled));
+  EXPECT_EQ(boost::json::parse(described.out).at("subscales").at(0).at("item_answers").as_array().size(), 6u);
+}
+
 TEST(AnalysisCli, BadInputExitsOneAndUsageErrorsTwo) {
   struct Case {
     const char* name;

@@ -226,6 +226,17 @@ TEST(Router, BadRequestsGetTheirStatusAndPointer) {
        ""},
       {"compare: one group", "POST", "/v1/instruments/gad-7/compare", R"({"groups": {"a": [)" + one + "]}}",
        "application/json", 422, nullptr},
+      {"compare: items as a number", "POST", "/v1/instruments/gad-7/compare",
+       R"({"groups": {}, "options": {"items": 1}})", "application/json", 400, "/options/items"},
+      {"compare: items as text", "POST", "/v1/instruments/gad-7/compare",
+       R"({"groups": {}, "options": {"items": "true"}})", "application/json", 400, "/options/items"},
+      {"compare: CSV items=yes", "POST", "/v1/instruments/gad-7/compare?group_column=g&items=yes", "id,g,1\na,x,1\n",
+       "text/csv", 400, ""},
+      {"compare: items in the query of a JSON body", "POST", "/v1/instruments/gad-7/compare?items=true",
+       R"({"groups": {}})", "application/json", 400, ""},
+      {"reliability: items as null", "POST", reliability, R"({"responses": [], "options": {"items": null}})",
+       "application/json", 400, "/options/items"},
+      {"reliability: CSV items=1", "POST", reliability + "?items=1", "id,1\na,1\n", "text/csv", 400, ""},
   };
   const ServiceState& state = state_with();
   for (const auto& c : cases) {
@@ -247,6 +258,41 @@ TEST(Router, BadRequestsGetTheirStatusAndPointer) {
     ASSERT_FALSE(errors.empty()) << c.name << ": " << response.body;
     EXPECT_EQ(errors[0].at("pointer").as_string(), c.pointer) << c.name << ": " << response.body;
   }
+}
+
+// options.items in a JSON body and items=true in a CSV request's query give
+// the same result, which carries the items; without it there are none.
+TEST(Router, ItemsByOptionOrByQuery) {
+  const ServiceState& state = state_with();
+  const std::string csv =
+      "id,years,1,2,3,4,5,6\n"
+      "a1,short,4,5,4,1,2,1\na2,short,3,4,4,2,1,1\na3,short,5,4,,1,1,2\n"
+      "b1,long,5,5,5,1,1,1\nb2,long,4,5,4,1,1,1\nb3,long,5,4,5,2,1,1\n";
+  const std::string groups =
+      R"({"groups": {"short": [)"
+      R"({"id": "a1", "answers": {"1": 4, "2": 5, "3": 4, "4": 1, "5": 2, "6": 1}},)"
+      R"({"id": "a2", "answers": {"1": 3, "2": 4, "3": 4, "4": 2, "5": 1, "6": 1}},)"
+      R"({"id": "a3", "answers": {"1": 5, "2": 4, "4": 1, "5": 1, "6": 2}}], "long": [)"
+      R"({"id": "b1", "answers": {"1": 5, "2": 5, "3": 5, "4": 1, "5": 1, "6": 1}},)"
+      R"({"id": "b2", "answers": {"1": 4, "2": 5, "3": 4, "4": 1, "5": 1, "6": 1}},)"
+      R"({"id": "b3", "answers": {"1": 5, "2": 4, "3": 5, "4": 2, "5": 1, "6": 1}}]})";  // "options" follows
+  const std::string compare = "/v1/instruments/balint-attitudes/compare";
+  const auto by_query = call(state, "POST", compare + "?group_column=years&items=true", csv, "text/csv");
+  ASSERT_EQ(by_query.status, 200) << by_query.body;
+  const auto by_option = call(state, "POST", compare, groups + R"(, "options": {"items": true}})");
+  ASSERT_EQ(by_option.status, 200) << by_option.body;
+  EXPECT_EQ(by_query.body, by_option.body);
+  EXPECT_NE(by_query.body.find(R"("items":[{"id":"1","groups":[{"name":"short","n":3,)"), std::string::npos)
+      << by_query.body;
+  const auto without = call(state, "POST", compare + "?group_column=years&items=false", csv, "text/csv");
+  ASSERT_EQ(without.status, 200) << without.body;
+  EXPECT_EQ(without.body.find(R"("items")"), std::string::npos) << without.body;
+
+  const std::string reliability = "/v1/instruments/balint-attitudes/reliability";
+  const auto reliability_by_query = call(state, "POST", reliability + "?items=true", csv, "text/csv");
+  ASSERT_EQ(reliability_by_query.status, 200) << reliability_by_query.body;
+  EXPECT_NE(reliability_by_query.body.find(R"("item_answers":[{"id":"1","n":6,)"), std::string::npos)
+      << reliability_by_query.body;
 }
 
 TEST(Router, AnOverflowingNumberMarksOnlyItsRespondent) {
