@@ -32,6 +32,9 @@ run reliability-listwise "$psyscore" reliability -i mbi-hss $cohort/cohort.csv -
 run change "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv
 run change-published "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv --rci-reliability published
 run compare "$psyscore" compare -i mbi-hss --group-column years $cohort/cohort.csv
+run compare-items "$psyscore" compare -i balint-attitudes --group-column years --items \
+    examples/balint-survey-items/survey.csv
+run reliability-items "$psyscore" reliability -i balint-attitudes --items examples/balint-survey-items/survey.csv
 run change-clinical "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv \
     --rci-reliability EE=0.9,DP=0.79,PA=0.71 --clinical-significance auto
 run waves "$psyscore" waves -i mbi-hss --wave-column wave $cohort/waves.csv
