@@ -31,9 +31,9 @@ struct AnswerDistribution {
 struct ItemAnswers {
   std::string id;
   std::size_t n = 0;                // answers to the item
-  Statistic mean;                   // nullopt when n = 0
-  Statistic sd;                     // nullopt when n < 2
-  Statistic median;                 // nullopt when n = 0
+  Statistic mean;                   // empty when n = 0
+  Statistic sd;                     // empty when n < 2
+  Statistic median;                 // empty when n = 0
   AnswerDistribution distribution;  // raw answers, missing included
 };
 
