@@ -54,20 +54,17 @@ std::optional<RciReliability> parse_reliability(const Instrument& instrument, co
 
 }  // namespace
 
-int change(const Context& context, const ChangeCommandOptions& options) {
-  auto instrument = resolve_instrument(context, options.instrument);
-  if (!instrument) return report(instrument.error());
-
+std::optional<ChangeOptions> change_engine_options(const Instrument& instrument, const ChangeCommandOptions& options) {
   ChangeOptions engine;
   engine.ci_level = options.ci_level;
   engine.rci_criterion = options.rci_criterion;
   engine.subscales = options.subscales;
-  const auto reliability = parse_reliability(**instrument, options.rci_reliability, options.subscales);
+  const auto reliability = parse_reliability(instrument, options.rci_reliability, options.subscales);
   if (!reliability) {
     std::cerr << "error: --rci-reliability takes sample, published, a number in (0, 1), or ID=VALUE[,ID=VALUE...]; "
                  "got \""
               << options.rci_reliability << "\"\n";
-    return kUsage;
+    return std::nullopt;
   }
   engine.rci_reliability = *reliability;
   if (!options.clinical_criterion.empty()) {
@@ -79,6 +76,14 @@ int change(const Context& context, const ChangeCommandOptions& options) {
     clinical.functional_sd = options.functional_sd == "sample" ? FunctionalSd::sample : FunctionalSd::norms;
     engine.clinical_significance = clinical;
   }
+  return engine;
+}
+
+int change(const Context& context, const ChangeCommandOptions& options) {
+  auto instrument = resolve_instrument(context, options.instrument);
+  if (!instrument) return report(instrument.error());
+  const auto engine = change_engine_options(**instrument, options);
+  if (!engine) return kUsage;
 
   const CsvOptions csv = csv_options(options.id_column, options.column_prefix);
   auto pre = read_responses(**instrument, options.pre, csv);
@@ -86,7 +91,7 @@ int change(const Context& context, const ChangeCommandOptions& options) {
   auto post = read_responses(**instrument, options.post, csv);
   if (!post) return report(post.error(), options.post);
 
-  auto result = psyscore::change(**instrument, *pre, *post, engine);
+  auto result = psyscore::change(**instrument, *pre, *post, *engine);
   if (!result) return report(result.error());
   std::cout << encode_change_result(**instrument, *result);
   return kSuccess;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "psyscore/change.hpp"
 #include "psyscore/errors.hpp"
 #include "psyscore/instrument.hpp"
 #include "psyscore/responses.hpp"
@@ -69,6 +70,9 @@ struct ChangeCommandOptions {
   std::string column_prefix;
 };
 int change(const Context& context, const ChangeCommandOptions& options);
+// The engine's options of `change` (and of the change report); nullopt, with
+// the message on stderr, for an --rci-reliability that does not parse.
+std::optional<ChangeOptions> change_engine_options(const Instrument& instrument, const ChangeCommandOptions& options);
 
 struct CompareCommandOptions {
   std::string instrument;
@@ -99,6 +103,22 @@ struct WavesCommandOptions {
 };
 // Prints encode_waves_result (cli/waves_command.cpp).
 int waves(const Context& context, const WavesCommandOptions& options);
+struct ReportCommandOptions {
+  std::string instrument;
+  std::string data;  // one wave, or one wave of groups with group_column
+  std::string pre;   // with post: a pre/post report
+  std::string post;
+  std::string group_column;  // with data: a group report
+  std::string output;        // -o; empty: stdout
+  bool show_ids = false;
+  // The analyses' options, as their own subcommands take them.
+  ChangeCommandOptions change;  // rci_reliability, ci_level, rci_criterion, subscales, clinical_*
+  std::optional<std::size_t> bootstrap;
+  std::uint64_t seed = 0;
+  bool listwise = false;
+};
+// The HTML report (psyscore/report.hpp): the same bytes as POST .../report.
+int report_command(const Context& context, const ReportCommandOptions& options);
 
 struct ServeOptions {
   std::string host = "127.0.0.1";

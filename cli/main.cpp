@@ -142,6 +142,44 @@ int main(int argc, char** argv) {
   waves_command->add_option("--id-column", waves_options.id_column, "CSV column of respondent ids");
   waves_command->add_option("--column-prefix", waves_options.column_prefix,
                             "CSV item columns are named <prefix><item id>");
+  ReportCommandOptions report_options;
+  auto* report_cmd = app.add_subcommand(
+      "report",
+      "Self-contained HTML report: one wave (DATA), pre/post (--pre, --post) or groups (--group-column DATA)");
+  report_cmd->add_option("-i,--instrument", report_options.instrument, "Registry id or definition file")->required();
+  report_cmd->add_option("DATA", report_options.data, "One wave of responses (CSV or JSON), or - for stdin");
+  report_cmd->add_option("--pre", report_options.pre, "Pre-wave responses (with --post)");
+  report_cmd->add_option("--post", report_options.post, "Post-wave responses (with --pre)");
+  report_cmd->add_option("--group-column", report_options.group_column, "CSV column naming each group (with DATA)");
+  report_cmd->add_option("-o,--output", report_options.output, "Write the page to this file (default: stdout)");
+  report_cmd->add_flag("--show-ids", report_options.show_ids, "Show respondent ids (default: numbered instead)");
+  report_cmd->add_option("--subscale", report_options.change.subscales, "Analyse only this subscale (repeatable)");
+  report_cmd->add_option("--ci-level", report_options.change.ci_level, "Level of the intervals")->capture_default_str();
+  report_cmd
+      ->add_option("--rci-reliability", report_options.change.rci_reliability,
+                   "Pre/post: sample, published, a value in (0, 1), or ID=VALUE[,ID=VALUE...]")
+      ->capture_default_str();
+  report_cmd
+      ->add_option("--rci-criterion", report_options.change.rci_criterion, "Pre/post: |RCI| beyond this is reliable")
+      ->capture_default_str();
+  report_cmd
+      ->add_option("--clinical-significance", report_options.change.clinical_criterion,
+                   "Pre/post: Jacobson-Truax cut-off: auto, a, b or c")
+      ->check(CLI::IsMember({"auto", "a", "b", "c"}));
+  report_cmd
+      ->add_option("--clinical-sd-multiplier", report_options.change.clinical_sd_multiplier,
+                   "Pre/post: SDs in cut-offs a and b")
+      ->capture_default_str();
+  report_cmd->add_option("--functional-sd", report_options.change.functional_sd, "Pre/post: norms or sample")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"norms", "sample"}));
+  report_cmd->add_option("--bootstrap", report_options.bootstrap, "One wave: bootstrap resamples of alpha")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
+  report_cmd->add_option("--seed", report_options.seed, "One wave: bootstrap seed (default 0)");
+  report_cmd->add_flag("--listwise", report_options.listwise, "One wave: complete rows only");
+  report_cmd->add_option("--id-column", report_options.change.id_column, "CSV column of respondent ids");
+  report_cmd->add_option("--column-prefix", report_options.change.column_prefix,
+                         "CSV item columns are named <prefix><item id>");
 
   ServeOptions serve_options;
   auto* serve_command = app.add_subcommand("serve", "Serve the HTTP API on the instruments of --instruments");
@@ -200,6 +238,7 @@ int main(int argc, char** argv) {
   if (*compare_command) return compare(context, compare_options);
   if (*waves_command) return waves(context, waves_options);
   if (*reliability_command) return reliability(context, reliability_options);
+  if (*report_cmd) return report_command(context, report_options);
   if (*serve_command) return serve(context, serve_options);
   return kUsage;
 }

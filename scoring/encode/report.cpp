@@ -35,8 +35,8 @@ Page base_page(const Instrument& instrument, const ReportOptions& options, std::
   page.license = instrument.license;
   page.generator = generator;
   page.respondents = std::move(respondents);
-  page.ids_policy = options.show_ids ? "shown (show_ids was set)"
-                                     : "not shown: respondents are numbered in the order of the input";
+  page.ids_policy =
+      options.show_ids ? "shown (show_ids was set)" : "not shown: respondents are numbered in the order of the input";
   page.footer = "Made by " + generator +
                 ", which stores nothing: this page holds all it was given to show. Numbers are rounded for reading; "
                 "the JSON result of the same request has them in full.";
@@ -84,8 +84,8 @@ std::string group_report(const Instrument& instrument, const CompareReport& repo
   overview.summary = "This report compares " + detail::count_of(groups.size(), "group", "groups") + " of " +
                      detail::count_of(respondents, "respondent", "respondents") + " who answered " +
                      (instrument.name.empty() ? instrument.id : instrument.name) + ".";
-  Page page = base_page(instrument, options, "Groups compared", std::to_string(respondents) + " in " +
-                                                                    detail::count_of(groups.size(), "group", "groups"));
+  Page page = base_page(instrument, options, "Groups compared",
+                        std::to_string(respondents) + " in " + detail::count_of(groups.size(), "group", "groups"));
   page.sections.push_back(detail::overview_section(context, overview));
   page.sections.push_back(detail::scores_section(context, groups, true));
   std::vector<WaveReliability> reliability_waves;
@@ -109,8 +109,7 @@ Result<std::string> wave_report(const Instrument& instrument, const ResponseMatr
                      (instrument.name.empty() ? instrument.id : instrument.name) + ".";
   add_input_warnings(responses, "", overview);
   add_wave_facts(scores, "", overview);
-  Page page = base_page(instrument, options, "One wave of responses",
-                        std::to_string(responses.respondent_count()));
+  Page page = base_page(instrument, options, "One wave of responses", std::to_string(responses.respondent_count()));
   page.sections.push_back(detail::overview_section(context, overview));
   page.sections.push_back(detail::scores_section(context, {scores}, false));
   std::vector<WaveReliability> waves;
@@ -145,9 +144,9 @@ Result<std::string> change_report(const Instrument& instrument, const ResponseMa
   unmatched(report.pre_only, "before");
   unmatched(report.post_only, "after");
   if (report.excluded_for_errors > 0) {
-    overview.statements.push_back(detail::count_of(report.excluded_for_errors, "matched participant has",
-                                                   "matched participants have") +
-                                  " answers outside the scale in one of the waves and is left out of the change.");
+    overview.statements.push_back(
+        detail::count_of(report.excluded_for_errors, "matched participant has", "matched participants have") +
+        " answers outside the scale in one of the waves and is left out of the change.");
   }
   add_input_warnings(pre, "before", overview);
   add_input_warnings(post, "after", overview);

@@ -83,8 +83,8 @@ std::string mean_change_sentence(const SubscaleChange& change, const Subscale& s
   }
   const bool better = subscale.higher_is_better ? *difference > 0 : *difference < 0;
   if (*difference != 0) {
-    sentence += std::string(subscale.higher_is_better ? " Higher" : " Lower") + " scores are better here, so on average the group " +
-                (better ? "improved." : "got worse.");
+    sentence += std::string(subscale.higher_is_better ? " Higher" : " Lower") +
+                " scores are better here, so on average the group " + (better ? "improved." : "got worse.");
   }
   return sentence;
 }
@@ -95,8 +95,8 @@ std::string tests_sentence(const SubscaleChange& change, std::size_t subscales) 
     sentence = "Paired t test: t(" + format_df(change.paired_t->df) + ") = " + format_statistic(change.paired_t->t) +
                ", p = " + format_p(change.paired_t->p);
     if (subscales > 1 && value_of(change.paired_t_p_holm)) {
-      sentence += " (Holm-adjusted over the " + std::to_string(subscales) + " subscales: p = " +
-                  format_p(change.paired_t_p_holm) + ")";
+      sentence += " (Holm-adjusted over the " + std::to_string(subscales) +
+                  " subscales: p = " + format_p(change.paired_t_p_holm) + ")";
     }
     sentence += ".";
   } else {
@@ -118,11 +118,12 @@ std::string effect_sentence(const SubscaleChange& change) {
   if (!d_av && !d_z) return {};
   std::string sentence = "Standardised,";
   if (d_av) {
-    sentence += " the change is d_av = " + format_statistic(d_av) + " standard deviations of the scores (Hedges' g_av = " +
-                format_statistic(change.effect_sizes->g_av) + "): " + effect_words(*d_av) +
-                " by Cohen's conventions (0.2 small, 0.5 medium, 0.8 large).";
+    sentence += " the change is d_av = " + format_statistic(d_av) +
+                " standard deviations of the scores (Hedges' g_av = " + format_statistic(change.effect_sizes->g_av) +
+                "): " + effect_words(*d_av) + " by Cohen's conventions (0.2 small, 0.5 medium, 0.8 large).";
   }
-  if (d_z) sentence += " Relative to how much the changes vary between participants, d_z = " + format_statistic(d_z) + ".";
+  if (d_z)
+    sentence += " Relative to how much the changes vary between participants, d_z = " + format_statistic(d_z) + ".";
   return sentence;
 }
 
@@ -152,8 +153,9 @@ std::string clinical_sentence(const ClinicalSignificance& cs, const Subscale& su
   std::string sentence = "Clinically significant change (criterion " + criterion + ", cut-off " +
                          format_score(cs.cutoff, subscale) + "): " + std::to_string(cs.recovered) +
                          " recovered (changed reliably for the better and ended on the healthy side of the cut-off), " +
-                         std::to_string(cs.improved) + " improved without crossing it, " + std::to_string(cs.unchanged) +
-                         " unchanged and " + std::to_string(cs.deteriorated) + " deteriorated.";
+                         std::to_string(cs.improved) + " improved without crossing it, " +
+                         std::to_string(cs.unchanged) + " unchanged and " + std::to_string(cs.deteriorated) +
+                         " deteriorated.";
   if (cs.criterion == CutoffCriterion::a) {
     sentence += " Criterion a uses only this group: the cut-off lies " + format_statistic(cs.sd_multiplier) +
                 " SDs from its mean before, in the better direction.";
@@ -182,13 +184,14 @@ std::string transitions_sentence(const BandTransitions& bands, const Subscale& s
   if (value_of(bands.test.statistic)) {
     const bool mcnemar = bands.labels.size() == 2;
     sentence += std::string(mcnemar ? " McNemar's" : " Bowker's") + " test of whether moves one way outnumber moves " +
-                "the other: chi-squared = " + format_statistic(bands.test.statistic) + ", df = " +
-                std::to_string(bands.test.df) + ", p = " + format_p(bands.test.p) + ".";
+                "the other: chi-squared = " + format_statistic(bands.test.statistic) +
+                ", df = " + std::to_string(bands.test.df) + ", p = " + format_p(bands.test.p) + ".";
   } else {
     sentence += " Nobody moved between bands, so there is nothing for a test of symmetry to weigh.";
   }
   if (bands.left_out > 0) {
-    sentence += " " + count_of(bands.left_out, "pair has", "pairs have") + " a score outside every band and is left out.";
+    sentence +=
+        " " + count_of(bands.left_out, "pair has", "pairs have") + " a score outside every band and is left out.";
   }
   return sentence;
 }
@@ -216,8 +219,10 @@ FigureView jacobson_truax_figure(const ReportContext& context, const SubscaleCha
   figure.line(lo, lo, hi, hi, {.colour = svg::kInk, .width = 1.2, .css_class = "identity"});
   if (rci.clinical_significance) {
     const double cutoff = rci.clinical_significance->cutoff;
-    figure.line(cutoff, lo, cutoff, hi, {.colour = svg::kOkabeIto[5], .width = 1.2, .dashed = true, .css_class = "cutoff"});
-    figure.line(lo, cutoff, hi, cutoff, {.colour = svg::kOkabeIto[5], .width = 1.2, .dashed = true, .css_class = "cutoff"});
+    figure.line(cutoff, lo, cutoff, hi,
+                {.colour = svg::kOkabeIto[5], .width = 1.2, .dashed = true, .css_class = "cutoff"});
+    figure.line(lo, cutoff, hi, cutoff,
+                {.colour = svg::kOkabeIto[5], .width = 1.2, .dashed = true, .css_class = "cutoff"});
   }
   const bool dense = rci.participants.size() > svg::kMaxScatterPoints;
   std::array<std::size_t, 4> counts{};
@@ -243,12 +248,12 @@ FigureView jacobson_truax_figure(const ReportContext& context, const SubscaleCha
     for (std::size_t i = 0; i < rci.participants.size(); ++i) {
       const RciParticipant& p = rci.participants[i];
       const CategoryStyle& style = style_of(p);
-      figure.point(p.pre, p.post,
-                   {.colour = style.colour, .shape = style.shape, .size = 8, .hollow = style.hollow,
-                    .css_class = style.name},
-                   participant_label(context, p.id, i) + ": before " + format_score(p.pre, subscale) + ", after " +
-                       format_score(p.post, subscale) + ", change " + format_score(p.difference, subscale) +
-                       ", RCI " + format_statistic(p.rci) + ", " + std::string(style.name));
+      figure.point(
+          p.pre, p.post,
+          {.colour = style.colour, .shape = style.shape, .size = 8, .hollow = style.hollow, .css_class = style.name},
+          participant_label(context, p.id, i) + ": before " + format_score(p.pre, subscale) + ", after " +
+              format_score(p.post, subscale) + ", change " + format_score(p.difference, subscale) + ", RCI " +
+              format_statistic(p.rci) + ", " + std::string(style.name));
     }
   }
   figure.x_axis("Before: " + subscale_name(subscale));
@@ -262,7 +267,8 @@ FigureView jacobson_truax_figure(const ReportContext& context, const SubscaleCha
       if (styles[k] == &kRecovered && !rci.clinical_significance) continue;
       legend.push_back({.label = std::string(styles[k]->name) + " (" + std::to_string(counts[k]) + ")",
                         .colour = std::string(styles[k]->colour),
-                        .shape = styles[k]->shape});
+                        .shape = styles[k]->shape,
+                        .hollow = styles[k]->hollow});
     }
   }
   legend.push_back({.label = "no reliable change (within " + format_score(reach, subscale) + ")",
@@ -280,6 +286,19 @@ FigureView jacobson_truax_figure(const ReportContext& context, const SubscaleCha
                         count_of(rci.participants.size(), "participant", "participants") + ", " +
                         std::to_string(rci.improved) + " improved, " + std::to_string(rci.unchanged) + " unchanged, " +
                         std::to_string(rci.deteriorated) + " deteriorated reliably.";
+  if (!dense) {
+    std::vector<std::pair<double, double>> points;
+    for (const RciParticipant& p : rci.participants) points.emplace_back(p.pre, p.post);
+    std::sort(points.begin(), points.end());
+    std::size_t hidden = 0;
+    for (std::size_t i = 1; i < points.size(); ++i) {
+      if (points[i] == points[i - 1]) ++hidden;
+    }
+    if (hidden > 0) {
+      caption += " " + count_of(hidden, "mark lies", "marks lie") +
+                 " exactly on another (the same scores before and after); the table below lists everyone.";
+    }
+  }
   if (dense) {
     caption += " With more than " + std::to_string(svg::kMaxScatterPoints) +
                " participants the marks would hide each other, so the plot shows how many fall in each small square "
@@ -293,8 +312,12 @@ FigureView jacobson_truax_figure(const ReportContext& context, const SubscaleCha
 TableView participants_table(const ReportContext& context, const ReliableChange& rci, const Subscale& subscale) {
   TableView table{.id = element_id("table-change-participants", subscale.id),
                   .caption = "Change per participant (" + subscale_name(subscale) + ")"};
-  table.columns = {{context.show_ids ? "Id" : "Participant"}, {"Before", true}, {"After", true},
-                   {"Change", true},                           {"RCI", true},    {"Reliable change"}};
+  table.columns = {{context.show_ids ? "Id" : "Participant"},
+                   {"Before", true},
+                   {"After", true},
+                   {"Change", true},
+                   {"RCI", true},
+                   {"Reliable change"}};
   if (rci.clinical_significance) table.columns.push_back({"Clinical significance"});
   for (std::size_t i = 0; i < rci.participants.size(); ++i) {
     const RciParticipant& p = rci.participants[i];
@@ -327,10 +350,13 @@ TableView transitions_table(const BandTransitions& bands, const Subscale& subsca
 TableView summary_table(const SubscaleChange& change, const Subscale& subscale, double ci_level) {
   TableView table{.caption = "Change in " + subscale_name(subscale) + " (after minus before)"};
   table.columns = {{"Statistic"}, {"Value", true}};
-  const auto add = [&](std::string name, std::string value) { table.rows.push_back({{std::move(name)}, {std::move(value), true}}); };
+  const auto add = [&](std::string name, std::string value) {
+    table.rows.push_back({{std::move(name)}, {std::move(value), true}});
+  };
   add("Pairs", std::to_string(change.n_pairs));
   add("Mean before (SD)", format_score(change.pre.mean, subscale) + " (" + format_score(change.pre.sd, subscale) + ")");
-  add("Mean after (SD)", format_score(change.post.mean, subscale) + " (" + format_score(change.post.sd, subscale) + ")");
+  add("Mean after (SD)",
+      format_score(change.post.mean, subscale) + " (" + format_score(change.post.sd, subscale) + ")");
   add("Mean change (SD)",
       format_score(change.difference.mean, subscale) + " (" + format_score(change.difference.sd, subscale) + ")");
   if (change.paired_t) {
@@ -341,7 +367,8 @@ TableView summary_table(const SubscaleChange& change, const Subscale& subscale, 
     add("p (paired t, Holm)", format_p(change.paired_t_p_holm));
   }
   if (change.wilcoxon) {
-    add("Wilcoxon V", svg::format_fixed(change.wilcoxon->v, change.wilcoxon->v == std::round(change.wilcoxon->v) ? 0 : 1));
+    add("Wilcoxon V",
+        svg::format_fixed(change.wilcoxon->v, change.wilcoxon->v == std::round(change.wilcoxon->v) ? 0 : 1));
     add("p (Wilcoxon)", format_p(change.wilcoxon->p));
     add("p (Wilcoxon, Holm)", format_p(change.wilcoxon_p_holm));
   }
@@ -411,8 +438,9 @@ Section change_section(const ReportContext& context, const ChangeReport& report)
       if (change.rci->participants.size() <= kMaxTableRows) {
         block.tables.push_back(participants_table(context, *change.rci, subscale));
       } else {
-        block.plain_notes.push_back("The table of " + std::to_string(change.rci->participants.size()) +
-                                    " participants is left out of this page; `psyscore change --format csv` writes it.");
+        block.plain_notes.push_back(
+            "The table of " + std::to_string(change.rci->participants.size()) +
+            " participants is left out of this page; `psyscore change --format csv` writes it.");
       }
     }
     if (change.bands) block.tables.push_back(transitions_table(*change.bands, subscale));

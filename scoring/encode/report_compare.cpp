@@ -24,8 +24,9 @@ std::string group_sentence(const GroupSummary& group, const Subscale& subscale) 
 
 std::string kruskal_sentence(const KruskalWallisResult& kw) {
   if (!value_of(kw.h)) return "Kruskal-Wallis: not defined (every score is the same).";
-  return "Do the groups differ? Kruskal-Wallis test: H = " + format_statistic(kw.h) + ", df = " + std::to_string(kw.df) +
-         ", p = " + format_p(kw.p) + "; epsilon squared = " + format_statistic(kw.epsilon_squared) +
+  return "Do the groups differ? Kruskal-Wallis test: H = " + format_statistic(kw.h) +
+         ", df = " + std::to_string(kw.df) + ", p = " + format_p(kw.p) +
+         "; epsilon squared = " + format_statistic(kw.epsilon_squared) +
          " (the share of the ranks' variation that lies between the groups).";
 }
 
@@ -102,21 +103,21 @@ FigureView box_figure(const CompareReport& report, const SubscaleComparison& com
     const double center = bands.center(g);
     const double box_width = bands.bandwidth() * (draw_points ? 0.45 : 0.6);
     const double box_center = draw_points ? center - bands.bandwidth() * 0.2 : center;
-    figure.box_plot(box_center, box_width, *q1, *median, *q3, whisker_lo, whisker_hi,
-                    {.colour = svg::kOkabeIto[(g % 7) + 1], .pattern = svg::pattern_for(g), .opacity = 0.9,
-                     .css_class = "group"},
-                    group.name + ": median " + format_score(median, subscale) + ", quartiles " +
-                        format_score(q1, subscale) + " to " + format_score(q3, subscale));
+    figure.box_plot(
+        box_center, box_width, *q1, *median, *q3, whisker_lo, whisker_hi,
+        {.colour = svg::kOkabeIto[(g % 7) + 1], .pattern = svg::pattern_for(g), .opacity = 0.9, .css_class = "group"},
+        group.name + ": median " + format_score(median, subscale) + ", quartiles " + format_score(q1, subscale) +
+            " to " + format_score(q3, subscale));
     if (draw_points) {
       const double points_center = center + bands.bandwidth() * 0.28;
       const std::vector<std::optional<double>>& raw = groups[g].values[subscale_index];
       std::size_t k = 0;
       for (const auto& v : raw) {
         if (!v) continue;
-        figure.point_px_x(points_center + spread(k++, bands.bandwidth() * 0.18), *v,
-                          {.colour = svg::kOkabeIto[(g % 7) + 1], .shape = svg::shape_for(g), .size = 6,
-                           .css_class = "score"},
-                          group.name + ": " + format_score(*v, subscale));
+        figure.point_px_x(
+            points_center + spread(k++, bands.bandwidth() * 0.18), *v,
+            {.colour = svg::kOkabeIto[(g % 7) + 1], .shape = svg::shape_for(g), .size = 6, .css_class = "score"},
+            group.name + ": " + format_score(*v, subscale));
       }
     }
   }

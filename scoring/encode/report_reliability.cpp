@@ -50,12 +50,14 @@ void add_overview_figure(const ReportContext& context, const std::vector<WaveRel
   };
   std::vector<Row> rows;
   double lowest = 0.5;
-  for (const WaveReliability& wave : waves) {
-    if (!wave.report) continue;
-    for (const SubscaleReliability& result : wave.report->subscales) {
-      const auto index = context.instrument.subscale_index(result.id);
-      if (!index) continue;
-      const Subscale& subscale = context.instrument.subscales[*index];
+  // Grouped by subscale, the waves of one subscale next to each other.
+  for (const Subscale& subscale : context.instrument.subscales) {
+    for (const WaveReliability& wave : waves) {
+      if (!wave.report) continue;
+      const auto found = std::find_if(wave.report->subscales.begin(), wave.report->subscales.end(),
+                                      [&](const SubscaleReliability& r) { return r.id == subscale.id; });
+      if (found == wave.report->subscales.end()) continue;
+      const SubscaleReliability& result = *found;
       rows.push_back({row_label(subscale, wave.label), &subscale, &result});
       for (const auto v : {value_of(result.raw_alpha), value_of(result.feldt.lower), value_of(result.duhachek.lower)}) {
         if (v) lowest = std::min(lowest, *v);
@@ -85,14 +87,14 @@ void add_overview_figure(const ReportContext& context, const std::vector<WaveRel
     const SubscaleReliability& r = *rows[i].result;
     const double y = bands.center(i);
     labels.push_back(rows[i].label);
-    figure.error_bar_x(y - 6, nan_if_undefined(r.feldt.lower), nan_if_undefined(r.feldt.upper), {.colour = svg::kInk, .width = 2, .css_class = "feldt"}, 4,
-                       "Feldt " + interval_text(r.feldt));
-    figure.error_bar_x(y, nan_if_undefined(r.duhachek.lower), nan_if_undefined(r.duhachek.upper),
+    figure.error_bar_x(y - 5, nan_if_undefined(r.feldt.lower), nan_if_undefined(r.feldt.upper),
+                       {.colour = svg::kInk, .width = 2, .css_class = "feldt"}, 4, "Feldt " + interval_text(r.feldt));
+    figure.error_bar_x(y + 5, nan_if_undefined(r.duhachek.lower), nan_if_undefined(r.duhachek.upper),
                        {.colour = svg::kOkabeIto[5], .width = 2, .dashed = true, .css_class = "duhachek"}, 4,
                        "Duhachek " + interval_text(r.duhachek));
     if (r.bootstrap) {
       any_bootstrap = true;
-      figure.error_bar_x(y + 6, nan_if_undefined(r.bootstrap->lower), nan_if_undefined(r.bootstrap->upper),
+      figure.error_bar_x(y + 11, nan_if_undefined(r.bootstrap->lower), nan_if_undefined(r.bootstrap->upper),
                          {.colour = svg::kOkabeIto[6], .width = 2, .dashed = true, .css_class = "bootstrap"}, 4,
                          "bootstrap " + interval_text(*r.bootstrap));
     }
@@ -102,37 +104,46 @@ void add_overview_figure(const ReportContext& context, const std::vector<WaveRel
     if (rows[i].subscale->published_reliability) {
       any_published = true;
       figure.point(rows[i].subscale->published_reliability->alpha, static_cast<double>(i) + 0.5,
-                   {.colour = svg::kOkabeIto[6], .shape = svg::Shape::diamond, .size = 11, .hollow = true,
+                   {.colour = svg::kOkabeIto[6],
+                    .shape = svg::Shape::diamond,
+                    .size = 11,
+                    .hollow = true,
                     .css_class = "published"},
                    "published alpha " + format_statistic(rows[i].subscale->published_reliability->alpha));
     }
   }
   figure.x_axis("Cronbach's alpha");
   figure.y_axis_bands(bands, labels);
-  std::vector<svg::LegendEntry> legend = {
-      {.label = "sample alpha", .colour = std::string(svg::kInk)},
-      {.label = "Feldt " + format_percent(ci_level) + " interval", .colour = std::string(svg::kInk),
-       .kind = svg::LegendEntry::Kind::line},
-      {.label = "Duhachek interval", .colour = std::string(svg::kOkabeIto[5]), .kind = svg::LegendEntry::Kind::line,
-       .dashed = true}};
+  std::vector<svg::LegendEntry> legend = {{.label = "sample alpha", .colour = std::string(svg::kInk)},
+                                          {.label = "Feldt " + format_percent(ci_level) + " interval",
+                                           .colour = std::string(svg::kInk),
+                                           .kind = svg::LegendEntry::Kind::line},
+                                          {.label = "Duhachek interval",
+                                           .colour = std::string(svg::kOkabeIto[5]),
+                                           .kind = svg::LegendEntry::Kind::line,
+                                           .dashed = true}};
   if (any_bootstrap) {
-    legend.push_back({.label = "bootstrap interval", .colour = std::string(svg::kOkabeIto[6]),
-                      .kind = svg::LegendEntry::Kind::line, .dashed = true});
+    legend.push_back({.label = "bootstrap interval",
+                      .colour = std::string(svg::kOkabeIto[6]),
+                      .kind = svg::LegendEntry::Kind::line,
+                      .dashed = true});
   }
   if (any_published) {
-    legend.push_back({.label = "published alpha", .colour = std::string(svg::kOkabeIto[6]),
-                      .shape = svg::Shape::diamond});
+    legend.push_back({.label = "published alpha",
+                      .colour = std::string(svg::kOkabeIto[6]),
+                      .shape = svg::Shape::diamond,
+                      .hollow = true});
   }
   figure.legend(legend);
-  block.figures.push_back({.id = "figure-reliability-alpha", .svg = figure.render(),
+  block.figures.push_back({.id = "figure-reliability-alpha",
+                           .svg = figure.render(),
                            .caption = "Cronbach's alpha of each subscale in this sample, with its " +
                                       format_percent(ci_level) +
                                       " intervals, beside the alpha the instrument's publishers report."});
 
   TableView table{.caption = "Reliability per subscale"};
-  table.columns = {{"Subscale"},           {"n", true},        {"Items", true},
-                   {"Alpha", true},        {"Feldt", true},    {"Duhachek", true},
-                   {"Bootstrap", true},    {"Omega", true},    {"Published alpha", true}};
+  table.columns = {{"Subscale"},       {"n", true},         {"Items", true}, {"Alpha", true},          {"Feldt", true},
+                   {"Duhachek", true}, {"Bootstrap", true}, {"Omega", true}, {"Published alpha", true}};
   for (const Row& row : rows) {
     const SubscaleReliability& r = *row.result;
     table.rows.push_back(
@@ -156,31 +167,31 @@ void add_subscale(const ReportContext& context, const std::string& wave, const S
   const auto index = context.instrument.subscale_index(r.id);
   const Subscale& subscale = context.instrument.subscales[*index];
   const std::string prefix = wave.empty() ? std::string() : wave + ": ";
-  std::string sentence = prefix + "Cronbach's alpha is " + format_statistic(value_of(r.raw_alpha)) + " (" +
-                         format_percent(ci_level) + " interval " + interval_text(r.feldt) + " by Feldt's method) from " +
-                         count_of(r.n, "respondent", "respondents") + " and " + std::to_string(r.k) + " items: " +
-                         alpha_words(value_of(r.raw_alpha)) + " by the usual rule of thumb.";
+  std::string sentence =
+      prefix + "Cronbach's alpha is " + format_statistic(value_of(r.raw_alpha)) + " (" + format_percent(ci_level) +
+      " interval " + interval_text(r.feldt) + " by Feldt's method) from " + count_of(r.n, "respondent", "respondents") +
+      " and " + std::to_string(r.k) + " items: " + alpha_words(value_of(r.raw_alpha)) + " by the usual rule of thumb.";
   if (subscale.published_reliability) {
     const double published = subscale.published_reliability->alpha;
     sentence += " The instrument's publishers report " + format_statistic(published);
     const auto lower = value_of(r.feldt.lower);
     const auto upper = value_of(r.feldt.upper);
     if (lower && upper) {
-      sentence += published >= *lower && published <= *upper
-                      ? "; this sample's interval includes that value."
-                      : (published > *upper
-                             ? "; this sample answers the items less consistently than the published sample."
-                             : "; this sample answers the items more consistently than the published sample.");
+      sentence +=
+          published >= *lower && published <= *upper
+              ? "; this sample's interval includes that value."
+              : (published > *upper ? "; this sample answers the items less consistently than the published sample."
+                                    : "; this sample answers the items more consistently than the published sample.");
     } else {
       sentence += ".";
     }
   }
   block.statements.push_back(sentence);
   if (const auto sem = value_of(r.sem)) {
-    block.statements.push_back(
-        prefix + "The standard error of measurement is " + format_score(sem, subscale) +
-        " points on the sum scale: a person's score would typically vary by about " +
-        format_score(1.96 * *sem, subscale) + " points either way (1.96 SEM) from measurement error alone.");
+    block.statements.push_back(prefix + "The standard error of measurement is " + format_score(sem, subscale) +
+                               " points on the sum scale: a person's score would typically vary by about " +
+                               format_score(1.96 * *sem, subscale) +
+                               " points either way (1.96 SEM) from measurement error alone.");
   }
   if (const auto omega = value_of(r.omega_total)) {
     block.statements.push_back(prefix + "McDonald's omega (total, one factor) is " + format_statistic(omega) +
@@ -213,12 +224,13 @@ void add_subscale(const ReportContext& context, const std::string& wave, const S
 
   // Item-rest correlations.
   const double row_height = 22;
-  svg::Figure figure({.id = element_id("reliability-items" + (wave.empty() ? std::string() : "-" + wave), r.id),
-                      .title = "Item-rest correlations of " + subscale_name(subscale) + (wave.empty() ? "" : ", " + wave),
-                      .description = "One bar per item: its correlation with the sum of the subscale's other items. "
-                                     "The dashed line marks 0.3, below which an item is usually looked at again.",
-                      .height = 72 + row_height * static_cast<double>(r.items.size()),
-                      .margin_left = 90});
+  svg::Figure figure(
+      {.id = element_id("reliability-items" + (wave.empty() ? std::string() : "-" + wave), r.id),
+       .title = "Item-rest correlations of " + subscale_name(subscale) + (wave.empty() ? "" : ", " + wave),
+       .description = "One bar per item: its correlation with the sum of the subscale's other items. "
+                      "The dashed line marks 0.3, below which an item is usually looked at again.",
+       .height = 72 + row_height * static_cast<double>(r.items.size()),
+       .margin_left = 90});
   double lowest = 0;
   for (const ItemReliability& item : r.items) {
     if (const auto r_drop = value_of(item.r_drop)) lowest = std::min(lowest, *r_drop);
@@ -245,17 +257,26 @@ void add_subscale(const ReportContext& context, const std::string& wave, const S
               {.colour = svg::kMuted, .width = 1.2, .dashed = true, .css_class = "threshold"});
   figure.x_axis("Item-rest correlation (r.drop)");
   figure.y_axis_bands(rows, labels);
-  figure.legend({{.label = "at least 0.30", .colour = std::string(svg::kOkabeIto[5]), .kind = svg::LegendEntry::Kind::area},
-                 {.label = "below 0.30", .colour = std::string(svg::kOkabeIto[6]), .kind = svg::LegendEntry::Kind::area,
-                  .pattern = svg::Pattern::hatch}});
-  block.figures.push_back({.id = element_id("figure-reliability-items" + (wave.empty() ? std::string() : "-" + wave), r.id),
-                           .svg = figure.render(),
-                           .caption = "Item-rest correlations (psych's r.drop) of the " + subscale_name(subscale) +
-                                      " items, keyed."});
+  figure.legend(
+      {{.label = "at least 0.30", .colour = std::string(svg::kOkabeIto[5]), .kind = svg::LegendEntry::Kind::area},
+       {.label = "below 0.30",
+        .colour = std::string(svg::kOkabeIto[6]),
+        .kind = svg::LegendEntry::Kind::area,
+        .pattern = svg::Pattern::hatch}});
+  block.figures.push_back(
+      {.id = element_id("figure-reliability-items" + (wave.empty() ? std::string() : "-" + wave), r.id),
+       .svg = figure.render(),
+       .caption = "Item-rest correlations (psych's r.drop) of the " + subscale_name(subscale) + " items, keyed."});
 
   TableView items{.caption = "Item analysis of " + subscale_name(subscale) + (wave.empty() ? "" : ", " + wave)};
-  items.columns = {{"Item"},          {"n", true},           {"Mean", true},           {"SD", true},
-                   {"Item-rest r", true}, {"Item-total r", true}, {"Alpha if dropped", true}, {"Missing", true}};
+  items.columns = {{"Item"},
+                   {"n", true},
+                   {"Mean", true},
+                   {"SD", true},
+                   {"Item-rest r", true},
+                   {"Item-total r", true},
+                   {"Alpha if dropped", true},
+                   {"Missing", true}};
   for (const ItemReliability& item : r.items) {
     items.rows.push_back({{item.id},
                           {std::to_string(item.n), true},
@@ -281,7 +302,8 @@ Section reliability_section(const ReportContext& context, const std::vector<Wave
         section.block.details.push_back((wave.label.empty() ? "" : wave.label + ": ") + warning);
       }
     } else {
-      std::string sentence = "The reliability of " + (wave.label.empty() ? std::string("this wave") : "the " + wave.label + " wave") +
+      std::string sentence = "The reliability of " +
+                             (wave.label.empty() ? std::string("this wave") : "the " + wave.label + " wave") +
                              " could not be computed:";
       for (const Problem& problem : wave.report.error().problems) sentence += " " + problem.message;
       if (wave.report.error().problems.empty()) sentence += " " + wave.report.error().message;

@@ -59,10 +59,10 @@ std::vector<double> present(const std::vector<std::optional<double>>& values) {
 
 // Histogram breaks over the subscale's whole range, so that waves and
 // groups share one set of bins: pretty(range, Sturges' number of classes,
-// kept within 6..15).
+// kept within 10..20).
 std::vector<double> histogram_breaks(std::pair<double, double> range, std::size_t n) {
   const double sturges = std::ceil(std::log2(static_cast<double>(std::max<std::size_t>(n, 1))) + 1);
-  const int classes = static_cast<int>(std::clamp(sturges, 6.0, 15.0));
+  const int classes = static_cast<int>(std::clamp(sturges, 10.0, 20.0));
   return svg::pretty(range.first, range.second, classes);
 }
 
@@ -152,8 +152,8 @@ SubscaleBlock subscale_distribution(const ReportContext& context, std::size_t s,
   }
 
   // Sentences.
-  const std::string direction =
-      subscale.higher_is_better ? "Higher scores are better on this subscale." : "Lower scores are better on this subscale.";
+  const std::string direction = subscale.higher_is_better ? "Higher scores are better on this subscale."
+                                                          : "Lower scores are better on this subscale.";
   for (std::size_t w = 0; w < waves.size(); ++w) {
     const WaveScores& wave = waves[w];
     const Summary summary = summarize(values[w]);
@@ -163,11 +163,11 @@ SubscaleBlock subscale_distribution(const ReportContext& context, std::size_t s,
       sentence += "nobody has a " + subscale_name(subscale) + " score.";
     } else {
       sentence += count_of(summary.n, "respondent has", "respondents have") + " a score: mean " +
-                  format_score(summary.mean, subscale) + (summary.sd ? " (SD " + format_score(summary.sd, subscale) + ")" : "") +
-                  ", median " + format_score(summary.median, subscale) + ", lowest " +
-                  format_score(summary.min, subscale) + ", highest " + format_score(summary.max, subscale) +
-                  ", on a scale from " + format_score(range.first, subscale) + " to " +
-                  format_score(range.second, subscale) + ".";
+                  format_score(summary.mean, subscale) +
+                  (summary.sd ? " (SD " + format_score(summary.sd, subscale) + ")" : "") + ", median " +
+                  format_score(summary.median, subscale) + ", lowest " + format_score(summary.min, subscale) +
+                  ", highest " + format_score(summary.max, subscale) + ", on a scale from " +
+                  format_score(range.first, subscale) + " to " + format_score(range.second, subscale) + ".";
     }
     if (!subscale.bands.empty() && summary.n > 0) {
       std::vector<std::size_t> in_band(subscale.bands.size(), 0);
@@ -230,7 +230,8 @@ SubscaleBlock subscale_distribution(const ReportContext& context, std::size_t s,
                                   svg::format_fixed(breaks[bin], svg::tick_decimals(breaks)) + " up to " +
                                   svg::format_fixed(breaks[bin + 1], svg::tick_decimals(breaks));
       figure.rect(from, from + width, 0, static_cast<double>(counts[w][bin]),
-                  {.colour = waves.size() > 1 ? kWaveColours[w % 2] : svg::kOkabeIto[5], .stroke = "#FFFFFF",
+                  {.colour = waves.size() > 1 ? kWaveColours[w % 2] : svg::kOkabeIto[5],
+                   .stroke = "#FFFFFF",
                    .css_class = "histogram"},
                   tooltip);
     }
@@ -253,7 +254,8 @@ SubscaleBlock subscale_distribution(const ReportContext& context, std::size_t s,
                       .pattern = style.pattern});
   }
   if (!legend.empty()) figure.legend(legend);
-  std::string caption = "Distribution of " + subscale_name(subscale) + " scores in ranges above the lower and up to the upper bound.";
+  std::string caption =
+      "Distribution of " + subscale_name(subscale) + " scores in ranges above the lower and up to the upper bound.";
   if (!subscale.bands.empty()) {
     caption += " Bands:";
     for (std::size_t b = 0; b < subscale.bands.size(); ++b) {
@@ -262,8 +264,8 @@ SubscaleBlock subscale_distribution(const ReportContext& context, std::size_t s,
     caption += ".";
     if (!subscale.bands_source.empty()) caption += " Source: " + subscale.bands_source;
   }
-  out.block.figures.push_back({.id = element_id("figure-" + figure_prefix, subscale.id), .svg = figure.render(),
-                               .caption = caption});
+  out.block.figures.push_back(
+      {.id = element_id("figure-" + figure_prefix, subscale.id), .svg = figure.render(), .caption = caption});
 
   // The figure's numbers.
   TableView bins{.caption = "Respondents per score range (" + subscale_name(subscale) + ")"};
@@ -279,7 +281,8 @@ SubscaleBlock subscale_distribution(const ReportContext& context, std::size_t s,
   out.block.tables.push_back(std::move(bins));
 
   TableView summary{.caption = "Summary of " + subscale_name(subscale) + " scores"};
-  summary.columns = {{"Wave"}, {"n", true}, {"Mean", true}, {"SD", true}, {"Median", true}, {"Lowest", true}, {"Highest", true}};
+  summary.columns = {{"Wave"},         {"n", true},      {"Mean", true},   {"SD", true},
+                     {"Median", true}, {"Lowest", true}, {"Highest", true}};
   for (std::size_t w = 0; w < waves.size(); ++w) {
     const Summary sm = summarize(values[w]);
     summary.rows.push_back({{waves[w].label.empty() ? "all" : waves[w].label},

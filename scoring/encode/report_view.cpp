@@ -75,7 +75,9 @@ void set_block(mustache::data& out, const Block& block) {
   out.set("tables", tables);
 }
 
-std::string template_text(std::string_view name) { return std::string(report_template(std::string(name) + ".mustache")); }
+std::string template_text(std::string_view name) {
+  return std::string(report_template(std::string(name) + ".mustache"));
+}
 
 void set_partials(mustache::data& out) {
   for (const char* name : {"block", "figure", "table"}) {

@@ -111,7 +111,9 @@ double glyph_em(char32_t code) {
   return 0.65;
 }
 
-constexpr double kSafety = 1.05;
+// Generous: a browser without Helvetica or Arial falls back to a wider font
+// (DejaVu Sans is about 10 % wider).
+constexpr double kSafety = 1.15;
 
 std::string sanitize_id(std::string_view id) {
   std::string out;
@@ -865,6 +867,7 @@ void Figure::legend(const std::vector<LegendEntry>& entries) {
         style.colour = entry.colour;
         style.shape = entry.shape;
         style.size = 9;
+        style.hollow = entry.hollow;
         mark_at(out, x + swatch / 2, middle, style, {});
         break;
       }

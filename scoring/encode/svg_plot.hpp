@@ -43,7 +43,7 @@ std::string escape_text(std::string_view text);
 
 // Estimated advance width in px of `text` (UTF-8) set in a sans-serif font of
 // `font_size` px: Helvetica/Arial metrics for ASCII, 0.65 em for other
-// letters and 1 em for wide (CJK) characters, with a 5 % margin so that a
+// letters and 1 em for wide (CJK) characters, with a 15 % margin so that a
 // fallback font does not overflow either.
 double text_width(std::string_view text, double font_size);
 
@@ -184,6 +184,7 @@ struct LegendEntry {
   Shape shape = Shape::circle;
   Pattern pattern = Pattern::solid;
   bool dashed = false;
+  bool hollow = false;  // a mark drawn as an outline
 };
 
 // One segment of a diverging stacked bar, in scale order (most negative first).
