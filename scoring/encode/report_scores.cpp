@@ -357,7 +357,7 @@ Section scores_section(const ReportContext& context, const std::vector<WaveScore
     section.block.statements.push_back("All groups together; the comparison section below takes them apart.");
   }
   for (std::size_t s = 0; s < context.instrument.subscales.size(); ++s) {
-    section.subscales.push_back(subscale_distribution(context, s, drawn, "scores"));
+    section.subscales.push_back(subscale_distribution(context, s, drawn, "scores-histogram"));
   }
   return section;
 }
