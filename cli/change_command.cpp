@@ -10,6 +10,7 @@
 #include "psyscore/change.hpp"
 #include "psyscore/compare.hpp"
 #include "psyscore/json.hpp"
+#include "psyscore/tables.hpp"
 
 namespace psyscore::cli {
 
@@ -93,7 +94,13 @@ int change(const Context& context, const ChangeCommandOptions& options) {
 
   auto result = psyscore::change(**instrument, *pre, *post, *engine);
   if (!result) return report(result.error());
-  std::cout << encode_change_result(**instrument, *result);
+  if (options.format == "table") {
+    std::cout << change_table(**instrument, *result);
+  } else if (options.format == "csv") {
+    std::cout << change_csv(**instrument, *result);
+  } else {
+    std::cout << encode_change_result(**instrument, *result);
+  }
   return kSuccess;
 }
 
@@ -109,7 +116,13 @@ int compare(const Context& context, const CompareCommandOptions& options) {
   engine.items = options.items;
   auto result = psyscore::compare(*input->instrument, input->responses, engine);
   if (!result) return report(result.error(), options.data);
-  std::cout << encode_compare_result(*input->instrument, *result);
+  if (options.format == "table") {
+    std::cout << compare_table(*input->instrument, *result);
+  } else if (options.format == "csv") {
+    std::cout << compare_csv(*input->instrument, *result);
+  } else {
+    std::cout << encode_compare_result(*input->instrument, *result);
+  }
   return kSuccess;
 }
 

@@ -50,6 +50,7 @@ struct ReliabilityCommandOptions {
   std::size_t threads = 0;  // 0: hardware threads
   std::string id_column = "id";
   std::string column_prefix;
+  std::string format = "json";  // json, table or csv (per item)
 };
 // Prints encode_reliability_result (cli/reliability_command.cpp).
 int reliability(const Context& context, const ReliabilityCommandOptions& options);
@@ -68,6 +69,7 @@ struct ChangeCommandOptions {
   std::string functional_sd = "norms";  // or "sample"
   std::string id_column = "id";
   std::string column_prefix;
+  std::string format = "json";  // json, table or csv (per participant)
 };
 int change(const Context& context, const ChangeCommandOptions& options);
 // The engine's options of `change` (and of the change report); nullopt, with
@@ -83,6 +85,7 @@ struct CompareCommandOptions {
   bool items = false;  // --items: every item compared on its raw answers
   std::string id_column = "id";
   std::string column_prefix;
+  std::string format = "json";  // json, table or csv (per group)
 };
 int compare(const Context& context, const CompareCommandOptions& options);
 

@@ -67,6 +67,10 @@ int main(int argc, char** argv) {
       ->add_option("--threads", reliability_options.threads,
                    "Threads for the pass over the respondents and the bootstrap (0 = hardware threads)")
       ->capture_default_str();
+  reliability_command
+      ->add_option("--format", reliability_options.format,
+                   "json, table (aligned, rounded as the report) or csv (one row per item)")
+      ->check(CLI::IsMember({"json", "table", "csv"}));
   reliability_command->add_option("--id-column", reliability_options.id_column, "CSV column of respondent ids");
   reliability_command->add_option("--column-prefix", reliability_options.column_prefix,
                                   "CSV item columns are named <prefix><item id>");
@@ -99,6 +103,10 @@ int main(int argc, char** argv) {
                    "SD of the functional population in b and c: norms or sample (the pre wave's)")
       ->capture_default_str()
       ->check(CLI::IsMember({"norms", "sample"}));
+  change_command
+      ->add_option("--format", change_options.format,
+                   "json, table (aligned, rounded as the report) or csv (one row per participant and subscale)")
+      ->check(CLI::IsMember({"json", "table", "csv"}));
   change_command->add_option("--id-column", change_options.id_column, "CSV column of respondent ids");
   change_command->add_option("--column-prefix", change_options.column_prefix,
                              "CSV item columns are named <prefix><item id>");
@@ -115,6 +123,10 @@ int main(int argc, char** argv) {
   compare_command->add_option("--subscale", compare_options.subscales, "Analyse only this subscale (repeatable)");
   compare_command->add_flag("--items", compare_options.items,
                             "Also compare every item of each subscale on its raw answers");
+  compare_command
+      ->add_option("--format", compare_options.format,
+                   "json, table (aligned, rounded as the report) or csv (one row per group and subscale)")
+      ->check(CLI::IsMember({"json", "table", "csv"}));
   compare_command->add_option("--id-column", compare_options.id_column, "CSV column of respondent ids");
   compare_command->add_option("--column-prefix", compare_options.column_prefix,
                               "CSV item columns are named <prefix><item id>");

@@ -40,3 +40,10 @@ run change-clinical "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $
 run waves "$psyscore" waves -i mbi-hss --wave-column wave $cohort/waves.csv
 run waves-files "$psyscore" waves -i mbi-hss --wave baseline=$cohort/pre.csv --wave 10m=$cohort/post.csv
 run waves-hlm "$psyscore" waves -i mbi-hss --wave-column wave $cohort/waves.csv --rci-method hlm
+run report-change "$psyscore" report -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv
+run report-wave "$psyscore" report -i mbi-hss $cohort/pre.csv
+run report-groups "$psyscore" report -i mbi-hss --group-column years $cohort/cohort.csv
+run reliability-table "$psyscore" reliability -i mbi-hss $cohort/cohort.csv --format table
+run change-table "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv --format table
+run change-csv "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv --format csv
+run compare-table "$psyscore" compare -i mbi-hss --group-column years $cohort/cohort.csv --format table
