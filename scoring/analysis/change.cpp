@@ -259,6 +259,8 @@ std::optional<ReliabilityChoice> choose_reliability(const Instrument& instrument
                                                     const ResponseMatrix& pre, const std::vector<Pair>& pairs,
                                                     const ChangeOptions& options, std::vector<std::string>& warnings) {
   if (std::holds_alternative<RciFromPublished>(options.rci_reliability)) {
+    // check_options has refused "published" for a subscale without one.
+    if (!subscale.published_reliability) return std::nullopt;
     return ReliabilityChoice{subscale.published_reliability->alpha, ReliabilitySource::published, 0};
   }
   if (const auto* given = std::get_if<RciFromCaller>(&options.rci_reliability)) {
