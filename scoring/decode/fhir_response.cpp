@@ -184,10 +184,11 @@ bool names_questionnaire_id(std::string_view reference, std::string_view id) {
 
 enum class Citation { no, yes, other_version };
 
-Citation citation_of(const Instrument& instrument, const FhirBinding& fhir, std::string_view canonical) {
+Citation citation_of(const Instrument& instrument, std::string_view canonical) {
+  const FhirBinding& fhir = instrument.fhir;
   const std::size_t bar = canonical.find('|');
   const std::string_view base = canonical.substr(0, bar);
-  if (base == fhir_questionnaire_url(instrument, fhir)) {
+  if (base == fhir_questionnaire_url(instrument)) {
     return bar == std::string_view::npos || canonical.substr(bar + 1) == instrument.version ? Citation::yes
                                                                                             : Citation::other_version;
   }
@@ -316,8 +317,8 @@ Result<std::vector<Located>> locate_responses(const json::value& body, std::vect
 // Reads the responses of one instrument into a wave.
 class ResponseReader {
  public:
-  ResponseReader(const Instrument& instrument, const FhirBinding& fhir)
-      : instrument_(instrument), links_(instrument, fhir), codes_(fhir), checker_(instrument) {}
+  explicit ResponseReader(const Instrument& instrument)
+      : instrument_(instrument), links_(instrument, instrument.fhir), codes_(instrument.fhir), checker_(instrument) {}
 
   // Appends the response's row; structural problems go to `problems`.
   void read(const Located& located, std::size_t position, FhirWave& wave, std::vector<Problem>& problems) {
@@ -377,7 +378,9 @@ class ResponseReader {
       }
     }
     if (const json::array* items = array_at(qr, "item", pointer, problems)) {
-      read_items(*items, pointer_append(pointer, "item"), problems);
+      path_ = pointer;
+      const Step step(path_, "item");
+      read_items(*items, problems);
     }
     wave.sources.push_back(std::move(source));
   }
@@ -403,8 +406,7 @@ class ResponseReader {
 
   // An issue that stops the response being scored: a FhirIssue for the
   // Observations and an AnswerError for every other encoder.
-  void issue(FhirResponse& source, std::string code, std::string item, const std::string& pointer,
-             std::string message) {
+  void issue(FhirResponse& source, std::string code, std::string item, std::string_view pointer, std::string message) {
     AnswerErrorCode answer_code = AnswerErrorCode::not_a_number;
     if (code == "unknown_item") answer_code = AnswerErrorCode::unknown_item;
     if (code == "out_of_range") answer_code = AnswerErrorCode::out_of_range;
@@ -424,47 +426,76 @@ class ResponseReader {
   void set_response_pointer_size(std::size_t size) { response_pointer_size_ = size; }
 
  private:
-  void read_items(const json::array& items, const std::string& pointer, std::vector<Problem>& problems) {
+  // Appends "/token" to the pointer path_ for as long as it lives: the
+  // pointer of the element being read, built without an allocation per
+  // element (a message that needs it copies it).
+  class Step {
+   public:
+    Step(std::string& path, std::string_view token) : path_(path), size_(path.size()) {
+      path_ += '/';
+      path_ += token;
+    }
+    Step(std::string& path, std::size_t index) : path_(path), size_(path.size()) {
+      char digits[24];
+      const auto end = std::to_chars(digits, digits + sizeof digits, index).ptr;
+      path_ += '/';
+      path_.append(digits, end);
+    }
+    Step(const Step&) = delete;
+    Step& operator=(const Step&) = delete;
+    ~Step() { path_.resize(size_); }
+
+   private:
+    std::string& path_;
+    std::size_t size_;
+  };
+
+  // Reads the items of the array at path_.
+  void read_items(const json::array& items, std::vector<Problem>& problems) {
     for (std::size_t i = 0; i < items.size(); ++i) {
-      const std::string item_pointer = pointer_append(pointer, i);
+      const Step item_step(path_, i);
       const json::object* item = items[i].if_object();
       if (!item) {
-        problems.push_back(at(item_pointer, "wrong_type", "An item must be an object."));
+        problems.push_back(at(path_, "wrong_type", "An item must be an object."));
         continue;
       }
-      const json::string* link_id = string_at(*item, "linkId", item_pointer, problems);
+      const json::string* link_id = string_at(*item, "linkId", path_, problems);
       if (!link_id && !item->contains("linkId")) {
-        problems.push_back(at(item_pointer, "missing_link_id", "An item must have a linkId."));
+        problems.push_back(at(path_, "missing_link_id", "An item must have a linkId."));
       }
-      const json::array* answers = array_at(*item, "answer", item_pointer, problems);
-      if (link_id && answers && !answers->empty()) read_answers(*link_id, *answers, item_pointer, problems);
+      const json::array* answers = array_at(*item, "answer", path_, problems);
       if (answers) {
+        const Step answer_step(path_, "answer");
+        if (link_id && !answers->empty()) read_answers(*link_id, *answers, problems);
         for (std::size_t a = 0; a < answers->size(); ++a) {
           const json::object* answer = (*answers)[a].if_object();
           if (!answer) continue;  // read_answers reported it
-          const std::string answer_pointer = pointer_append(pointer_append(item_pointer, "answer"), a);
-          if (const json::array* nested = array_at(*answer, "item", answer_pointer, problems)) {
-            read_items(*nested, pointer_append(answer_pointer, "item"), problems);
+          const Step step(path_, a);
+          if (const json::array* nested = array_at(*answer, "item", path_, problems)) {
+            const Step nested_step(path_, "item");
+            read_items(*nested, problems);
           }
         }
       }
-      if (const json::array* nested = array_at(*item, "item", item_pointer, problems)) {
-        read_items(*nested, pointer_append(item_pointer, "item"), problems);
+      if (const json::array* nested = array_at(*item, "item", path_, problems)) {
+        const Step nested_step(path_, "item");
+        read_items(*nested, problems);
       }
     }
   }
 
-  void read_answers(std::string_view link_id, const json::array& answers, const std::string& item_pointer,
-                    std::vector<Problem>& problems) {
-    const std::string answers_pointer = pointer_append(item_pointer, "answer");
+  // Reads the answers of the item with this linkId; path_ is the item's
+  // "answer" array.
+  void read_answers(std::string_view link_id, const json::array& answers, std::vector<Problem>& problems) {
     for (std::size_t a = 0; a < answers.size(); ++a) {
       if (!answers[a].is_object()) {
-        problems.push_back(at(pointer_append(answers_pointer, a), "wrong_type", "An answer must be an object."));
+        problems.push_back(at(pointer_append(path_, a), "wrong_type", "An answer must be an object."));
         return;
       }
     }
     const std::optional<LinkTarget> target = links_.find(link_id);
     FhirResponse& source = *source_;
+    const std::string_view item_pointer = std::string_view(path_).substr(0, path_.size() - 7);  // less "/answer"
     if (!target) {
       issue(source, "unknown_item", std::string(link_id), pointer_append(item_pointer, "linkId"),
             "linkId " + std::string(link_id) + " is no item of " + instrument_.id +
@@ -472,9 +503,11 @@ class ResponseReader {
       return;
     }
     if (target->kind == LinkTarget::Kind::ignored) return;
-    const std::string first_pointer = pointer_append(answers_pointer, 0);
     std::optional<double> value;
-    if (!read_value(answers[0].get_object(), link_id, first_pointer, value)) return;
+    {
+      const Step first(path_, std::size_t{0});
+      if (!read_value(answers[0].get_object(), link_id, value)) return;
+    }
     if (target->kind == LinkTarget::Kind::subscale) {
       source.reported[target->index] = value;
       return;
@@ -482,7 +515,8 @@ class ResponseReader {
     const std::size_t item = target->index;
     const std::string& item_id = instrument_.items[item].id;
     if (answers.size() > 1 || answered_[item]) {
-      issue(source, "repeated_answer", item_id, answers.size() > 1 ? pointer_append(answers_pointer, 1) : item_pointer,
+      issue(source, "repeated_answer", item_id,
+            answers.size() > 1 ? pointer_append(path_, std::size_t{1}) : std::string(item_pointer),
             "Item " + item_id + " is answered more than once; it takes one answer.");
       return;
     }
@@ -493,23 +527,24 @@ class ResponseReader {
     checker_.store(*matrix_, row_, item, *value);
     if (errors.size() > before) {
       const AnswerError& error = errors.back();
-      source.issues.push_back(FhirIssue{.severity = "error",
-                                        .code = std::string(to_string(error.code)),
-                                        .item = item_id,
-                                        .expression = fhirpath_of(source.location, pointer_tail(first_pointer)),
-                                        .message = error.message});
+      source.issues.push_back(
+          FhirIssue{.severity = "error",
+                    .code = std::string(to_string(error.code)),
+                    .item = item_id,
+                    .expression = fhirpath_of(source.location, pointer_tail(pointer_append(path_, std::size_t{0}))),
+                    .message = error.message});
     }
   }
 
   // The number an answer stands for; false (with an issue) when it has
   // none that psyscore may use. An answer without a value leaves `value`
   // empty: a missing answer.
-  bool read_value(const json::object& answer, std::string_view link_id, const std::string& pointer,
-                  std::optional<double>& value) {
+  bool read_value(const json::object& answer, std::string_view link_id, std::optional<double>& value) {
     FhirResponse& source = *source_;
     for (const auto& [key, element] : answer) {
       if (!key.starts_with("value")) continue;
-      const std::string value_pointer = pointer_append(pointer, key);
+      const Step step(path_, key);
+      const std::string& value_pointer = path_;
       if (key == "valueInteger" || key == "valueDecimal") {
         double number = 0;
         if (!get_number(element, number) ||
@@ -527,7 +562,7 @@ class ResponseReader {
           issue(source, "not_a_number", std::string(link_id), value_pointer, "valueCoding must be an object.");
           return false;
         }
-        return read_coding(answer, *coding, link_id, value_pointer, value);
+        return read_coding(answer, *coding, link_id, value);
       }
       issue(source, "not_a_number", std::string(link_id), value_pointer,
             "Item " + std::string(link_id) + " is answered with " + std::string(key) +
@@ -561,9 +596,11 @@ class ResponseReader {
     }
   }
 
+  // path_ is the valueCoding.
   bool read_coding(const json::object& answer, const json::object& coding, std::string_view link_id,
-                   const std::string& pointer, std::optional<double>& value) {
+                   std::optional<double>& value) {
     FhirResponse& source = *source_;
+    const std::string& pointer = path_;
     const json::value* system_value = coding.if_contains("system");
     const json::value* code_value = coding.if_contains("code");
     const std::string_view system =
@@ -612,18 +649,18 @@ class ResponseReader {
   FhirResponse* source_ = nullptr;
   ResponseMatrix* matrix_ = nullptr;
   std::vector<bool> answered_;
+  std::string path_;  // JSON pointer of the element being read
 };
 
-Result<FhirWave> read_wave(InstrumentPtr instrument, const FhirBinding& fhir, const std::vector<Located>& located,
+Result<FhirWave> read_wave(InstrumentPtr instrument, const std::vector<Located>& located,
                            std::vector<std::string> warnings) {
   FhirWave wave;
   wave.instrument = instrument;
-  wave.fhir = &fhir;
   wave.responses.item_count = instrument->items.size();
   wave.responses.warnings = std::move(warnings);
   reserve_respondents(wave.responses, located.size());
   wave.sources.reserve(located.size());
-  ResponseReader reader(*instrument, fhir);
+  ResponseReader reader(*instrument);
   std::vector<Problem> problems;
   for (std::size_t i = 0; i < located.size(); ++i) {
     reader.set_response_pointer_size(located[i].pointer.size());
@@ -659,17 +696,16 @@ std::optional<Error> parse_body(std::string_view text, json::storage_ptr storage
 
 }  // namespace detail
 
-std::string fhir_questionnaire_url(const Instrument& instrument, const FhirBinding& fhir) {
-  if (!fhir.url.empty()) return fhir.url;
+std::string fhir_questionnaire_url(const Instrument& instrument) {
+  if (!instrument.fhir.url.empty()) return instrument.fhir.url;
   return std::string(detail::kQuestionnaireBase) + instrument.id;
 }
 
-bool fhir_cites_instrument(const Instrument& instrument, const FhirBinding& fhir, std::string_view canonical) {
-  return detail::citation_of(instrument, fhir, canonical) == detail::Citation::yes;
+bool fhir_cites_instrument(const Instrument& instrument, std::string_view canonical) {
+  return detail::citation_of(instrument, canonical) == detail::Citation::yes;
 }
 
-Result<FhirWave> decode_fhir_responses(const Registry& registry, std::string_view body,
-                                       const std::vector<const FhirBinding*>& bindings) {
+Result<FhirWave> decode_fhir_responses(const Registry& registry, std::string_view body) {
   using detail::Citation;
   json::monotonic_resource memory;
   auto parsed = std::make_unique<detail::Parsed>();
@@ -691,7 +727,7 @@ Result<FhirWave> decode_fhir_responses(const Registry& registry, std::string_vie
     std::size_t found = registry.instruments().size();
     bool other_version = false;
     for (std::size_t i = 0; i < registry.instruments().size() && found == registry.instruments().size(); ++i) {
-      const Citation citation = detail::citation_of(*registry.instruments()[i], *bindings[i], *canonical);
+      const Citation citation = detail::citation_of(*registry.instruments()[i], *canonical);
       if (citation == Citation::yes) found = i;
       if (citation == Citation::other_version) other_version = true;
     }
@@ -717,11 +753,10 @@ Result<FhirWave> decode_fhir_responses(const Registry& registry, std::string_vie
     return std::unexpected(
         detail::error_of(structural ? ErrorCode::malformed : ErrorCode::invalid, std::move(problems)));
   }
-  return detail::read_wave(registry.instruments()[chosen], *bindings[chosen], parsed->located,
-                           std::move(parsed->warnings));
+  return detail::read_wave(registry.instruments()[chosen], parsed->located, std::move(parsed->warnings));
 }
 
-Result<FhirWave> decode_fhir_responses(InstrumentPtr instrument, const FhirBinding& fhir, std::string_view body) {
+Result<FhirWave> decode_fhir_responses(InstrumentPtr instrument, std::string_view body) {
   using detail::Citation;
   json::monotonic_resource memory;
   auto parsed = std::make_unique<detail::Parsed>();
@@ -730,13 +765,12 @@ Result<FhirWave> decode_fhir_responses(InstrumentPtr instrument, const FhirBindi
   for (const detail::Located& located : parsed->located) {
     const json::string* canonical = detail::questionnaire_of(located, problems);
     if (!canonical) continue;
-    const Citation citation = detail::citation_of(*instrument, fhir, *canonical);
+    const Citation citation = detail::citation_of(*instrument, *canonical);
     if (citation == Citation::yes) continue;
     problems.push_back(detail::at(detail::pointer_append(located.pointer, "questionnaire"), "other_questionnaire",
                                   "The response answers " + std::string(*canonical) + ", not " + instrument->id + " " +
-                                      instrument->version + " (Questionnaire " +
-                                      fhir_questionnaire_url(*instrument, fhir) + "); it is not scored as " +
-                                      instrument->id + "."));
+                                      instrument->version + " (Questionnaire " + fhir_questionnaire_url(*instrument) +
+                                      "); it is not scored as " + instrument->id + "."));
     if (problems.size() >= 100) break;
   }
   if (!problems.empty()) {
@@ -744,7 +778,7 @@ Result<FhirWave> decode_fhir_responses(InstrumentPtr instrument, const FhirBindi
     return std::unexpected(
         detail::error_of(structural ? ErrorCode::malformed : ErrorCode::invalid, std::move(problems)));
   }
-  return detail::read_wave(std::move(instrument), fhir, parsed->located, std::move(parsed->warnings));
+  return detail::read_wave(std::move(instrument), parsed->located, std::move(parsed->warnings));
 }
 
 }  // namespace psyscore

@@ -108,8 +108,8 @@ class ObservationWriter {
       head += R"(,"code":)";
       JsonWriter writer(head);
       writer.begin_object().key("coding").begin_array();
-      if (s < wave.fhir->subscale_codes.size()) {
-        for (const FhirCoding& coding : wave.fhir->subscale_codes[s]) write_coding(writer, coding);
+      if (s < instrument_.fhir.subscale_codes.size()) {
+        for (const FhirCoding& coding : instrument_.fhir.subscale_codes[s]) write_coding(writer, coding);
       }
       write_coding(writer, FhirCoding{std::string(kCodeSystemBase) + instrument_.id, subscale.id, subscale.name});
       writer.end_array();
@@ -257,8 +257,9 @@ class ObservationWriter {
 
 }  // namespace detail
 
-std::string encode_fhir_questionnaire(const Instrument& instrument, const FhirBinding& fhir) {
+std::string encode_fhir_questionnaire(const Instrument& instrument) {
   using detail::write_coding;
+  const FhirBinding& fhir = instrument.fhir;
   std::string out;
   detail::JsonWriter writer(out);
   writer.begin_object();
@@ -268,7 +269,7 @@ std::string encode_fhir_questionnaire(const Instrument& instrument, const FhirBi
   writer.field("url", "http://psyscore.org/fhir/StructureDefinition/definition-sha256");
   writer.field("valueString", instrument.sha256);
   writer.end_object().end_array();
-  writer.field("url", fhir_questionnaire_url(instrument, fhir));
+  writer.field("url", fhir_questionnaire_url(instrument));
   writer.field("version", instrument.version);
   writer.field("title", instrument.name.empty() ? instrument.id : instrument.name);
   writer.field("status", "active");
@@ -311,6 +312,28 @@ std::string encode_fhir_questionnaire(const Instrument& instrument, const FhirBi
   writer.end_object();
   out += '\n';
   return out;
+}
+
+FhirWave fhir_wave_of(InstrumentPtr instrument, ResponseMatrix responses) {
+  FhirWave wave;
+  wave.instrument = std::move(instrument);
+  wave.responses = std::move(responses);
+  wave.sources.resize(wave.responses.respondent_count());
+  for (std::size_t r = 0; r < wave.sources.size(); ++r) {
+    FhirResponse& source = wave.sources[r];
+    source.subject = FhirReference{
+        .reference = {}, .type = {}, .identifier_system = {}, .identifier_value = wave.responses.ids[r], .display = {}};
+    source.location = "responses[" + std::to_string(r) + "]";
+    source.status = "completed";
+    for (const AnswerError& error : wave.responses.errors[r]) {
+      source.issues.push_back(FhirIssue{.severity = "error",
+                                        .code = std::string(to_string(error.code)),
+                                        .item = error.item,
+                                        .expression = {},
+                                        .message = error.message});
+    }
+  }
+  return wave;
 }
 
 std::string encode_fhir_observations(const FhirWave& wave, const ScoreTable& table) {

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <fstream>
 #include <initializer_list>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -485,6 +486,165 @@ void read_subscales(Checker& check, const json::object& root, Instrument& instru
   }
 }
 
+// The optional "fhir" block (docs/fhir.md): the Questionnaire url and its
+// aliases, codes for the panel, items and subscales, the code map of coded
+// answers, and questions the form asks but no subscale scores.
+std::optional<FhirCoding> read_coding(Checker& check, const json::value& value, const std::string& pointer) {
+  const json::object* object = check.object(value, pointer, "a coding");
+  if (!object) return std::nullopt;
+  check.only_keys(*object, pointer, {"system", "code", "display"});
+  FhirCoding coding;
+  coding.system = check.string(*object, "system", pointer, true).value_or("");
+  coding.code = check.string(*object, "code", pointer, true).value_or("");
+  coding.display = check.string(*object, "display", pointer, false).value_or("");
+  if (object->contains("system") && coding.system.find(':') == std::string::npos) {
+    check.report(pointer_append(pointer, "system"), "bad_system",
+                 "a coding's system must be an absolute URI such as http://loinc.org");
+  }
+  if (object->contains("code") && coding.code.empty()) {
+    check.report(pointer_append(pointer, "code"), "empty_code", "a coding's code must not be empty");
+  }
+  return coding;
+}
+
+std::vector<FhirCoding> read_codings(Checker& check, const json::value& value, const std::string& pointer) {
+  std::vector<FhirCoding> codings;
+  const json::array* list = check.array(value, pointer, "a list of codings");
+  if (!list) return codings;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    if (auto coding = read_coding(check, (*list)[i], pointer_append(pointer, i))) codings.push_back(*coding);
+  }
+  return codings;
+}
+
+void read_fhir(Checker& check, const json::object& root, Instrument& instrument) {
+  FhirBinding& fhir = instrument.fhir;
+  fhir.item_codes.assign(instrument.items.size(), {});
+  fhir.subscale_codes.assign(instrument.subscales.size(), {});
+  const json::value* value = root.if_contains("fhir");
+  if (!value) return;
+  const std::string pointer = "/fhir";
+  const json::object* object = check.object(*value, pointer, "\"fhir\"");
+  if (!object) return;
+  check.only_keys(*object, pointer,
+                  {"url", "questionnaire", "code", "items", "subscales", "answers", "ignore", "notes"});
+  check.notes(*object, pointer);
+  if (auto url = check.string(*object, "url", pointer, false)) {
+    fhir.url = *url;
+    if (url->find(':') == std::string::npos || url->find_first_of("|# ") != std::string::npos) {
+      check.report("/fhir/url", "bad_url",
+                   "the Questionnaire url must be an absolute URI without '|', '#' or spaces (the version is the "
+                   "definition's)");
+    }
+  }
+  const auto strings = [&](std::string_view key, std::vector<std::string>& into) {
+    const json::value* list_value = object->if_contains(key);
+    if (!list_value) return;
+    const std::string where = pointer_append(pointer, key);
+    const json::array* list = check.array(*list_value, where, "\"" + std::string(key) + "\"");
+    if (!list) return;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const json::string* text = (*list)[i].if_string();
+      if (!text || text->empty()) {
+        check.report(pointer_append(where, i), "wrong_type", "each entry must be a non-empty string");
+        continue;
+      }
+      into.emplace_back(*text);
+    }
+  };
+  strings("questionnaire", fhir.questionnaire);
+  strings("ignore", fhir.ignore);
+  if (const json::value* code = object->if_contains("code")) fhir.code = read_coding(check, *code, "/fhir/code");
+
+  if (const json::value* items = object->if_contains("items")) {
+    if (const json::object* by_item = check.object(*items, "/fhir/items", "\"fhir.items\"")) {
+      for (const auto& entry : *by_item) {
+        const std::string where = pointer_append("/fhir/items", entry.key());
+        const auto index = instrument.item_index(entry.key());
+        if (!index) {
+          check.report(where, "unknown_item",
+                       "\"" + std::string(entry.key()) + "\" is not an item id of this definition");
+          continue;
+        }
+        fhir.item_codes[*index] = read_codings(check, entry.value(), where);
+      }
+    }
+  }
+  if (const json::value* subscales = object->if_contains("subscales")) {
+    if (const json::object* by_subscale = check.object(*subscales, "/fhir/subscales", "\"fhir.subscales\"")) {
+      for (const auto& entry : *by_subscale) {
+        const std::string where = pointer_append("/fhir/subscales", entry.key());
+        const auto index = instrument.subscale_index(entry.key());
+        if (!index) {
+          check.report(where, "unknown_subscale",
+                       "\"" + std::string(entry.key()) + "\" is not a subscale id of this definition");
+          continue;
+        }
+        fhir.subscale_codes[*index] = read_codings(check, entry.value(), where);
+      }
+    }
+  }
+  if (const json::value* answers = object->if_contains("answers")) {
+    if (const json::array* list = check.array(*answers, "/fhir/answers", "\"fhir.answers\"")) {
+      for (std::size_t i = 0; i < list->size(); ++i) {
+        const std::string where = pointer_append("/fhir/answers", i);
+        const json::object* answer = check.object((*list)[i], where, "an answer code");
+        if (!answer) continue;
+        check.only_keys(*answer, where, {"system", "code", "display", "value"});
+        FhirAnswerCode mapped;
+        mapped.coding.system = check.string(*answer, "system", where, true).value_or("");
+        mapped.coding.code = check.string(*answer, "code", where, true).value_or("");
+        mapped.coding.display = check.string(*answer, "display", where, false).value_or("");
+        const auto number = check.number(*answer, "value", where, true);
+        if (!number) continue;
+        mapped.value = *number;
+        const bool on_a_scale = std::ranges::any_of(instrument.items, [&](const Item& item) {
+          return item.scale.in_range(mapped.value) && item.scale.on_grid(mapped.value);
+        });
+        if (!on_a_scale) {
+          check.report(pointer_append(where, "value"), "value_off_scale",
+                       "the value " + format_number(mapped.value) + " is on no item's scale");
+        }
+        for (const FhirAnswerCode& earlier : fhir.answers) {
+          if (earlier.coding.system == mapped.coding.system && earlier.coding.code == mapped.coding.code) {
+            check.report(pointer_append(where, "code"), "duplicate_code",
+                         "the code " + mapped.coding.code + " of " + mapped.coding.system + " is mapped twice");
+          }
+        }
+        fhir.answers.push_back(std::move(mapped));
+      }
+    }
+  }
+
+  // A linkId must name one thing: an item, a subscale's score, or an ignored question.
+  std::map<std::string, std::string> names;  // linkId form -> what it names
+  const auto claim = [&](const std::string& key, const std::string& what, const std::string& where) {
+    const auto [at, inserted] = names.emplace(key, what);
+    if (!inserted && at->second != what) {
+      check.report(where, "ambiguous_code", "\"" + key + "\" would name both " + at->second + " and " + what);
+    }
+  };
+  for (std::size_t i = 0; i < instrument.items.size(); ++i) {
+    claim(instrument.items[i].id, "item " + instrument.items[i].id, "/items/" + std::to_string(i) + "/id");
+  }
+  for (std::size_t i = 0; i < fhir.item_codes.size(); ++i) {
+    for (const FhirCoding& coding : fhir.item_codes[i]) {
+      claim(coding.code, "item " + instrument.items[i].id, pointer_append("/fhir/items", instrument.items[i].id));
+    }
+  }
+  for (std::size_t s = 0; s < fhir.subscale_codes.size(); ++s) {
+    for (const FhirCoding& coding : fhir.subscale_codes[s]) {
+      claim(coding.code, "subscale " + instrument.subscales[s].id,
+            pointer_append("/fhir/subscales", instrument.subscales[s].id));
+    }
+  }
+  for (std::size_t i = 0; i < fhir.ignore.size(); ++i) {
+    const std::string& ignored = fhir.ignore[i];
+    claim(ignored.starts_with('/') ? ignored.substr(1) : ignored, "an ignored question",
+          pointer_append("/fhir/ignore", i));
+  }
+}
+
 }  // namespace
 
 Result<InstrumentPtr> parse_instrument(std::string_view json_text, std::string_view source) {
@@ -508,8 +668,9 @@ Result<InstrumentPtr> instrument_from_json(const json::value& document, std::str
   }
 
   auto instrument = std::make_shared<Instrument>();
-  check.only_keys(*root, "",
-                  {"$schema", "id", "version", "name", "citation", "license", "notes", "scale", "items", "subscales"});
+  check.only_keys(
+      *root, "",
+      {"$schema", "id", "version", "name", "citation", "license", "notes", "scale", "items", "subscales", "fhir"});
   check.string(*root, "$schema", "", false);
   if (auto id = check.string(*root, "id", "", true)) {
     instrument->id = *id;
@@ -536,6 +697,7 @@ Result<InstrumentPtr> instrument_from_json(const json::value& document, std::str
 
   read_items(check, *root, *instrument);
   read_subscales(check, *root, *instrument);
+  read_fhir(check, *root, *instrument);
 
   if (!check.clean()) {
     auto problems = check.take();

@@ -179,7 +179,6 @@ TEST(FhirResponse, ANamedInstrumentRefusesResponsesToAnother) {
 TEST(FhirResponse, CitationForms) {
   const test::FhirRegistry registry = test::bundled_fhir_registry();
   const auto phq9 = registry.find("phq-9");
-  const FhirBinding& fhir = registry.binding("phq-9");
   const std::vector<std::pair<std::string, bool>> cases = {
       {"http://psyscore.org/fhir/Questionnaire/phq-9", true},
       {"http://psyscore.org/fhir/Questionnaire/phq-9|1.0.0", true},
@@ -192,7 +191,7 @@ TEST(FhirResponse, CitationForms) {
       {"http://loinc.org/q/69737-5", false},
   };
   for (const auto& [canonical, cites] : cases) {
-    EXPECT_EQ(fhir_cites_instrument(*phq9, fhir, canonical), cites) << canonical;
+    EXPECT_EQ(fhir_cites_instrument(*phq9, canonical), cites) << canonical;
   }
 }
 

@@ -25,8 +25,7 @@ std::string s(const json::value& v) { return v.is_string() ? std::string(v.as_st
 TEST(FhirQuestionnaire, EveryBundledInstrument) {
   const test::FhirRegistry& registry = test::bundled_fhir_registry();
   for (const InstrumentPtr& instrument : registry.registry().instruments()) {
-    const FhirBinding& fhir = registry.binding(instrument->id);
-    const std::string text = encode_fhir_questionnaire(*instrument, fhir);
+    const std::string text = encode_fhir_questionnaire(*instrument);
     test::keep_for_schema_check("questionnaire-" + instrument->id, text);
     const json::object q = parse(text).as_object();
     const std::string& id = instrument->id;
@@ -47,8 +46,7 @@ TEST(FhirQuestionnaire, EveryBundledInstrument) {
       EXPECT_EQ(last_weight.at("valueDecimal").to_number<double>(), item.scale.max) << id;
     }
   }
-  const json::object phq9 =
-      parse(encode_fhir_questionnaire(*registry.find("phq-9"), registry.binding("phq-9"))).as_object();
+  const json::object phq9 = parse(encode_fhir_questionnaire(*registry.find("phq-9"))).as_object();
   EXPECT_EQ(s(phq9.at("code").at(0).at("code")), "44249-1");
   EXPECT_EQ(s(phq9.at("item").at(0).at("code").at(0).at("code")), "44250-9");
   EXPECT_EQ(s(phq9.at("item").at(0).at("answerOption").at(2).at("valueCoding").at("code")), "LA6570-1");

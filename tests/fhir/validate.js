@@ -11,7 +11,8 @@
 const fs = require('fs');
 const path = require('path');
 
-const [modules, ...inputs] = process.argv.slice(2);
+const [modulesArgument, ...inputs] = process.argv.slice(2);
+const modules = modulesArgument && path.resolve(modulesArgument);
 if (!modules || inputs.length === 0) {
   console.error('usage: node validate.js NODE_MODULES_DIR FILE_OR_DIR...');
   process.exit(2);

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <utility>
 
 #include "fixtures.hpp"
 
@@ -18,52 +19,7 @@ const std::vector<std::pair<std::string, std::string>> kFrequency = {{"LA6568-5"
                                                                      {"LA6570-1", "More than half the days"},
                                                                      {"LA6571-9", "Nearly every day"}};
 
-FhirBinding binding_for(const Instrument& instrument) {
-  FhirBinding fhir;
-  fhir.item_codes.resize(instrument.items.size());
-  fhir.subscale_codes.resize(instrument.subscales.size());
-  const auto loinc = [](std::string code) { return FhirCoding{"http://loinc.org", std::move(code), {}}; };
-  const auto frequency = [&] {
-    for (std::size_t v = 0; v < kFrequency.size(); ++v) {
-      fhir.answers.push_back(
-          {FhirCoding{"http://loinc.org", kFrequency[v].first, kFrequency[v].second}, static_cast<double>(v)});
-    }
-  };
-  if (instrument.id == "phq-9") {
-    fhir.questionnaire = {"http://loinc.org/q/44249-1"};
-    fhir.code = loinc("44249-1");
-    for (std::size_t i = 0; i < kPhq9Codes.size(); ++i) fhir.item_codes[i] = {loinc(kPhq9Codes[i])};
-    fhir.subscale_codes[0] = {loinc("44261-6")};
-    fhir.ignore = {"69722-7"};
-    frequency();
-  }
-  if (instrument.id == "gad-7") {
-    const std::vector<std::string> codes = {"69725-0", "68509-9", "69733-4", "69734-2",
-                                            "69735-9", "69689-8", "69736-7"};
-    fhir.questionnaire = {"http://loinc.org/q/69737-5"};
-    fhir.code = loinc("69737-5");
-    for (std::size_t i = 0; i < codes.size(); ++i) fhir.item_codes[i] = {loinc(codes[i])};
-    fhir.subscale_codes[0] = {loinc("70274-6")};
-    fhir.ignore = {"69726-8"};
-    frequency();
-  }
-  return fhir;
-}
-
 }  // namespace
-
-FhirRegistry::FhirRegistry(Registry registry) : registry_(std::move(registry)) {
-  bindings_.reserve(registry_.instruments().size());
-  for (const InstrumentPtr& instrument : registry_.instruments()) bindings_.push_back(binding_for(*instrument));
-  for (const FhirBinding& binding : bindings_) pointers_.push_back(&binding);
-}
-
-const FhirBinding& FhirRegistry::binding(std::string_view id) const {
-  for (std::size_t i = 0; i < registry_.instruments().size(); ++i) {
-    if (registry_.instruments()[i]->id == id) return bindings_[i];
-  }
-  throw std::out_of_range("no instrument " + std::string(id));
-}
 
 const FhirRegistry& bundled_fhir_registry() {
   static const FhirRegistry registry = [] {
@@ -75,11 +31,11 @@ const FhirRegistry& bundled_fhir_registry() {
 }
 
 Result<FhirWave> decode(const FhirRegistry& registry, std::string_view body) {
-  return decode_fhir_responses(registry.registry(), body, registry.bindings());
+  return decode_fhir_responses(registry.registry(), body);
 }
 
 Result<FhirWave> decode_as(const FhirRegistry& registry, std::string_view id, std::string_view body) {
-  return decode_fhir_responses(registry.find(id), registry.binding(id), body);
+  return decode_fhir_responses(registry.find(id), body);
 }
 
 std::string phq9_response(std::string_view id, std::string_view status, std::string_view first_item) {

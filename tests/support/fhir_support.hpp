@@ -11,19 +11,16 @@
 
 namespace psyscore::test {
 
-// The bundled instruments and their FHIR bindings.
+// The bundled instruments.
 class FhirRegistry {
  public:
-  explicit FhirRegistry(Registry registry);
+  explicit FhirRegistry(Registry registry) : registry_(std::move(registry)) {}
   InstrumentPtr find(std::string_view id) const { return registry_.find(id); }
-  const FhirBinding& binding(std::string_view id) const;
+  const FhirBinding& binding(std::string_view id) const { return registry_.find(id)->fhir; }
   const Registry& registry() const { return registry_; }
-  const std::vector<const FhirBinding*>& bindings() const { return pointers_; }
 
  private:
   Registry registry_;
-  std::vector<FhirBinding> bindings_;
-  std::vector<const FhirBinding*> pointers_;
 };
 
 const FhirRegistry& bundled_fhir_registry();
