@@ -29,10 +29,11 @@ int main(int argc, char** argv) {
   validate_command->add_option("FILE", definition_file, "Definition (JSON)")->required();
 
   ScoreOptions score_options;
-  auto* score_command = app.add_subcommand("score", "Score responses (CSV or JSON; - reads stdin)");
+  auto* score_command = app.add_subcommand("score", "Score responses (CSV, JSON or FHIR JSON; - reads stdin)");
   score_command->add_option("-i,--instrument", score_options.instrument, "Registry id or definition file")->required();
   score_command->add_option("DATA", score_options.data, "Responses file, or - for stdin")->required();
-  score_command->add_option("--format", score_options.format, "Output format")->check(CLI::IsMember({"json", "csv"}));
+  score_command->add_option("--format", score_options.format, "Output format (fhir: a Bundle of Observations)")
+      ->check(CLI::IsMember({"json", "csv", "fhir"}));
   score_command->add_option("--id-column", score_options.id_column, "CSV column of respondent ids");
   score_command->add_option("--column-prefix", score_options.column_prefix,
                             "CSV item columns are named <prefix><item id>");

@@ -1,5 +1,5 @@
-// psyscore score: per-respondent scores as the JSON result of docs/api.md, or as
-// CSV.
+// psyscore score: per-respondent scores as the JSON result of docs/api.md,
+// as CSV, or as a FHIR Bundle of Observations (--format fhir).
 //
 // A CSV is scored as it is read, a chunk of respondents at a time, so memory
 // stays flat however large the file. It is read twice: a first pass checks
@@ -8,7 +8,9 @@
 // decoded at once; the second pass decodes, scores and writes each chunk.
 // The output is byte for byte what the whole wave gives in one piece
 // (encode_score_result, or the CSV below); tests/cli/cli_test.cpp compares
-// the two. JSON input is decoded whole, then scored and written in chunks.
+// the two. JSON input is decoded whole, then scored and written in chunks;
+// so is FHIR input (a .json QuestionnaireResponse or Bundle of them,
+// docs/fhir.md). A Bundle of Observations is one document, written whole.
 
 #include <cstdio>
 #include <functional>
@@ -20,6 +22,7 @@
 
 #include "commands.hpp"
 #include "input.hpp"
+#include "psyscore/fhir.hpp"
 #include "psyscore/responses.hpp"
 #include "psyscore/scoring.hpp"
 #include "scoring/decode/csv.hpp"
@@ -155,32 +158,66 @@ int score_csv(const Instrument& instrument, InputStream& input, const ScoreOptio
   return kSuccess;
 }
 
-int score_json(const Instrument& instrument, InputStream& input, const ScoreOptions& options) {
-  auto wave = [&]() -> Result<ResponseMatrix> {
-    const auto text = input.read_all();
-    if (!text) return std::unexpected(std::move(text.error()));
-    return decode_json_responses(instrument, text->view());
-  }();
-  if (!wave) {
-    for (auto& problem : wave.error().problems) problem.source = input.source();
-    return report(wave.error());
-  }
-
-  ScoreOutput output(instrument, options.format == "csv", wave->warnings);
+// Writes a decoded wave's scores in JSON or CSV, a chunk at a time.
+int write_scores(const Instrument& instrument, const ResponseMatrix& wave, const ScoreOptions& options) {
+  ScoreOutput output(instrument, options.format == "csv", wave.warnings);
   ResponseMatrix chunk;
-  chunk.item_count = wave->item_count;
+  chunk.item_count = wave.item_count;
   output.begin();
-  for (std::size_t first = 0; first < wave->respondent_count(); first += kChunkRows) {
-    const std::size_t last = std::min(first + kChunkRows, wave->respondent_count());
+  for (std::size_t first = 0; first < wave.respondent_count(); first += kChunkRows) {
+    const std::size_t last = std::min(first + kChunkRows, wave.respondent_count());
     clear_respondents(chunk);
-    chunk.ids.assign(wave->ids.begin() + first, wave->ids.begin() + last);
-    chunk.answers.assign(wave->answers.begin() + first * wave->item_count,
-                         wave->answers.begin() + last * wave->item_count);
-    chunk.errors.assign(wave->errors.begin() + first, wave->errors.begin() + last);
+    chunk.ids.assign(wave.ids.begin() + first, wave.ids.begin() + last);
+    chunk.answers.assign(wave.answers.begin() + first * wave.item_count, wave.answers.begin() + last * wave.item_count);
+    chunk.errors.assign(wave.errors.begin() + first, wave.errors.begin() + last);
     output.add(chunk);
   }
   output.end();
   return kSuccess;
+}
+
+// --format fhir: a Bundle of Observations, as POST /v1/fhir/score answers.
+int write_observations(const FhirWave& wave) {
+  const ScoreTable table = psyscore::score(*wave.instrument, wave.responses);
+  const std::string bundle = encode_fhir_observations(wave, table);
+  std::cout.write(bundle.data(), static_cast<std::streamsize>(bundle.size()));
+  return kSuccess;
+}
+
+int report_from(Error error, const InputStream& input) {
+  for (auto& problem : error.problems) problem.source = input.source();
+  return report(error);
+}
+
+// A JSON input is FHIR (a QuestionnaireResponse or a Bundle of them) rather
+// than {"responses": [...]} when it names a resourceType.
+bool is_fhir(std::string_view text) { return text.find("\"resourceType\"") != std::string_view::npos; }
+
+int score_json(const InstrumentPtr& instrument, InputStream& input, const ScoreOptions& options) {
+  const auto text = input.read_all();
+  if (!text) return report(text.error());
+  if (is_fhir(text->view())) {
+    auto wave = decode_fhir_responses(instrument, text->view());
+    if (!wave) return report_from(std::move(wave.error()), input);
+    if (options.format == "fhir") return write_observations(*wave);
+    return write_scores(*instrument, wave->responses, options);
+  }
+  auto wave = decode_json_responses(*instrument, text->view());
+  if (!wave) return report_from(std::move(wave.error()), input);
+  if (options.format == "fhir") return write_observations(fhir_wave_of(instrument, std::move(*wave)));
+  return write_scores(*instrument, *wave, options);
+}
+
+// --format fhir from a CSV: the whole file decoded at once (a Bundle is one
+// JSON document, so it cannot be streamed as the CSV and JSON results are).
+int score_csv_as_fhir(const InstrumentPtr& instrument, InputStream& input, const ScoreOptions& options) {
+  const auto text = input.read_all();
+  if (!text) return report(text.error());
+  CsvOptions csv = csv_options(options.id_column, options.column_prefix);
+  csv.source = input.source();
+  auto wave = decode_csv_responses(*instrument, text->view(), csv);
+  if (!wave) return report(wave.error());
+  return write_observations(fhir_wave_of(instrument, std::move(*wave)));
 }
 
 // Whether the input is JSON: its first byte that is not white space is "{".
@@ -205,7 +242,9 @@ int score(const Context& context, const ScoreOptions& options) {
   if (!input) return report(input.error());
   const auto json = is_json(*input);
   if (!json) return report(json.error());
-  return *json ? score_json(**instrument, *input, options) : score_csv(**instrument, *input, options);
+  if (*json) return score_json(*instrument, *input, options);
+  if (options.format == "fhir") return score_csv_as_fhir(*instrument, *input, options);
+  return score_csv(**instrument, *input, options);
 }
 
 }  // namespace psyscore::cli

@@ -12,6 +12,7 @@
 #include <boost/json.hpp>
 
 #include "endpoints.hpp"
+#include "fhir_endpoints.hpp"
 #include "openapi_document.hpp"
 #include "problem.hpp"
 #include "psyscore/json.hpp"
@@ -24,8 +25,8 @@ namespace psyscore::service {
 
 namespace {
 
-// The deepest route has four segments (/v1/instruments/{id}/score).
-constexpr std::size_t kMaxSegments = 4;
+// The deepest route has five segments (/v1/instruments/{id}/fhir/Questionnaire).
+constexpr std::size_t kMaxSegments = 5;
 
 // A path cut at its slashes; runs of slashes count as one, so "/v1//score/"
 // is v1, score. Of a path deeper than every route only the depth is kept.
@@ -181,6 +182,8 @@ constexpr Route kRoutes[] = {
     {"POST", "/v1/compare", compare_endpoint, true},
     {"POST", "/v1/waves", waves_endpoint, true},
     {"POST", "/v1/report", report_endpoint, true},
+    {"GET", "/v1/instruments/{id}/fhir/Questionnaire", fhir_questionnaire_endpoint, false},
+    {"POST", "/v1/fhir/score", fhir_score_endpoint, false},
 };
 
 // True when `path` is one of `route`'s paths; the segment under "{id}" (or

@@ -15,7 +15,8 @@ std::string with_fhir(const std::string& block) {
   return R"({"id": "demo", "version": "1.0.0", "name": "Demo", "scale": {"min": 0, "max": 3},
   "items": [{"id": "1"}, {"id": "2"}],
   "subscales": [{"id": "total", "items": ["1", "2"], "method": "sum"}],
-  "fhir": )" + block + "}";
+  "fhir": )" +
+         block + "}";
 }
 
 const std::string kValidBlock = R"({
@@ -46,8 +47,9 @@ TEST(FhirBlock, Loads) {
 }
 
 TEST(FhirBlock, WithoutTheBlockEveryItemHasNoCodes) {
-  const auto instrument = parse_instrument(R"({"id": "d", "version": "1.0.0", "name": "D", "scale": {"min": 0, "max": 1},
-    "items": [{"id": "1"}], "subscales": [{"id": "s", "items": ["1"]}]})");
+  const auto instrument =
+      parse_instrument(R"({"id": "d", "version": "1.0.0", "name": "D", "scale": {"min": 0, "max": 1},
+    "items": [{"id": "1"}], "subscales": [{"id": "s", "items": ["1"], "method": "sum"}]})");
   ASSERT_TRUE(instrument) << instrument.error().message;
   EXPECT_EQ((*instrument)->fhir.item_codes.size(), 1u);
   EXPECT_EQ((*instrument)->fhir.subscale_codes.size(), 1u);
@@ -115,8 +117,9 @@ TEST(FhirBlock, RejectsEveryBrokenRuleWithItsPointer) {
     for (const Problem& problem : instrument.error().problems) {
       if (problem.pointer == c.pointer && problem.code == c.code) found = true;
     }
-    EXPECT_TRUE(found) << c.name << ": no " << c.code << " at " << c.pointer << "; first problem: "
-                       << instrument.error().problems.at(0).pointer << " " << instrument.error().problems.at(0).code;
+    EXPECT_TRUE(found) << c.name << ": no " << c.code << " at " << c.pointer
+                       << "; first problem: " << instrument.error().problems.at(0).pointer << " "
+                       << instrument.error().problems.at(0).code;
   }
 }
 
