@@ -47,3 +47,5 @@ run reliability-table "$psyscore" reliability -i mbi-hss $cohort/cohort.csv --fo
 run change-table "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv --format table
 run change-csv "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv --format csv
 run compare-table "$psyscore" compare -i mbi-hss --group-column years $cohort/cohort.csv --format table
+run score-fhir "$psyscore" score -i phq-9 tests/data/fhir/phq9_sdc_item_weight.json --format fhir
+run score-fhir-input "$psyscore" score -i pss-10 tests/data/fhir/pss10_integer_nested_groups.json
