@@ -358,17 +358,15 @@ class ResponseReader {
     matrix_ = &wave.responses;
     answered_.assign(instrument_.items.size(), false);
 
+    if (status) source.status = std::string(*status);
     if (!status) {
       issue(source, "not_completed", "", pointer_append(pointer, "status"),
             "The response has no status; only completed or amended responses are scored.");
-    } else if (*status != "completed" && *status != "amended") {
+    } else if (source.status != "completed" && source.status != "amended") {
       issue(source, "not_completed", "", pointer_append(pointer, "status"),
-            "The response's status is " + std::string(*status) +
+            "The response's status is " + source.status +
                 "; only completed or amended responses are scored (docs/fhir.md).");
-    } else {
-      source.status = std::string(*status);
     }
-    if (status) source.status = std::string(*status);
     if (authored) {
       if (is_fhir_date_time(*authored)) {
         source.authored = std::string(*authored);
