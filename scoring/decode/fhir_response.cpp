@@ -674,7 +674,10 @@ const json::string* questionnaire_of(const Located& located, std::vector<Problem
 }
 
 struct Parsed {
-  json::value body;
+  // Move-constructed from the parsed document, so that it keeps the
+  // document's memory resource: assigning it to a value of another
+  // resource would copy the whole document.
+  std::optional<json::value> body;
   std::vector<Located> located;
   std::vector<std::string> warnings;
 };
@@ -683,8 +686,8 @@ struct Parsed {
 std::optional<Error> parse_body(std::string_view text, json::storage_ptr storage, Parsed& parsed) {
   auto body = parse_json(text, {}, std::move(storage));
   if (!body) return std::move(body.error());
-  parsed.body = std::move(*body);
-  auto located = locate_responses(parsed.body, parsed.warnings);
+  parsed.body.emplace(std::move(*body));
+  auto located = locate_responses(*parsed.body, parsed.warnings);
   if (!located) return std::move(located.error());
   parsed.located = std::move(*located);
   return std::nullopt;
