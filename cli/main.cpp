@@ -134,8 +134,7 @@ int main(int argc, char** argv) {
   WavesCommandOptions waves_options;
   auto* waves_command =
       app.add_subcommand("waves", "A group measured at 2 or more waves: Friedman, pairwise Wilcoxon, mixed model");
-  waves_command->add_option("-i,--instrument", waves_options.instrument, "Registry id or definition file")
-      ->required();
+  waves_command->add_option("-i,--instrument", waves_options.instrument, "Registry id or definition file")->required();
   waves_command->add_option("--wave", waves_options.waves, "NAME=FILE, one per wave, in time order (repeatable)");
   waves_command->add_option("--wave-column", waves_options.wave_column, "Column naming each row's wave (long CSV)");
   waves_command->add_option("--wave-order", waves_options.wave_order,
@@ -149,8 +148,7 @@ int main(int argc, char** argv) {
                             "Cut-off for the hlm categories: auto, a, b or c");
   waves_command->add_option("--sd-multiplier", waves_options.clinical_sd_multiplier, "Width of cut-offs a and b")
       ->capture_default_str();
-  waves_command->add_option("--functional-sd", waves_options.functional_sd, "norms or sample")
-      ->capture_default_str();
+  waves_command->add_option("--functional-sd", waves_options.functional_sd, "norms or sample")->capture_default_str();
   waves_command->add_option("--id-column", waves_options.id_column, "CSV column of respondent ids");
   waves_command->add_option("--column-prefix", waves_options.column_prefix,
                             "CSV item columns are named <prefix><item id>");

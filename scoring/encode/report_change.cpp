@@ -288,6 +288,7 @@ FigureView jacobson_truax_figure(const ReportContext& context, const SubscaleCha
                         std::to_string(rci.deteriorated) + " deteriorated reliably.";
   if (!dense) {
     std::vector<std::pair<double, double>> points;
+    points.reserve(rci.participants.size());
     for (const RciParticipant& p : rci.participants) points.emplace_back(p.pre, p.post);
     std::sort(points.begin(), points.end());
     std::size_t hidden = 0;
