@@ -153,6 +153,9 @@ Result<InstrumentPtr> resolve_instrument(const Context& context, const std::stri
 Result<ResponseMatrix> read_responses(const Instrument& instrument, const std::string& path, CsvOptions csv);
 // The CSV options of --id-column and --column-prefix.
 CsvOptions csv_options(const std::string& id_column, const std::string& column_prefix);
+// The CSV delimiter csv_options() gives (--delimiter): ',', ';' or '\t', or
+// 0 to detect it from the header row.
+void set_csv_delimiter(char delimiter);
 
 // The instrument of -i and the one responses file a subcommand works on.
 struct Input {

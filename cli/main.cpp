@@ -29,10 +29,12 @@ int main(int argc, char** argv) {
   validate_command->add_option("FILE", definition_file, "Definition (JSON)")->required();
 
   ScoreOptions score_options;
-  auto* score_command = app.add_subcommand("score", "Score responses (CSV or JSON; - reads stdin)");
+  auto* score_command = app.add_subcommand(
+      "score", "Score responses (CSV, JSON, SPSS .sav/.zsav, Stata .dta, SAS .sas7bdat; - reads stdin)");
   score_command->add_option("-i,--instrument", score_options.instrument, "Registry id or definition file")->required();
   score_command->add_option("DATA", score_options.data, "Responses file, or - for stdin")->required();
-  score_command->add_option("--format", score_options.format, "Output format")->check(CLI::IsMember({"json", "csv"}));
+  score_command->add_option("--format", score_options.format, "Output format: json, csv, sav (SPSS) or xlsx (Excel)")
+      ->check(CLI::IsMember({"json", "csv", "sav", "xlsx"}));
   score_command->add_option("--id-column", score_options.id_column, "CSV column of respondent ids");
   score_command->add_option("--column-prefix", score_options.column_prefix,
                             "CSV item columns are named <prefix><item id>");
@@ -231,6 +233,16 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}));
 
+  // Every command that reads responses reads CSV with any of the three delimiters.
+  std::string delimiter;
+  for (CLI::App* command : app.get_subcommands([](CLI::App* c) { return c->get_option_no_throw("--id-column"); })) {
+    command
+        ->add_option("--delimiter", delimiter,
+                     "CSV field delimiter: ',' ';' or tab (default: detected from the header row; with ';' or tab "
+                     "answers may have a decimal comma)")
+        ->check(CLI::IsMember({",", ";", "tab", "\t"}));
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -239,6 +251,8 @@ int main(int argc, char** argv) {
     app.exit(e);
     return kUsage;
   }
+
+  set_csv_delimiter(delimiter.empty() ? '\0' : delimiter == "tab" || delimiter == "\t" ? '\t' : delimiter.front());
 
   if (*show) return show_instrument(context, show_id);
   if (*instruments) return list_instruments(context);

@@ -11,8 +11,10 @@
 #include "psyscore/report.hpp"
 #include "psyscore/scoring.hpp"
 #include "scoring/decode/response_json.hpp"
+#include "scoring/encode/sav_writer.hpp"
 #include "scoring/encode/score_csv_writer.hpp"
 #include "scoring/encode/score_writer.hpp"
+#include "scoring/encode/xlsx_writer.hpp"
 #include "scoring/util/json_input.hpp"
 
 namespace psyscore::service {
@@ -21,17 +23,54 @@ namespace json = boost::json;
 
 namespace {
 
-// The score result, or with Accept: text/csv its CSV form (the bytes of
-// `psyscore score --format csv`, which has no place for warnings).
+constexpr std::string_view kSavMediaType = "application/x-spss-sav";
+constexpr std::string_view kXlsxMediaType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+// The file format an Accept header asks for in place of JSON: the first of
+// the SPSS and Excel media types it lists (parameters such as q= are not
+// weighed), or nullopt.
+std::optional<std::string_view> file_format_accepted(std::string_view accept) {
+  while (!accept.empty()) {
+    const auto comma = accept.find(',');
+    std::string_view range = accept.substr(0, comma);
+    range = range.substr(0, range.find(';'));
+    while (!range.empty() && range.front() == ' ') range.remove_prefix(1);
+    while (!range.empty() && range.back() == ' ') range.remove_suffix(1);
+    std::string lowered(range);
+    std::ranges::transform(lowered, lowered.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (lowered == kSavMediaType) return kSavMediaType;
+    if (lowered == kXlsxMediaType) return kXlsxMediaType;
+    if (comma == std::string_view::npos) break;
+    accept.remove_prefix(comma + 1);
+  }
+  return std::nullopt;
+}
+
+// The score result; with Accept: text/csv its CSV form (the bytes of
+// `psyscore score --format csv`, which has no place for warnings); with
+// Accept naming SPSS or Excel, that file.
 ApiResponse scored(const Instrument& instrument, const ResponseMatrix& wave, const RequestContext& context) {
   ApiResponse response;
+  response.respondents = wave.respondent_count();
+  if (const auto file_format = file_format_accepted(context.accept)) {
+    const ScoreTable table = score(instrument, wave);
+    auto bytes = *file_format == kSavMediaType ? detail::encode_score_sav(instrument, wave, table)
+                                               : detail::encode_score_xlsx(instrument, wave, table);
+    if (!bytes) return problem(bytes.error());
+    response.body = std::move(*bytes);
+    response.content_type = std::string(*file_format);
+    const std::string extension = *file_format == kSavMediaType ? ".sav" : ".xlsx";
+    response.headers.emplace_back("Content-Disposition",
+                                  "attachment; filename=\"" + instrument.id + "-scores" + extension + "\"");
+    return response;
+  }
   if (context.wants_csv()) {
     response.content_type = "text/csv; charset=utf-8";
     response.body = detail::score_and_encode_csv(instrument, wave);
   } else {
     response.body = detail::score_and_encode(instrument, wave);
   }
-  response.respondents = wave.respondent_count();
   return response;
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,10 +36,14 @@ struct RequestContext {
   std::string body;
 
   bool is_json() const;
+  // A table of respondents: text/csv, or an SPSS, Stata or SAS file
+  // (application/x-spss-sav, application/x-stata-dta, application/x-sas-data).
   bool is_csv() const;
   // True when Accept prefers text/csv to application/json (a higher q, or
   // text/csv named and application/json not); wildcards choose JSON.
   bool wants_csv() const;
+  // The format of a table body (is_csv()).
+  InputFormat table_format() const;
   std::optional<std::string_view> parameter(std::string_view name) const;
 };
 
@@ -51,13 +56,15 @@ std::optional<Error> check_body_keys(const boost::json::object& body, std::initi
                                      bool inline_instrument);
 // Rejects query parameters other than `allowed`.
 std::optional<Error> check_parameters(const RequestContext& context, std::initializer_list<std::string_view> allowed);
+std::optional<Error> check_parameters_in(const RequestContext& context, std::span<const std::string_view> allowed);
 // The instrument of the path's {id}, or the body's inline "instrument".
 Result<InstrumentPtr> resolve_instrument(const ServiceState& state, const RequestContext& context,
                                          const boost::json::object* body);
 // The respondents array at body[key], within the service's limits.
 Result<ResponseMatrix> decode_wave(const ServiceState& state, const Instrument& instrument,
                                    const boost::json::object& body, std::string_view key);
-// A text/csv body, with id_column and column_prefix from the query.
+// A table body (text/csv, SPSS, Stata or SAS), with id_column,
+// column_prefix and delimiter from the query.
 Result<ResponseMatrix> decode_csv_wave(const ServiceState& state, const Instrument& instrument,
                                        const RequestContext& context, std::string_view group_column);
 

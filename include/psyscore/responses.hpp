@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -58,7 +59,33 @@ struct CsvOptions {
   std::string id_column = "id";  // the column that holds respondent ids
   std::string column_prefix;     // column "<prefix><item id>" holds an item
   std::string group_column;      // when set, this column's values fill ResponseMatrix::groups
+  // The field delimiter: ',', ';' or '\t'; 0 detects it from the header row
+  // (the one of the three it holds most of; ',' on a tie). With ';' or tab,
+  // an answer may have a decimal comma ("2,5"), as European spreadsheets
+  // write it.
+  char delimiter = 0;
 };
+
+// The formats a wave of responses comes in. SPSS covers .sav and .zsav.
+enum class InputFormat { json, csv, spss, stata, sas };
+std::string_view to_string(InputFormat format);
+
+// The format of an input by its content: SPSS, Stata (formats 104-119) and
+// SAS by their magic numbers, JSON when its first byte that is not white
+// space is '{', else CSV.
+InputFormat detect_input_format(std::string_view bytes);
+// The format a file name's extension names (.sav, .zsav, .dta, .sas7bdat,
+// .json, .csv, .tsv, .txt, in any case), or nullopt.
+std::optional<InputFormat> input_format_from_file_name(std::string_view file_name);
+
+// Decodes a wave in any format: every command and endpoint that takes a
+// wave takes it through here. `options` name the columns of every format
+// but JSON; `options.source` names the input in problems. SPSS, Stata and
+// SAS files are read with ReadStat: user-missing and system-missing values
+// are missing answers, a group column's value labels are its groups, and
+// problems name the variable and the case number.
+Result<ResponseMatrix> decode_responses(const Instrument& instrument, std::string_view bytes, InputFormat format,
+                                        const CsvOptions& options = {});
 
 // Decodes `{"responses": [{"id": "p01", "answers": {"1": 3, ...}}, ...]}`.
 // Errors: `malformed` (syntax, wrong types, unknown keys, with a JSON pointer),

@@ -15,6 +15,32 @@ namespace psyscore {
 
 namespace detail {
 
+std::string_view delimiter_name(char delimiter) {
+  switch (delimiter) {
+    case ';': return "a semicolon";
+    case '\t': return "a tab";
+    default: return "a comma";
+  }
+}
+
+char detect_delimiter(std::string_view text) {
+  std::size_t commas = 0;
+  std::size_t semicolons = 0;
+  std::size_t tabs = 0;
+  bool quoted = false;
+  for (const char c : text) {
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
+    if (c == '\n') break;
+    commas += c == ',';
+    semicolons += c == ';';
+    tabs += c == '\t';
+  }
+  if (semicolons > commas && semicolons >= tabs) return ';';
+  if (tabs > commas && tabs > semicolons) return '\t';
+  return ',';
+}
+
 void CsvReader::fail(std::size_t line, std::size_t column, std::string message) {
   error_ = Problem{.line = line, .column = column, .code = "invalid_csv", .message = std::move(message)};
 }
@@ -97,21 +123,24 @@ CsvReader::Status CsvReader::read(std::vector<std::string_view>& fields) {
       }
       ++p;  // the closing quote
       if (p == end && !last_) return need_more();
-      if (p != end && *p != ',' && *p != '\n' && *p != '\r') {
-        fail(line_, column, "a quoted field must end at a comma or the end of the line");
+      if (p != end && *p != delimiter_ && *p != '\n' && *p != '\r') {
+        fail(line_, column,
+             "a quoted field must end at " + std::string(delimiter_name(delimiter_)) + " or the end of the line");
         return Status::failed;
       }
     } else {
       const char* const field = p;
+      const auto delimiter = static_cast<unsigned char>(delimiter_);
       while (p != end) {
-        // Bytes above ',' (digits, letters, '.', '-') never end a field; this
-        // one test passes almost every byte of a file of answers.
+        // Bytes above ',' (digits, letters, '.', '-') but for a ';' delimiter
+        // never end a field; this one test passes almost every byte of a
+        // file of answers.
         const auto c = static_cast<unsigned char>(*p);
-        if (c > ',') {
+        if (c > ',' && c != delimiter) {
           ++p;
           continue;
         }
-        if (c == ',' || c == '\n' || c == '\r') break;
+        if (c == delimiter || c == '\n' || c == '\r') break;
         if (c == '"') {
           fail(line_, column, "a quote inside an unquoted field; quote the whole field and double the quote");
           return Status::failed;
@@ -124,7 +153,7 @@ CsvReader::Status CsvReader::read(std::vector<std::string_view>& fields) {
 
     if (p == end) break;
     const char c = *p;
-    if (c == ',') {
+    if (c == delimiter_) {
       ++p;
       continue;
     }
@@ -173,6 +202,10 @@ void CsvResponseDecoder::add_problem(Problem problem) {
 std::size_t CsvResponseDecoder::decode(std::string_view window, bool last, ResponseMatrix* wave, std::size_t max_rows) {
   needs_more_ = false;
   if (finished_) return 0;
+  if (!layout_) {
+    // The header row decides the delimiter (the CLI's first window holds a megabyte of the file).
+    reader_.set_delimiter(options_.delimiter != 0 ? options_.delimiter : detect_delimiter(window));
+  }
   reader_.refill(window, last);
   for (std::size_t rows = 0; rows < max_rows;) {
     if (layout_ && problems_.empty() && decode_plain_record(wave)) {
@@ -226,6 +259,17 @@ std::size_t CsvResponseDecoder::decode(std::string_view window, bool last, Respo
 // way, which gives the same result for these records: this is only a
 // shortcut for the common case, worth several times the speed of the rest.
 bool CsvResponseDecoder::decode_plain_record(ResponseMatrix* wave) {
+  switch (reader_.delimiter()) {
+    case ',': return decode_plain_record_with<','>(wave);
+    case ';': return decode_plain_record_with<';'>(wave);
+    default: return decode_plain_record_with<'\t'>(wave);
+  }
+}
+
+// With ';' or a tab as the delimiter, a cell stops at it as well; a decimal
+// comma ("2,5") is not a whole number and takes the general way.
+template <char Delimiter>
+bool CsvResponseDecoder::decode_plain_record_with(ResponseMatrix* wave) {
   const Layout& layout = *layout_;
   const std::string_view text = reader_.unread();
   const char* const begin = text.data();
@@ -264,12 +308,12 @@ bool CsvResponseDecoder::decode_plain_record(ResponseMatrix* wave) {
         p += 2;
       }
     } else {
-      while (p != end && static_cast<unsigned char>(*p) > ',') ++p;
+      while (p != end && static_cast<unsigned char>(*p) > ',' && (Delimiter == ',' || *p != Delimiter)) ++p;
       if (column == layout.id_column) id = std::string_view(cell, static_cast<std::size_t>(p - cell));
       if (column == layout.group_column) group = std::string_view(cell, static_cast<std::size_t>(p - cell));
     }
     if (p == end) return give_up();  // the line goes on in the next window, or the text ends without a line break
-    if (*p == ',') {
+    if (*p == Delimiter) {
       ++p;
       continue;
     }
@@ -317,6 +361,19 @@ std::optional<std::string_view> CsvResponseDecoder::check_record() {
   return id;
 }
 
+bool CsvResponseDecoder::parse_decimal_comma(std::string_view cell, double& answer) const {
+  if (reader_.delimiter() == ',') return false;  // a comma ends the cell there
+  const std::size_t comma = cell.find(',');
+  if (comma == std::string_view::npos || cell.size() > 32 || cell.find(',', comma + 1) != std::string_view::npos) {
+    return false;
+  }
+  char text[32];
+  std::memcpy(text, cell.data(), cell.size());
+  text[comma] = '.';
+  bool whole = false;
+  return parse_plain_decimal(std::string_view(text, cell.size()), answer, whole);
+}
+
 void CsvResponseDecoder::decode_answers(ResponseMatrix& wave, std::size_t row) const {
   const std::ptrdiff_t* const item_of_column = layout_->item_of_column.data();
   const std::string_view* const cells = fields_.data();
@@ -332,10 +389,12 @@ void CsvResponseDecoder::decode_answers(ResponseMatrix& wave, std::size_t row) c
       if (cell.empty() || cell == "NA") continue;
       if (!parse_plain_decimal(cell, answer, whole)) {
         whole = false;
-        const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), answer);
-        if (ec != std::errc{} || end != cell.data() + cell.size() || !std::isfinite(answer)) {
-          reject_answer(wave, row, instrument_.items[index].id, AnswerErrorCode::not_a_number, cell);
-          continue;
+        if (!parse_decimal_comma(cell, answer)) {
+          const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), answer);
+          if (ec != std::errc{} || end != cell.data() + cell.size() || !std::isfinite(answer)) {
+            reject_answer(wave, row, instrument_.items[index].id, AnswerErrorCode::not_a_number, cell);
+            continue;
+          }
         }
       }
     }

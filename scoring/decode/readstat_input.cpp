@@ -164,10 +164,12 @@ int on_variable(int index, readstat_variable_t* variable, const char* label_set,
     column.name = kept_name;
     if (const char* label = readstat_variable_get_label(variable)) column.label = label;
     column.numeric = readstat_variable_get_type_class(variable) == READSTAT_TYPE_CLASS_NUMERIC;
+    // A header's count is a claim: memory grows with the cases that arrive beyond a first block.
+    const std::size_t reserved = std::min<std::size_t>(reader.expected_cases, 1 << 16);
     if (column.numeric) {
-      column.numbers.reserve(reader.expected_cases);
+      column.numbers.reserve(reserved);
     } else {
-      column.texts.reserve(reader.expected_cases);
+      column.texts.reserve(reserved);
     }
     reader.label_set_of_column.emplace_back(label_set ? label_set : "");
   } catch (const std::bad_alloc&) {
@@ -514,14 +516,14 @@ class StatWaveDecoder {
       if (!absent.empty()) absent += ", ";
       absent.append("\"").append(options_.column_prefix).append(instrument_.items[i].id).append("\"");
     }
-    if (!absent.empty()) warnings_.push_back("no variable for items " + absent + "; their answers are missing");
+    if (!absent.empty()) warnings_.push_back("no column for items " + absent + "; their answers are missing");
     std::string ignored;
     for (const std::string& name : table.variable_names) {
       if (wanted(name)) continue;
       if (!ignored.empty()) ignored += ", ";
       ignored.append("\"").append(name).append("\"");
     }
-    if (!ignored.empty()) warnings_.push_back("ignored variables that are not items: " + ignored);
+    if (!ignored.empty()) warnings_.push_back("ignored columns that are not items: " + ignored);
   }
 
   void store(ResponseMatrix& wave, std::size_t respondent, const StatColumn& column, std::size_t row,

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "scoring/decode/decode_common.hpp"
+#include "scoring/decode/readstat_input.hpp"
 #include "scoring/decode/response_json.hpp"
 #include "scoring/util/json_input.hpp"
 
@@ -126,6 +127,67 @@ Result<ResponseMatrix> decode_response_array(const Instrument& instrument, const
 }
 
 }  // namespace detail
+
+std::string_view to_string(InputFormat format) {
+  switch (format) {
+    case InputFormat::json: return "json";
+    case InputFormat::csv: return "csv";
+    case InputFormat::spss: return "spss";
+    case InputFormat::stata: return "stata";
+    case InputFormat::sas: return "sas";
+  }
+  return "csv";
+}
+
+namespace {
+
+InputFormat from_stat_format(detail::StatFormat format) {
+  switch (format) {
+    case detail::StatFormat::spss: return InputFormat::spss;
+    case detail::StatFormat::stata: return InputFormat::stata;
+    case detail::StatFormat::sas: return InputFormat::sas;
+  }
+  return InputFormat::spss;
+}
+
+}  // namespace
+
+InputFormat detect_input_format(std::string_view bytes) {
+  if (const auto stat = detail::sniff_stat_format(bytes)) return from_stat_format(*stat);
+  const auto first = bytes.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && bytes[first] == '{') return InputFormat::json;
+  return InputFormat::csv;
+}
+
+std::optional<InputFormat> input_format_from_file_name(std::string_view file_name) {
+  if (const auto stat = detail::stat_format_from_extension(file_name)) return from_stat_format(*stat);
+  const auto dot = file_name.rfind('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  std::string extension(file_name.substr(dot + 1));
+  for (char& c : extension) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if (extension == "json") return InputFormat::json;
+  if (extension == "csv" || extension == "tsv" || extension == "txt") return InputFormat::csv;
+  return std::nullopt;
+}
+
+Result<ResponseMatrix> decode_responses(const Instrument& instrument, std::string_view bytes, InputFormat format,
+                                        const CsvOptions& options) {
+  switch (format) {
+    case InputFormat::json: {
+      auto wave = decode_json_responses(instrument, bytes);
+      if (!wave && !options.source.empty()) {
+        for (auto& problem : wave.error().problems) problem.source = options.source;
+      }
+      return wave;
+    }
+    case InputFormat::csv: return decode_csv_responses(instrument, bytes, options);
+    case InputFormat::spss: return detail::decode_stat_responses(instrument, bytes, detail::StatFormat::spss, options);
+    case InputFormat::stata:
+      return detail::decode_stat_responses(instrument, bytes, detail::StatFormat::stata, options);
+    case InputFormat::sas: return detail::decode_stat_responses(instrument, bytes, detail::StatFormat::sas, options);
+  }
+  return decode_csv_responses(instrument, bytes, options);
+}
 
 Result<ResponseMatrix> decode_json_responses(const Instrument& instrument, std::string_view json_text) {
   if (auto wave = detail::decode_response_body_fast(instrument, json_text, "responses")) return std::move(*wave);

@@ -95,7 +95,7 @@ TEST(ReadStatInput, FixturesDecodeToWhatRReads) {
     }
     EXPECT_EQ(wave->warnings.size(), c.file == "wave_r.dta" ? 0u : 1u);
     if (c.file != "wave_r.dta") {
-      EXPECT_EQ(wave->warnings.front(), "ignored variables that are not items: \"age\"");
+      EXPECT_EQ(wave->warnings.front(), "ignored columns that are not items: \"age\"");
     }
   }
 }
@@ -295,7 +295,7 @@ TEST(ReadStatInput, AnswersKeptAsTextAreReadOrRejected) {
   EXPECT_TRUE(wave->usable(2));
   EXPECT_TRUE(std::isnan(wave->at(2, 0)));
   EXPECT_EQ(wave->warnings.front(),
-            "no variable for items \"q3\", \"q4\", \"q5\", \"q6\", \"q7\"; their answers are missing");
+            "no column for items \"q3\", \"q4\", \"q5\", \"q6\", \"q7\"; their answers are missing");
 }
 
 TEST(ReadStatInput, LimitsRefuseWithTheNumbers) {

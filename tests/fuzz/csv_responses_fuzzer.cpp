@@ -18,7 +18,9 @@ int run_csv_responses(const std::uint8_t* data, std::size_t size) {
   CsvOptions prefixed;
   prefixed.id_column = "rid";
   prefixed.column_prefix = "q";
-  const CsvOptions variants[] = {CsvOptions{}, grouped, prefixed};
+  CsvOptions semicolon;
+  semicolon.delimiter = ';';
+  const CsvOptions variants[] = {CsvOptions{}, grouped, prefixed, semicolon};
   for (std::string_view id : {"mbi-hss", "pss-10"}) {
     const Instrument& instrument = bundled(id);
     for (const CsvOptions& options : variants) {

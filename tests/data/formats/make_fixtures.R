@@ -39,3 +39,16 @@ write.dta(r[, c("id", "group", items)], "wave_r.dta", version = 7)
 back <- read.dta("wave_r.dta", convert.factors = FALSE)
 back_labels <- read.dta("wave_r.dta", convert.factors = TRUE)
 writeLines(as_json(back, back_labels$group), "expected_r_dta.json", sep = "")
+
+# psyscore's SPSS output (scores.sav) as R reads it: the bands come back as
+# factor levels from the value labels, the variable labels as attributes.
+scores <- read.spss("scores.sav", to.data.frame = TRUE)
+labels <- attr(scores, "variable.labels")
+rows <- vapply(seq_len(nrow(scores)), function(i) {
+  num <- function(x) if (is.na(x)) "null" else format(x, digits = 17)
+  band <- scores$total_band[i]
+  sprintf('{"id":"%s","total":%s,"total_answered":%s,"total_band":%s}', trimws(scores$id[i]), num(scores$total[i]),
+          num(scores$total_answered[i]), if (is.na(band)) "null" else paste0('"', as.character(band), '"'))
+}, "")
+writeLines(paste0('{"variable_labels":{', paste(sprintf('"%s":"%s"', names(labels), labels), collapse = ","),
+                  '},\n"respondents":[\n', paste(rows, collapse = ",\n"), "\n]}\n"), "expected_scores_sav.json", sep = "")
