@@ -46,7 +46,7 @@ TEST(FormatsCli, FilesAreKnownByContentOnStdin) {
   // The other commands read the same files.
   const auto reliability = run_psyscore({"reliability", "-i", "gad-7", "--column-prefix", "gad_", formats("wave.dta")});
   EXPECT_EQ(reliability.exit_code, 0) << reliability.err;  // the 6 respondents without a 9
-  EXPECT_NE(reliability.out.find("\"alpha\""), std::string::npos) << reliability.out;
+  EXPECT_NE(reliability.out.find("\"raw_alpha\""), std::string::npos) << reliability.out;
   const auto compare = run_psyscore(
       {"compare", "-i", "gad-7", "--column-prefix", "gad_", "--group-column", "group", formats("wave.sav")});
   EXPECT_EQ(compare.exit_code, 0) << compare.err;
