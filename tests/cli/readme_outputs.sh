@@ -47,3 +47,12 @@ run reliability-table "$psyscore" reliability -i mbi-hss $cohort/cohort.csv --fo
 run change-table "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv --format table
 run change-csv "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv --format csv
 run compare-table "$psyscore" compare -i mbi-hss --group-column years $cohort/cohort.csv --format table
+formats=tests/data/formats
+run score-sav "$psyscore" score -i gad-7 --column-prefix gad_ $formats/wave.sav
+run score-zsav "$psyscore" score -i gad-7 --column-prefix gad_ $formats/wave.zsav
+run score-dta "$psyscore" score -i gad-7 --column-prefix gad_ $formats/wave.dta
+run score-sas7bdat "$psyscore" score -i gad-7 --column-prefix gad_ $formats/wave.sas7bdat
+run score-semicolon "$psyscore" score -i gad-7 --column-prefix gad_ $formats/wave-semicolon.csv
+# The files' bytes carry a timestamp: their first bytes stand for them.
+run score-format-sav bash -c "\"$psyscore\" score -i gad-7 --column-prefix gad_ $formats/wave.sav --format sav | head -c 4"
+run score-format-xlsx bash -c "\"$psyscore\" score -i gad-7 --column-prefix gad_ $formats/wave.sav --format xlsx | head -c 2"
