@@ -181,8 +181,9 @@ Result<ResponseMatrix> decode_csv_wave(const ServiceState& state, const Instrume
       options.delimiter = '\t';
     } else {
       return std::unexpected(Error::single(
-          ErrorCode::malformed, {"", "", 0, 0, "invalid_parameter",
-                                 "delimiter must be \",\", \";\" or \"tab\" (default: detected from the header row)"}));
+          ErrorCode::malformed,
+          {.code = "invalid_parameter",
+           .message = "delimiter must be \",\", \";\" or \"tab\" (default: detected from the header row)"}));
     }
   }
   auto wave = decode_responses(instrument, context.body, context.table_format(), options);

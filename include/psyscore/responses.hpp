@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -67,7 +68,7 @@ struct CsvOptions {
 };
 
 // The formats a wave of responses comes in. SPSS covers .sav and .zsav.
-enum class InputFormat { json, csv, spss, stata, sas };
+enum class InputFormat : std::uint8_t { json, csv, spss, stata, sas };
 std::string_view to_string(InputFormat format);
 
 // The format of an input by its content: SPSS, Stata (formats 104-119) and

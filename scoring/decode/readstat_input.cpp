@@ -97,7 +97,8 @@ struct Reader {
   bool out_of_memory = false;
 
   void refuse(std::string code, std::string message) {
-    refusal = Error::single(ErrorCode::invalid, Problem{options.source, "", 0, 0, std::move(code), std::move(message)});
+    refusal = Error::single(ErrorCode::invalid,
+                            Problem{.source = options.source, .code = std::move(code), .message = std::move(message)});
   }
 };
 
@@ -402,7 +403,8 @@ Result<StatTable> read_stat_table(std::string_view bytes, StatFormat format, con
     message += readstat_error_message(status);
     if (!reader.parser_message.empty()) message += " (" + reader.parser_message + ")";
     return std::unexpected(
-        Error::single(ErrorCode::malformed, Problem{options.source, "", 0, 0, "unreadable_file", std::move(message)}));
+        Error::single(ErrorCode::malformed,
+                      Problem{.source = options.source, .code = "unreadable_file", .message = std::move(message)}));
   }
   finish(reader);
   return std::move(reader.table);
@@ -499,11 +501,12 @@ class StatWaveDecoder {
   }
 
   Problem at(std::string code, std::string message) const {
-    return Problem{options_.source, "", 0, 0, std::move(code), std::move(message)};
+    return Problem{.source = options_.source, .code = std::move(code), .message = std::move(message)};
   }
   // A problem of one case: its number and the variable lead the message.
-  Problem case_problem(std::size_t row, const StatColumn& column, std::string code, std::string message) const {
-    return at(std::move(code), "case " + std::to_string(row + 1) + ", variable \"" + column.name + "\": " + message);
+  Problem case_problem(std::size_t row, const StatColumn& column, std::string code, std::string_view message) const {
+    return at(std::move(code),
+              "case " + std::to_string(row + 1) + ", variable \"" + column.name + "\": " + std::string(message));
   }
   static void add_problem(std::vector<Problem>& problems, Problem problem) {
     if (problems.size() < kMaxProblems) problems.push_back(std::move(problem));

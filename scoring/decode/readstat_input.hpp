@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -32,7 +33,7 @@ namespace psyscore::detail {
 
 // The statistics packages' formats ReadStat reads. SPSS covers .sav and the
 // zlib-compressed .zsav, which ReadStat tells apart by content.
-enum class StatFormat { spss, stata, sas };
+enum class StatFormat : std::uint8_t { spss, stata, sas };
 
 // "SPSS", "Stata" or "SAS", for messages.
 std::string_view format_name(StatFormat format);

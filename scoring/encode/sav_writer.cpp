@@ -86,7 +86,7 @@ Result<std::string> encode_score_sav(const Instrument& instrument, const Respons
                                      const ScoreTable& table) {
   auto refuse = [](std::string message) {
     return std::unexpected(
-        Error::single(ErrorCode::invalid, Problem{"", "", 0, 0, "unwritable_sav", std::move(message)}));
+        Error::single(ErrorCode::invalid, Problem{.code = "unwritable_sav", .message = std::move(message)}));
   };
   if (responses.respondent_count() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
     return refuse("an SPSS file holds at most " + std::to_string(std::numeric_limits<int>::max()) + " cases");

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,7 +17,7 @@
 namespace psyscore::detail {
 
 struct ScoreColumn {
-  enum class Kind { id, value, answered, band, z, t, errors };
+  enum class Kind : std::uint8_t { id, value, answered, band, z, t, errors };
   Kind kind = Kind::value;
   std::size_t subscale = 0;  // for the subscale's columns
   std::string name;          // as in the CSV output: "total", "total_answered", ...

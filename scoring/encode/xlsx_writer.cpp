@@ -142,19 +142,22 @@ void write_instrument(lxw_worksheet* sheet, lxw_format* bold, const Instrument& 
 Result<std::string> encode_score_xlsx(const Instrument& instrument, const ResponseMatrix& responses,
                                       const ScoreTable& table) {
   if (responses.respondent_count() > kMaxXlsxRespondents) {
-    return std::unexpected(Error::single(
-        ErrorCode::invalid,
-        Problem{"", "", 0, 0, "too_many_rows",
-                "an Excel sheet holds at most " + std::to_string(kMaxXlsxRespondents) + " respondents; this wave has " +
-                    std::to_string(responses.respondent_count()) + " (ask for CSV instead)"}));
+    return std::unexpected(
+        Error::single(ErrorCode::invalid,
+                      Problem{.code = "too_many_rows",
+                              .message = "an Excel sheet holds at most " + std::to_string(kMaxXlsxRespondents) +
+                                         " respondents; this wave has " + std::to_string(responses.respondent_count()) +
+                                         " (ask for CSV instead)"}));
   }
   auto io_error = [](std::string message) {
-    return std::unexpected(Error::single(ErrorCode::io_error, Problem{"", "", 0, 0, "xlsx_io", std::move(message)}));
+    return std::unexpected(
+        Error::single(ErrorCode::io_error, Problem{.code = "xlsx_io", .message = std::move(message)}));
   };
   const TemporaryFile file;
   if (!file.path()) return io_error("cannot create a temporary file for the Excel workbook");
+  const std::string& path = *file.path();
 
-  lxw_workbook* workbook = workbook_new(file.path()->c_str());
+  lxw_workbook* workbook = workbook_new(path.c_str());
   if (!workbook) return io_error("cannot start the Excel workbook");
   lxw_format* bold = workbook_add_format(workbook);
   format_set_bold(bold);
@@ -170,7 +173,7 @@ Result<std::string> encode_score_xlsx(const Instrument& instrument, const Respon
     return io_error(std::string("cannot write the Excel workbook: ") + lxw_strerror(status));
   }
 
-  std::ifstream in(*file.path(), std::ios::binary);
+  std::ifstream in(path, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (!in.good() && !in.eof()) return io_error("cannot read back the Excel workbook");
   return bytes;
