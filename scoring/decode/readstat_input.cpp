@@ -293,7 +293,7 @@ void finish(Reader& reader) {
     const auto labels = reader.label_sets.find(reader.label_set_of_column[c]);
     if (!column.numeric || labels == reader.label_sets.end()) continue;
     column.value_labels = labels->second;
-    std::ranges::stable_sort(column.value_labels, {}, &std::pair<double, std::string>::first);
+    std::ranges::sort(column.value_labels);  // by value, then label: the first label of a value wins
   }
 }
 

@@ -41,15 +41,16 @@ class TemporaryFile {
     path_ = std::move(pattern);
   }
   ~TemporaryFile() {
-    if (path_) std::remove(path_->c_str());
+    if (!path_.empty()) std::remove(path_.c_str());
   }
   TemporaryFile(const TemporaryFile&) = delete;
   TemporaryFile& operator=(const TemporaryFile&) = delete;
 
-  const std::optional<std::string>& path() const { return path_; }
+  // Empty when no file could be made.
+  const std::string& path() const { return path_; }
 
  private:
-  std::optional<std::string> path_;
+  std::string path_;
 };
 
 std::string band_range(const Band& band) {
@@ -154,8 +155,8 @@ Result<std::string> encode_score_xlsx(const Instrument& instrument, const Respon
         Error::single(ErrorCode::io_error, Problem{.code = "xlsx_io", .message = std::move(message)}));
   };
   const TemporaryFile file;
-  if (!file.path()) return io_error("cannot create a temporary file for the Excel workbook");
-  const std::string& path = *file.path();
+  const std::string& path = file.path();
+  if (path.empty()) return io_error("cannot create a temporary file for the Excel workbook");
 
   lxw_workbook* workbook = workbook_new(path.c_str());
   if (!workbook) return io_error("cannot start the Excel workbook");
