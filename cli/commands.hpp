@@ -98,6 +98,20 @@ struct WavesCommandOptions {
 // Prints encode_waves_result (cli/waves_command.cpp).
 int waves(const Context& context, const WavesCommandOptions& options);
 
+struct ModelCommandOptions {
+  std::string instrument;
+  std::string data;                     // CSV (or JSON with covariates)
+  std::string outcome;                  // "total>=4", "EE=high", "wellbeing=yes"
+  std::vector<std::string> predictors;  // required
+  std::vector<std::string> covariates;  // more CSV covariate columns (predictors are read anyway)
+  std::vector<std::string> references;  // "duration=lt1"
+  double ci_level = 0.95;
+  bool no_profile = false;
+  std::string id_column = "id";
+  std::string column_prefix;
+};
+int model(const Context& context, const ModelCommandOptions& options);
+
 struct ServeOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;

@@ -139,6 +139,28 @@ int main(int argc, char** argv) {
   waves_command->add_option("--column-prefix", waves_options.column_prefix,
                             "CSV item columns are named <prefix><item id>");
 
+  ModelCommandOptions model_options;
+  auto* model_command =
+      app.add_subcommand("model", "Logistic regression of a binary outcome on covariates, with chi-squared and Fisher");
+  model_command->add_option("-i,--instrument", model_options.instrument, "Registry id or definition file")->required();
+  model_command->add_option("DATA", model_options.data, "Responses (CSV), or - for stdin")->required();
+  model_command
+      ->add_option("--outcome", model_options.outcome,
+                   "SUBSCALE>=VALUE, SUBSCALE=BAND[,BAND] or COVARIATE=EVENT (e.g. total>=4, wellbeing=yes)")
+      ->required();
+  model_command->add_option("--predictor", model_options.predictors, "A covariate in the model (repeatable)")
+      ->required();
+  model_command->add_option("--covariate", model_options.covariates,
+                            "A CSV column to read as a covariate (repeatable; predictors are read anyway)");
+  model_command->add_option("--reference", model_options.references,
+                            "Reference level of a categorical predictor, NAME=LEVEL (repeatable)");
+  model_command->add_option("--ci-level", model_options.ci_level, "Level of the Wald and profile intervals")
+      ->capture_default_str();
+  model_command->add_flag("--no-profile", model_options.no_profile, "Skip the profile-likelihood intervals");
+  model_command->add_option("--id-column", model_options.id_column, "CSV column of respondent ids");
+  model_command->add_option("--column-prefix", model_options.column_prefix,
+                            "CSV item columns are named <prefix><item id>");
+
   ServeOptions serve_options;
   auto* serve_command = app.add_subcommand("serve", "Serve the HTTP API on the instruments of --instruments");
   serve_command->add_option("--host", serve_options.host, "Address to listen on")->capture_default_str();
@@ -195,6 +217,7 @@ int main(int argc, char** argv) {
   if (*change_command) return change(context, change_options);
   if (*compare_command) return compare(context, compare_options);
   if (*waves_command) return waves(context, waves_options);
+  if (*model_command) return model(context, model_options);
   if (*reliability_command) return reliability(context, reliability_options);
   if (*serve_command) return serve(context, serve_options);
   return kUsage;

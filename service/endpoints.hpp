@@ -17,5 +17,7 @@ ApiResponse change_endpoint(const ServiceState& state, const RequestContext& con
 ApiResponse compare_endpoint(const ServiceState& state, const RequestContext& context);
 // POST .../waves (waves_endpoint.cpp).
 ApiResponse waves_endpoint(const ServiceState& state, const RequestContext& context);
+// POST /v1/instruments/{id}/model and /v1/model.
+ApiResponse model_endpoint(const ServiceState& state, const RequestContext& context);
 
 }  // namespace psyscore::service

@@ -150,12 +150,14 @@ Result<ResponseMatrix> decode_wave(const ServiceState& state, const Instrument& 
 }
 
 Result<ResponseMatrix> decode_csv_wave(const ServiceState& state, const Instrument& instrument,
-                                       const RequestContext& context, std::string_view group_column) {
+                                       const RequestContext& context, std::string_view group_column,
+                                       const std::vector<std::string>& covariate_columns) {
   CsvOptions options;
   options.source = "body";
   if (auto id_column = context.parameter("id_column")) options.id_column = *id_column;
   if (auto prefix = context.parameter("column_prefix")) options.column_prefix = *prefix;
   options.group_column = group_column;
+  options.covariate_columns = covariate_columns;
   auto wave = decode_csv_responses(instrument, context.body, options);
   if (wave && wave->respondent_count() > state.limits().max_respondents) {
     return std::unexpected(
@@ -215,11 +217,12 @@ JsonBody::JsonBody(const ServiceState& state, const RequestContext& context,
 }
 
 Result<CsvInput> read_csv_body(const ServiceState& state, const RequestContext& context,
-                               std::initializer_list<std::string_view> parameters, std::string_view group_column) {
+                               std::initializer_list<std::string_view> parameters, std::string_view group_column,
+                               const std::vector<std::string>& covariate_columns) {
   if (auto error = check_parameters(context, parameters)) return std::unexpected(std::move(*error));
   auto instrument = resolve_instrument(state, context, nullptr);
   if (!instrument) return std::unexpected(std::move(instrument.error()));
-  auto wave = decode_csv_wave(state, **instrument, context, group_column);
+  auto wave = decode_csv_wave(state, **instrument, context, group_column, covariate_columns);
   if (!wave) return std::unexpected(std::move(wave.error()));
   return CsvInput{std::move(*instrument), std::move(*wave)};
 }

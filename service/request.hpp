@@ -58,8 +58,10 @@ Result<InstrumentPtr> resolve_instrument(const ServiceState& state, const Reques
 Result<ResponseMatrix> decode_wave(const ServiceState& state, const Instrument& instrument,
                                    const boost::json::object& body, std::string_view key);
 // A text/csv body, with id_column and column_prefix from the query.
+// `covariate_columns`: columns read as covariates (ResponseMatrix::covariates).
 Result<ResponseMatrix> decode_csv_wave(const ServiceState& state, const Instrument& instrument,
-                                       const RequestContext& context, std::string_view group_column);
+                                       const RequestContext& context, std::string_view group_column,
+                                       const std::vector<std::string>& covariate_columns = {});
 
 // A JSON request body: parsed into an arena that lives as long as this
 // object, checked for its keys, its instrument resolved (the path's {id} or
@@ -89,6 +91,7 @@ struct CsvInput {
   ResponseMatrix wave;
 };
 Result<CsvInput> read_csv_body(const ServiceState& state, const RequestContext& context,
-                               std::initializer_list<std::string_view> parameters, std::string_view group_column);
+                               std::initializer_list<std::string_view> parameters, std::string_view group_column,
+                               const std::vector<std::string>& covariate_columns = {});
 
 }  // namespace psyscore::service

@@ -69,6 +69,14 @@ void check_compare(const Result<CompareOptions>& options, bool from_body) {
   PSYSCORE_FUZZ_CHECK(kTarget, is_level(options->ci_level), std::to_string(options->ci_level));
 }
 
+void check_model(const Result<ModelOptions>& options, bool from_body) {
+  if (!options) return check_rejection(options.error(), from_body);
+  PSYSCORE_FUZZ_CHECK(kTarget, is_level(options->ci_level), std::to_string(options->ci_level));
+  if (options->outcome.kind == ModelOutcome::Kind::subscale_at_least) {
+    PSYSCORE_FUZZ_CHECK(kTarget, std::isfinite(options->outcome.at_least), std::to_string(options->outcome.at_least));
+  }
+}
+
 // "a=1&b=2" as the router would pass it, without %-decoding.
 service::QueryParameters split_query(std::string_view query) {
   service::QueryParameters parameters;
@@ -95,12 +103,15 @@ int run_options(const std::uint8_t* data, std::size_t size) {
     check_reliability(service::reliability_options(body->get_object(), limits), limits, true);
     check_change(service::change_options(body->get_object()));
     check_compare(service::compare_options(body->get_object()), true);
+    check_model(service::model_options(body->get_object()), true);
   }
 
   service::RequestContext context;
   context.query = split_query(text);
   check_reliability(service::reliability_options(context, limits), limits, false);
   check_compare(service::compare_options(context), false);
+  std::vector<std::string> covariate_columns;
+  check_model(service::model_options(context, bundled("who-5"), covariate_columns), false);
   return 0;
 }
 
