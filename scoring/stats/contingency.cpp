@@ -63,6 +63,10 @@ FisherTest fisher_two_columns(const std::vector<Count>& sizes, const std::vector
   double observed = 0;
   for (std::size_t i = 0; i < rows; ++i) observed += log_choose(n[i], x[i]);
   const double threshold = observed + kRelativeTolerance;
+  // The observed table counts, so p >= its probability; a block of tables
+  // below 1e-17 of that adds nothing a double can hold (and exp() of very
+  // negative numbers is slow), so it is skipped.
+  const double negligible = observed - normalizer - 40;
   std::vector<Count> capacity_after(rows + 1, 0);  // sum of n over rows >= i
   for (std::size_t i = rows; i-- > 0;) capacity_after[i] = capacity_after[i + 1] + n[i];
 
@@ -74,6 +78,7 @@ FisherTest fisher_two_columns(const std::vector<Count>& sizes, const std::vector
   const auto last_two = [&](Count s, double prefix) {
     const Count low = std::max<Count>(0, s - b);
     const Count high = std::min(a, s);
+    if (prefix + log_choose(a + b, s) - normalizer < negligible) return;
     const auto weight = [&](Count value) { return prefix + log_choose(a, value) + log_choose(b, s - value); };
     Count mode = (s + 1) * (a + 1) / (a + b + 2);
     mode = std::clamp(mode, low, high);
@@ -91,7 +96,9 @@ FisherTest fisher_two_columns(const std::vector<Count>& sizes, const std::vector
       }
       double tail = 0;
       for (Count value = in; value >= low; --value) {
-        const double term = std::exp(weight(value) - normalizer);
+        const double log_term = weight(value) - normalizer;
+        if (log_term < negligible) break;
+        const double term = std::exp(log_term);
         tail += term;
         if (term < 1e-17 * tail) break;
       }
@@ -106,7 +113,9 @@ FisherTest fisher_two_columns(const std::vector<Count>& sizes, const std::vector
       }
       double tail = 0;
       for (Count value = in; value <= high; ++value) {
-        const double term = std::exp(weight(value) - normalizer);
+        const double log_term = weight(value) - normalizer;
+        if (log_term < negligible) break;
+        const double term = std::exp(log_term);
         tail += term;
         if (term < 1e-17 * tail) break;
       }
