@@ -37,3 +37,9 @@ run change-clinical "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $
 run waves "$psyscore" waves -i mbi-hss --wave-column wave $cohort/waves.csv
 run waves-files "$psyscore" waves -i mbi-hss --wave baseline=$cohort/pre.csv --wave 10m=$cohort/post.csv
 run waves-hlm "$psyscore" waves -i mbi-hss --wave-column wave $cohort/waves.csv --rci-method hlm
+survey=examples/balint-survey
+run model "$psyscore" model -i who-5 $survey/survey.csv --outcome 'raw>=13' \
+    --predictor duration --predictor obligation --predictor teaching \
+    --predictor management --predictor prevention --predictor age --reference duration=lt1
+run model-band "$psyscore" model -i who-5 $survey/survey.csv --outcome 'raw=above cut-offs' \
+    --predictor duration --predictor age --reference duration=lt1
