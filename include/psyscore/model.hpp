@@ -30,6 +30,7 @@
 #include "psyscore/errors.hpp"
 #include "psyscore/instrument.hpp"
 #include "psyscore/responses.hpp"
+#include "psyscore/statistic.hpp"
 
 namespace psyscore {
 
@@ -79,22 +80,20 @@ struct ModelOptions {
   bool profile = true;
 };
 
-using ModelStatistic = std::optional<double>;  // nullopt: undefined (JSON null)
-
 struct ModelInterval {
-  ModelStatistic lower;
-  ModelStatistic upper;
+  Statistic lower;
+  Statistic upper;
 };
 
 struct ModelCoefficient {
-  std::string term;         // R's name: "(Intercept)", "duration5plus", "age"
-  ModelStatistic estimate;  // log odds (ratio); nullopt when aliased (R's NA)
-  ModelStatistic se;
-  ModelStatistic z;
-  ModelStatistic p;
-  ModelStatistic odds_ratio;  // exp(estimate)
-  ModelInterval wald;         // odds-ratio scale: exp of confint.default
-  ModelInterval profile;      // odds-ratio scale: exp of MASS::confint; null when separation affects the term
+  std::string term;    // R's name: "(Intercept)", "duration5plus", "age"
+  Statistic estimate;  // log odds (ratio); nullopt when aliased (R's NA)
+  Statistic se;
+  Statistic z;
+  Statistic p;
+  Statistic odds_ratio;   // exp(estimate)
+  ModelInterval wald;     // odds-ratio scale: exp of confint.default
+  ModelInterval profile;  // odds-ratio scale: exp of MASS::confint; null when separation affects the term
 };
 
 struct LogisticSummary {
@@ -106,8 +105,8 @@ struct LogisticSummary {
   double aic = 0;
   double lr_chi_squared = 0;
   std::size_t lr_df = 0;
-  ModelStatistic lr_p;
-  ModelStatistic nagelkerke_r2;
+  Statistic lr_p;
+  Statistic nagelkerke_r2;
   int iterations = 0;
   bool converged = false;
   bool separation = false;
@@ -119,12 +118,12 @@ struct Association {
   std::string covariate;
   std::vector<std::string> levels;                // rows, reference level first
   std::vector<std::array<std::size_t, 2>> table;  // per level: {no event, event}
-  ModelStatistic chi_squared;
+  Statistic chi_squared;
   std::size_t df = 0;
-  ModelStatistic chi_squared_p;
-  bool correct = false;     // Yates (2 x 2 tables, as R)
-  ModelStatistic fisher_p;  // null when the exact enumeration is beyond its limit
-  ModelStatistic min_expected;
+  Statistic chi_squared_p;
+  bool correct = false;  // Yates (2 x 2 tables, as R)
+  Statistic fisher_p;    // null when the exact enumeration is beyond its limit
+  Statistic min_expected;
 };
 
 struct ModelReport {

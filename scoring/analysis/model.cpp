@@ -24,7 +24,7 @@ using detail::problem_at;
 
 constexpr std::size_t kMaxLevels = 50;  // per categorical predictor
 
-ModelStatistic defined(double x) { return std::isfinite(x) ? ModelStatistic(x) : std::nullopt; }
+Statistic defined(double x) { return std::isfinite(x) ? Statistic(x) : std::nullopt; }
 
 std::string number_text(double x) {
   char buffer[32];
@@ -409,7 +409,7 @@ Result<ModelReport> model(const Instrument& instrument, const ResponseMatrix& re
   const detail::LogisticFit fit = detail::fit_logistic(x, y, fit_options);
 
   LogisticSummary& summary = report.logistic;
-  const auto exp_of = [](ModelStatistic value) -> ModelStatistic {
+  const auto exp_of = [](Statistic value) -> Statistic {
     if (!value) return std::nullopt;
     return defined(std::exp(*value));
   };

@@ -1,4 +1,5 @@
 #include "scoring/decode/covariates.hpp"
+#include "scoring/util/nan.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -16,8 +17,6 @@ const Covariate* ResponseMatrix::covariate(std::string_view name) const {
 namespace detail {
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::string quote_text(std::string_view text) { return "\"" + std::string(text) + "\""; }
 

@@ -11,12 +11,12 @@
 #include <boost/math/special_functions/gamma.hpp>
 
 #include "scoring/util/math_policy.hpp"
+#include "scoring/util/nan.hpp"
 
 namespace psyscore::detail {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // fisher.test counts a table as "no more probable" when its probability is at
 // most the observed one times 1 + 1e-7.
 const double kRelativeTolerance = std::log1p(1e-7);

@@ -15,12 +15,11 @@
 
 #include "scoring/stats/least_squares.hpp"
 #include "scoring/util/math_policy.hpp"
+#include "scoring/util/nan.hpp"
 
 namespace psyscore::detail {
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // R's binomial()$linkinv, $mu.eta and $dev.resids (family.c): eta is clamped at
 // +-30 so that mu stays strictly inside (0, 1).

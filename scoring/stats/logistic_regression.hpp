@@ -18,9 +18,9 @@
 
 #include <Eigen/Core>
 
-namespace psyscore::detail {
+#include "psyscore/statistic.hpp"
 
-using Statistic = std::optional<double>;
+namespace psyscore::detail {
 
 struct LogisticOptions {
   double ci_level = 0.95;   // Default: 0.95; for the Wald and profile intervals

@@ -82,7 +82,7 @@ ResponseMatrix wave_of(const Instrument& definition, const std::string& body) {
   return wave ? std::move(*wave) : ResponseMatrix{};
 }
 
-::testing::AssertionResult near(ModelStatistic actual, std::optional<double> expected, double tolerance) {
+::testing::AssertionResult near(Statistic actual, std::optional<double> expected, double tolerance) {
   if (!expected || !actual) {
     if (!expected && !actual) return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure() << "one is null: actual " << actual.value_or(NAN) << " expected "
