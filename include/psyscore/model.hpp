@@ -160,7 +160,7 @@ Result<ModelOutcome> parse_model_outcome(const Instrument& instrument, std::stri
 // A reference level written as "duration=lt1". Errors: ErrorCode::malformed.
 Result<std::pair<std::string, std::string>> parse_model_reference(std::string_view text);
 
-// The model result of API.md: instrument, ci_level, outcome, logistic,
+// The model result of docs/api.md: instrument, ci_level, outcome, logistic,
 // associations, warnings (as every encoder: compact JSON and a newline).
 std::string encode_model_result(const Instrument& instrument, const ModelReport& report);
 

@@ -1,4 +1,4 @@
-// The model result of API.md section 9 (and its extra fields, docs/api.md).
+// The model result of docs/api.md ("Model options and result").
 
 #include <string>
 
