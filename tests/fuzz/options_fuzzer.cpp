@@ -51,8 +51,10 @@ void check_reliability(const Result<ReliabilityOptions>& options, const service:
 void check_change(const Result<ChangeOptions>& options) {
   if (!options) return check_rejection(options.error(), true);
   PSYSCORE_FUZZ_CHECK(kTarget, is_level(options->ci_level), std::to_string(options->ci_level));
-  PSYSCORE_FUZZ_CHECK(kTarget, std::isfinite(options->rci_criterion) && options->rci_criterion > 0,
-                      std::to_string(options->rci_criterion));
+  if (options->rci_criterion) {
+    PSYSCORE_FUZZ_CHECK(kTarget, std::isfinite(*options->rci_criterion) && *options->rci_criterion > 0,
+                        std::to_string(*options->rci_criterion));
+  }
   if (const auto* given = std::get_if<RciFromCaller>(&options->rci_reliability)) {
     for (const auto& [subscale, reliability] : *given) {
       PSYSCORE_FUZZ_CHECK(kTarget, is_level(reliability), subscale);
