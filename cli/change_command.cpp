@@ -22,8 +22,8 @@ std::optional<double> parse_number(std::string_view text) {
   return value;
 }
 
-// "sample", "published", one number for every subscale analysed, or
-// "ID=VALUE,ID=VALUE" per subscale.
+}  // namespace
+
 std::optional<RciReliability> parse_reliability(const Instrument& instrument, const std::string& text,
                                                 const std::vector<std::string>& subscales) {
   if (text == "sample") return RciFromSample{};
@@ -52,7 +52,13 @@ std::optional<RciReliability> parse_reliability(const Instrument& instrument, co
   return values;
 }
 
-}  // namespace
+std::optional<RciMethod> parse_rci_method(const std::string& text) {
+  for (const RciMethod method :
+       {RciMethod::jt, RciMethod::gln, RciMethod::hll, RciMethod::en, RciMethod::nk, RciMethod::ha}) {
+    if (to_string(method) == text) return method;
+  }
+  return std::nullopt;
+}
 
 int change(const Context& context, const ChangeCommandOptions& options) {
   auto instrument = resolve_instrument(context, options.instrument);
@@ -70,6 +76,22 @@ int change(const Context& context, const ChangeCommandOptions& options) {
     return kUsage;
   }
   engine.rci_reliability = *reliability;
+  const auto method = parse_rci_method(options.rci_method);
+  if (!method) {
+    std::cerr << "error: --rci-method takes jt, gln, hll, en, nk or ha; got \"" << options.rci_method << "\"\n";
+    return kUsage;
+  }
+  engine.rci_method = *method;
+  if (!options.reliability_post.empty()) {
+    const auto post = parse_reliability(**instrument, options.reliability_post, options.subscales);
+    if (!post) {
+      std::cerr << "error: --reliability-post takes sample, published, a number in (0, 1), or "
+                   "ID=VALUE[,ID=VALUE...]; got \""
+                << options.reliability_post << "\"\n";
+      return kUsage;
+    }
+    engine.reliability_post = *post;
+  }
   if (!options.clinical_criterion.empty()) {
     ClinicalSignificanceOptions clinical;
     if (options.clinical_criterion == "a") clinical.criterion = CutoffCriterion::a;

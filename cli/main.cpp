@@ -83,8 +83,15 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   change_command->add_option("--ci-level", change_options.ci_level, "Level of the paired-t interval")
       ->capture_default_str();
-  change_command->add_option("--rci-criterion", change_options.rci_criterion, "|RCI| beyond this is reliable")
-      ->capture_default_str();
+  change_command->add_option("--rci-criterion", change_options.rci_criterion,
+                             "|RCI| beyond this is reliable (default 1.96; 1.645 for ha)");
+  change_command
+      ->add_option("--rci-method", change_options.rci_method,
+                   "Reliable change method: jt (Jacobson-Truax), gln, hll, en, nk or ha")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"jt", "gln", "hll", "en", "nk", "ha"}));
+  change_command->add_option("--reliability-post", change_options.reliability_post,
+                             "nk only: the post wave's reliability, as --rci-reliability");
   change_command->add_option("--subscale", change_options.subscales, "Analyse only this subscale (repeatable)");
   change_command
       ->add_option("--clinical-significance", change_options.clinical_criterion,
@@ -142,6 +149,34 @@ int main(int argc, char** argv) {
   waves_command->add_option("--id-column", waves_options.id_column, "CSV column of respondent ids");
   waves_command->add_option("--column-prefix", waves_options.column_prefix,
                             "CSV item columns are named <prefix><item id>");
+  ControlledCommandOptions controlled_options;
+  auto* controlled_command =
+      app.add_subcommand("controlled", "Controlled pre/post design: ANCOVA of post on pre and group, per subscale");
+  controlled_command->add_option("-i,--instrument", controlled_options.instrument, "Registry id or definition file")
+      ->required();
+  controlled_command
+      ->add_option("--group", controlled_options.groups,
+                   "NAME=PRE.csv,POST.csv: one group's two waves (repeat for each group, 2 or more)")
+      ->required();
+  controlled_command->add_option("--reference", controlled_options.reference,
+                                 "The group the others are compared with (default: the first)");
+  controlled_command->add_option("--ci-level", controlled_options.ci_level, "Level of the intervals")
+      ->capture_default_str();
+  controlled_command->add_option("--subscale", controlled_options.subscales, "Analyse only this subscale (repeatable)");
+  controlled_command
+      ->add_option("--rci-reliability", controlled_options.rci_reliability,
+                   "Each group's reliable change: sample, published, a value in (0, 1), or ID=VALUE[,ID=VALUE...]")
+      ->capture_default_str();
+  controlled_command->add_option("--rci-criterion", controlled_options.rci_criterion,
+                                 "|RCI| beyond this is reliable (default 1.96; 1.645 for ha)");
+  controlled_command->add_option("--rci-method", controlled_options.rci_method, "jt, gln, hll, en, nk or ha")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"jt", "gln", "hll", "en", "nk", "ha"}));
+  controlled_command->add_option("--reliability-post", controlled_options.reliability_post,
+                                 "nk only: the post wave's reliability, as --rci-reliability");
+  controlled_command->add_option("--id-column", controlled_options.id_column, "CSV column of respondent ids");
+  controlled_command->add_option("--column-prefix", controlled_options.column_prefix,
+                                 "CSV item columns are named <prefix><item id>");
 
   ServeOptions serve_options;
   auto* serve_command = app.add_subcommand("serve", "Serve the HTTP API on the instruments of --instruments");
@@ -199,6 +234,7 @@ int main(int argc, char** argv) {
   if (*change_command) return change(context, change_options);
   if (*compare_command) return compare(context, compare_options);
   if (*waves_command) return waves(context, waves_options);
+  if (*controlled_command) return controlled(context, controlled_options);
   if (*reliability_command) return reliability(context, reliability_options);
   if (*serve_command) return serve(context, serve_options);
   return kUsage;

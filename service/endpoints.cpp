@@ -104,7 +104,16 @@ ApiResponse change_endpoint(const ServiceState& state, const RequestContext& con
   auto post = decode_wave(state, body.instrument(), body.root(), "post");
   if (!post) return problem(post.error());
   auto report = change(body.instrument(), *pre, *post, *options);
-  if (!report) return problem(report.error());
+  if (!report) {
+    // The engine locates option problems within the options; in the body they are under /options.
+    Error error = std::move(report.error());
+    for (auto& p : error.problems) {
+      if (!p.pointer.empty() && !p.pointer.starts_with("/pre") && !p.pointer.starts_with("/post")) {
+        p.pointer.insert(0, "/options");
+      }
+    }
+    return problem(error);
+  }
   return result(encode_change_result(body.instrument(), *report), pre->respondent_count() + post->respondent_count());
 }
 

@@ -17,5 +17,7 @@ ApiResponse change_endpoint(const ServiceState& state, const RequestContext& con
 ApiResponse compare_endpoint(const ServiceState& state, const RequestContext& context);
 // POST .../waves (waves_endpoint.cpp).
 ApiResponse waves_endpoint(const ServiceState& state, const RequestContext& context);
+// POST .../controlled (service/controlled_endpoint.cpp).
+ApiResponse controlled_endpoint(const ServiceState& state, const RequestContext& context);
 
 }  // namespace psyscore::service
