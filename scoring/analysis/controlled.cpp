@@ -52,8 +52,8 @@ Problem relocated(Problem problem, const std::string& group) {
   return problem;
 }
 
-void check_request(const Instrument& instrument, const std::vector<ControlledGroup>& groups,
-                   const ControlledOptions& options, std::vector<Problem>& problems) {
+void check_request(const std::vector<ControlledGroup>& groups, const ControlledOptions& options,
+                   std::vector<Problem>& problems) {
   if (groups.size() < 2) {
     problems.push_back(problem_at("/groups", "too_few_groups",
                                   "a controlled design needs at least 2 groups (e.g. the intervention and a waiting "
@@ -95,7 +95,6 @@ void check_request(const Instrument& instrument, const std::vector<ControlledGro
                                         "; each respondent belongs to one group"));
     }
   }
-  (void)instrument;
 }
 
 struct Pair {
@@ -287,7 +286,7 @@ Result<ControlledReport> controlled(const Instrument& instrument, const std::vec
     p.pointer = "/options" + p.pointer;
     problems.push_back(std::move(p));
   }
-  check_request(instrument, groups, options, problems);
+  check_request(groups, options, problems);
   if (!problems.empty()) return std::unexpected(detail::invalid_request(std::move(problems), "controlled request"));
 
   // Reference first, then the others in the request's order (R's levels).

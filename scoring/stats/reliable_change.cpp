@@ -6,6 +6,7 @@
 
 #include <boost/math/distributions/normal.hpp>
 
+#include "scoring/stats/descriptives.hpp"
 #include "scoring/util/math_policy.hpp"
 
 namespace psyscore::detail {
@@ -13,31 +14,6 @@ namespace psyscore::detail {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-double mean_of(std::span<const double> x) {
-  double sum = 0;
-  for (const double v : x) sum += v;
-  return sum / static_cast<double>(x.size());
-}
-
-// Sample SD (n - 1) and Pearson r, two-pass as R's sd() and cor().
-double sd_of(std::span<const double> x, double mean) {
-  double sum = 0;
-  for (const double v : x) sum += (v - mean) * (v - mean);
-  return std::sqrt(sum / static_cast<double>(x.size() - 1));
-}
-
-double correlation(std::span<const double> x, double mean_x, std::span<const double> y, double mean_y) {
-  double xy = 0;
-  double xx = 0;
-  double yy = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    xy += (x[i] - mean_x) * (y[i] - mean_y);
-    xx += (x[i] - mean_x) * (x[i] - mean_x);
-    yy += (y[i] - mean_y) * (y[i] - mean_y);
-  }
-  return xy / std::sqrt(xx * yy);
-}
 
 double standard_error_of_measurement(double sd, double reliability) { return sd * std::sqrt(1 - reliability); }
 
@@ -80,11 +56,12 @@ RciComputation reliable_change(RciMethod method, std::span<const double> pre, st
   RciComputation result;
   const std::size_t n = pre.size();
   const double r_xx = parameters.reliability;
-  result.mean_pre = mean_of(pre);
-  result.mean_post = mean_of(post);
-  result.sd_pre = sd_of(pre, result.mean_pre);
-  result.sd_post = sd_of(post, result.mean_post);
-  result.r_pre_post = correlation(pre, result.mean_pre, post, result.mean_post);
+  // R's mean(), sd() and cor(), as the package calls them.
+  result.mean_pre = mean(pre);
+  result.mean_post = mean(post);
+  result.sd_pre = standard_deviation(pre);
+  result.sd_post = standard_deviation(post);
+  result.r_pre_post = correlation(pre, post);
   result.r_dd = kNaN;
   const double m_pre = result.mean_pre;
   const double m_post = result.mean_post;
@@ -229,8 +206,8 @@ ClinicalComputation clinical_significance(RciMethod method, const RciComputation
     // cut-off, in the better direction.
     std::vector<double> change(n);
     for (std::size_t i = 0; i < n; ++i) change[i] = post[i] - pre[i];
-    const double mean_change = mean_of(change);
-    const double sd_change = sd_of(change, mean_change);
+    const double mean_change = mean(change);
+    const double sd_change = standard_deviation(change);
     const double z_changed = (0 - mean_change) / (sd_change * std::sqrt(rci.r_dd));
     const double z_functional = (result.cutoff - rci.mean_post) / (rci.sd_post * std::sqrt(result.reliability_post));
     result.group_changed = parameters.higher_is_better ? 1 - normal_cdf(z_changed) : normal_cdf(z_changed);
