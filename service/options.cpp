@@ -201,9 +201,10 @@ std::optional<Error> rci_options(const json::object& object, const std::string& 
   }
   if (method == RciMethod::nk && !reliability_post) {
     return Error::single(ErrorCode::invalid,
-                         {"", pointer_append(base, "reliability_post"), 0, 0, "missing_reliability_post",
-                          "rci_method \"nk\" needs the post wave's reliability: give reliability_post (\"sample\", "
-                          "\"published\" or a value per subscale, e.g. {\"EE\": 0.85})"});
+                         {.pointer = pointer_append(base, "reliability_post"),
+                          .code = "missing_reliability_post",
+                          .message = "rci_method \"nk\" needs the post wave's reliability: give reliability_post "
+                                     "(\"sample\", \"published\" or a value per subscale, e.g. {\"EE\": 0.85})"});
   }
   return std::nullopt;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <set>
 #include <span>
 #include <unordered_map>
@@ -32,8 +33,6 @@ constexpr double kUnequalRatio = 2.0;
 constexpr double kBaselineImbalance = 0.5;
 // The interaction test's level for the warning that slopes differ.
 constexpr double kInteractionLevel = 0.05;
-
-Statistic defined(double x) { return std::isfinite(x) ? Statistic(x) : std::nullopt; }
 
 std::string number_text(double x) {
   char buffer[32];
@@ -126,25 +125,25 @@ AncovaReport ancova_report(const detail::AncovaResult& fit) {
   AncovaReport report;
   report.n = static_cast<std::size_t>(fit.n);
   report.df_residual = static_cast<std::size_t>(fit.df_residual);
-  report.r_squared = defined(fit.r_squared);
-  report.adj_r_squared = defined(fit.adj_r_squared);
-  report.sigma = defined(fit.sigma);
+  report.r_squared = Statistic(fit.r_squared);
+  report.adj_r_squared = Statistic(fit.adj_r_squared);
+  report.sigma = Statistic(fit.sigma);
   for (const detail::AncovaCoefficient& c : fit.coefficients) {
-    report.coefficients.push_back(
-        {c.term, defined(c.estimate), defined(c.se), defined(c.t), defined(c.p), defined(c.lower), defined(c.upper)});
+    report.coefficients.push_back({c.term, Statistic(c.estimate), Statistic(c.se), Statistic(c.t), Statistic(c.p),
+                                   Statistic(c.lower), Statistic(c.upper)});
   }
-  report.group_test = {defined(fit.group_test.f), fit.group_test.num_df, fit.group_test.den_df,
-                       defined(fit.group_test.p)};
-  report.group_sum_of_squares = defined(fit.group_sum_of_squares);
-  report.residual_sum_of_squares = defined(fit.residual_sum_of_squares);
-  report.partial_eta_squared = defined(fit.partial_eta_squared);
-  report.pre_mean = defined(fit.pre_mean);
+  report.group_test = {Statistic(fit.group_test.f), fit.group_test.num_df, fit.group_test.den_df,
+                       Statistic(fit.group_test.p)};
+  report.group_sum_of_squares = Statistic(fit.group_sum_of_squares);
+  report.residual_sum_of_squares = Statistic(fit.residual_sum_of_squares);
+  report.partial_eta_squared = Statistic(fit.partial_eta_squared);
+  report.pre_mean = Statistic(fit.pre_mean);
   for (const detail::AdjustedMean& m : fit.adjusted_means) {
     report.adjusted_means.push_back(
-        {m.group, defined(m.estimate), defined(m.se), defined(m.df), defined(m.lower), defined(m.upper)});
+        {m.group, Statistic(m.estimate), Statistic(m.se), Statistic(m.df), Statistic(m.lower), Statistic(m.upper)});
   }
-  report.interaction_test = {defined(fit.interaction_test.f), fit.interaction_test.num_df, fit.interaction_test.den_df,
-                             defined(fit.interaction_test.p)};
+  report.interaction_test = {Statistic(fit.interaction_test.f), fit.interaction_test.num_df,
+                             fit.interaction_test.den_df, Statistic(fit.interaction_test.p)};
   return report;
 }
 
@@ -240,8 +239,8 @@ SubscaleControlled analyse_subscale(const Instrument& instrument, std::size_t su
 
   // Baseline balance: group pre means against the pooled within-group SD.
   double pooled_ss = 0;
-  double lowest = INFINITY;
-  double highest = -INFINITY;
+  double lowest = std::numeric_limits<double>::infinity();
+  double highest = -std::numeric_limits<double>::infinity();
   for (const auto& values : pre_by_group) {
     if (values.empty()) continue;
     const double m = detail::mean(values);

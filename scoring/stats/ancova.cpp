@@ -3,19 +3,17 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
-#include <limits>
 
 #include <boost/math/distributions/fisher_f.hpp>
 #include <boost/math/distributions/students_t.hpp>
 
 #include "scoring/stats/least_squares.hpp"
 #include "scoring/util/math_policy.hpp"
+#include "scoring/util/nan.hpp"
 
 namespace psyscore::detail {
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 using StudentsT = boost::math::students_t_distribution<double, MathPolicy>;
 using FisherF = boost::math::fisher_f_distribution<double, MathPolicy>;

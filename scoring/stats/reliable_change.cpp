@@ -2,18 +2,16 @@
 
 #include <cassert>
 #include <cmath>
-#include <limits>
 
 #include <boost/math/distributions/normal.hpp>
 
 #include "scoring/stats/descriptives.hpp"
 #include "scoring/util/math_policy.hpp"
+#include "scoring/util/nan.hpp"
 
 namespace psyscore::detail {
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double standard_error_of_measurement(double sd, double reliability) { return sd * std::sqrt(1 - reliability); }
 
