@@ -96,6 +96,8 @@ TEST(AnalysisCli, ItemsFlagAsksForEveryStatement) {
   ASSERT_TRUE(pooled);
   EXPECT_EQ(described.out, encode_reliability_result(*balint, *pooled));
   EXPECT_EQ(boost::json::parse(described.out).at("subscales").at(0).at("item_answers").as_array().size(), 6u);
+}
+
 TEST(AnalysisCli, ControlledPrintsTheEngineResult) {
   const auto result = run_psyscore({"controlled", "-i", "mbi-hss", "--group",
                                     "balint=" + trial("balint_pre.csv") + "," + trial("balint_post.csv"), "--group",
