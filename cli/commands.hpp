@@ -50,6 +50,7 @@ struct ReliabilityCommandOptions {
   std::size_t threads = 0;  // 0: hardware threads
   std::string id_column = "id";
   std::string column_prefix;
+  std::string format = "json";  // json, table or csv (per item)
 };
 // Prints encode_reliability_result (cli/reliability_command.cpp).
 int reliability(const Context& context, const ReliabilityCommandOptions& options);
@@ -70,8 +71,12 @@ struct ChangeCommandOptions {
   std::string functional_sd = "norms";  // or "sample"
   std::string id_column = "id";
   std::string column_prefix;
+  std::string format = "json";  // json, table or csv (per participant)
 };
 int change(const Context& context, const ChangeCommandOptions& options);
+// The engine's options of `change` (and of the change report); nullopt, with
+// the message on stderr, for an --rci-reliability that does not parse.
+std::optional<ChangeOptions> change_engine_options(const Instrument& instrument, const ChangeCommandOptions& options);
 
 struct CompareCommandOptions {
   std::string instrument;
@@ -82,6 +87,7 @@ struct CompareCommandOptions {
   bool items = false;  // --items: every item compared on its raw answers
   std::string id_column = "id";
   std::string column_prefix;
+  std::string format = "json";  // json, table or csv (per group)
 };
 int compare(const Context& context, const CompareCommandOptions& options);
 
@@ -117,6 +123,22 @@ struct ControlledCommandOptions {
 };
 // Prints encode_controlled_result (cli/controlled_command.cpp).
 int controlled(const Context& context, const ControlledCommandOptions& options);
+struct ReportCommandOptions {
+  std::string instrument;
+  std::string data;  // one wave, or one wave of groups with group_column
+  std::string pre;   // with post: a pre/post report
+  std::string post;
+  std::string group_column;  // with data: a group report
+  std::string output;        // -o; empty: stdout
+  bool show_ids = false;
+  // The analyses' options, as their own subcommands take them.
+  ChangeCommandOptions change;  // rci_reliability, ci_level, rci_criterion, subscales, clinical_*
+  std::optional<std::size_t> bootstrap;
+  std::uint64_t seed = 0;
+  bool listwise = false;
+};
+// The HTML report (psyscore/report.hpp): the same bytes as POST .../report.
+int report_command(const Context& context, const ReportCommandOptions& options);
 
 struct ServeOptions {
   std::string host = "127.0.0.1";

@@ -1,5 +1,5 @@
-// The endpoints that take waves of responses: score, reliability, change
-// and compare. Each is a pure function from a request to a response; the
+// The endpoints that take waves of responses: score, reliability, change,
+// compare and report. Each is a pure function from a request to a response; the
 // router (router.cpp) chooses one by route.
 #pragma once
 
@@ -19,5 +19,8 @@ ApiResponse compare_endpoint(const ServiceState& state, const RequestContext& co
 ApiResponse waves_endpoint(const ServiceState& state, const RequestContext& context);
 // POST .../controlled (service/controlled_endpoint.cpp).
 ApiResponse controlled_endpoint(const ServiceState& state, const RequestContext& context);
+// POST /v1/instruments/{id}/report and /v1/report: the HTML report of a
+// wave, a pre/post pair or groups (text/html; charset=utf-8).
+ApiResponse report_endpoint(const ServiceState& state, const RequestContext& context);
 
 }  // namespace psyscore::service

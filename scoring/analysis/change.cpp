@@ -305,6 +305,8 @@ std::optional<ReliabilityChoice> choose_reliability(const Instrument& instrument
                                                     const RciReliability& source, Wave wave, std::string_view option,
                                                     std::vector<std::string>& warnings) {
   if (std::holds_alternative<RciFromPublished>(source)) {
+    // check_options has refused "published" for a subscale without one.
+    if (!subscale.published_reliability) return std::nullopt;
     return ReliabilityChoice{subscale.published_reliability->alpha, ReliabilitySource::published, 0};
   }
   if (const auto* given = std::get_if<RciFromCaller>(&source)) {

@@ -311,6 +311,7 @@ Result<CompareReport> compare(const Instrument& instrument, const ResponseMatrix
     warnings.push_back(std::to_string(unlabelled) + " respondent(s) with an empty group are left out");
   }
   std::vector<const ResponseMatrix*> pointers;
+  pointers.reserve(waves.size());
   for (const auto& wave : waves) pointers.push_back(&wave);
   return compare_waves(instrument, names, pointers, options, std::move(warnings));
 }

@@ -370,6 +370,7 @@ SubscaleReliability analyse_subscale(const Instrument& instrument, PreparedSubsc
   }
   if (!omega.flipped.empty()) {
     std::vector<std::string> ids;
+    ids.reserve(omega.flipped.size());
     for (const Eigen::Index i : omega.flipped) ids.push_back(kept_ids[static_cast<std::size_t>(i)]);
     out.warnings.push_back("omega_total: item(s) " + quoted_list(ids) +
                            " load negatively on the common factor and were reversed before computing omega, as psych "
@@ -422,6 +423,7 @@ Result<ReliabilityReport> reliability(const Instrument& instrument, const Respon
     }
   } else {
     std::vector<std::string> known;
+    known.reserve(instrument.subscales.size());
     for (const auto& subscale : instrument.subscales) known.push_back(subscale.id);
     for (std::size_t i = 0; i < options.subscales.size(); ++i) {
       const std::string& id = options.subscales[i];

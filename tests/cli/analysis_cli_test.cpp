@@ -2,7 +2,9 @@
 // is the engine's result for the same input (and so the HTTP body), bad
 // input exits 1 naming the file, bad usage exits 2.
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
@@ -13,6 +15,7 @@
 #include "psyscore/controlled.hpp"
 #include "psyscore/json.hpp"
 #include "psyscore/reliability.hpp"
+#include "psyscore/tables.hpp"
 #include "run_process.hpp"
 
 namespace psyscore::test {
@@ -206,6 +209,68 @@ TEST(AnalysisCli, BadInputExitsOneAndUsageErrorsTwo) {
     EXPECT_NE(result.err.find(c.message), std::string::npos) << c.name << ": " << result.err;
     EXPECT_TRUE(result.out.empty()) << c.name << ": " << result.out;
   }
+}
+
+// --format table and csv: the engine's tables for the same input.
+TEST(AnalysisCli, TablesAndCsvAreTheEngineTables) {
+  const auto instrument = mbi_hss();
+  const auto pre = wave(example("pre.csv"));
+  const auto post = wave(example("post.csv"));
+  const auto cohort = wave(example("cohort.csv"), "years");
+  const auto changed = change(*instrument, pre, post, {});
+  const auto compared = compare(*instrument, cohort, {});
+  const auto reliable = reliability(*instrument, wave(example("cohort.csv")), {});
+  ASSERT_TRUE(changed && compared && reliable);
+  struct Case {
+    const char* name;
+    std::vector<std::string> arguments;
+    std::string expected;
+    std::size_t lines;  // csv: header + rows; table: 0 (not counted)
+  };
+  const std::vector<Case> cases = {
+      {"change table",
+       {"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post", example("post.csv"), "--format", "table"},
+       change_table(*instrument, *changed),
+       0},
+      {"change csv",
+       {"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post", example("post.csv"), "--format", "csv"},
+       change_csv(*instrument, *changed),
+       1 + 3 * 12},
+      {"compare table",
+       {"compare", "-i", "mbi-hss", "--group-column", "years", example("cohort.csv"), "--format", "table"},
+       compare_table(*instrument, *compared),
+       0},
+      {"compare csv",
+       {"compare", "-i", "mbi-hss", "--group-column", "years", example("cohort.csv"), "--format", "csv"},
+       compare_csv(*instrument, *compared),
+       1 + 3 * 3},
+      {"reliability table",
+       {"reliability", "-i", "mbi-hss", example("cohort.csv"), "--format", "table"},
+       reliability_table(*instrument, *reliable),
+       0},
+      {"reliability csv",
+       {"reliability", "-i", "mbi-hss", example("cohort.csv"), "--format", "csv"},
+       reliability_csv(*instrument, *reliable),
+       1 + 22},
+  };
+  for (const Case& c : cases) {
+    const auto result = run_psyscore(c.arguments);
+    ASSERT_EQ(result.exit_code, 0) << c.name << ": " << result.err;
+    EXPECT_EQ(result.out, c.expected) << c.name;
+    if (c.lines > 0) {
+      EXPECT_EQ(static_cast<std::size_t>(std::count(result.out.begin(), result.out.end(), '\n')), c.lines) << c.name;
+    }
+  }
+  // The report's rounding: EE fell by 5.9 (JSON: -5.885416...), p = 0.010.
+  const std::string table = change_table(*instrument, *changed);
+  EXPECT_NE(table.find("-5.9"), std::string::npos) << "change table rounds as the report";
+  EXPECT_NE(table.find("0.010"), std::string::npos) << "p with 3 decimals";
+  EXPECT_NE(change_csv(*instrument, *changed).find("EE,b01,27,22,-5,"), std::string::npos) << "csv in full";
+  EXPECT_EQ(run_psyscore({"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post", example("post.csv"),
+                          "--format", "xml"})
+                .exit_code,
+            2)
+      << "unknown format";
 }
 
 }  // namespace

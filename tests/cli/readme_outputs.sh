@@ -45,3 +45,10 @@ run controlled "$psyscore" controlled -i mbi-hss --group balint=$trial/balint_pr
     --group waitlist=$trial/waitlist_pre.csv,$trial/waitlist_post.csv --reference waitlist
 run change-nk "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv \
     --rci-reliability published --rci-method nk --reliability-post sample --clinical-significance auto
+run report-change "$psyscore" report -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv
+run report-wave "$psyscore" report -i mbi-hss $cohort/pre.csv
+run report-groups "$psyscore" report -i mbi-hss --group-column years $cohort/cohort.csv
+run reliability-table "$psyscore" reliability -i mbi-hss $cohort/cohort.csv --format table
+run change-table "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv --format table
+run change-csv "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv --format csv
+run compare-table "$psyscore" compare -i mbi-hss --group-column years $cohort/cohort.csv --format table

@@ -341,6 +341,8 @@ TEST(Router, ItemsByOptionOrByQuery) {
   ASSERT_EQ(reliability_by_query.status, 200) << reliability_by_query.body;
   EXPECT_NE(reliability_by_query.body.find(R"("item_answers":[{"id":"1","n":6,)"), std::string::npos)
       << reliability_by_query.body;
+}
+
 TEST(Router, ControlledDesignOfTheExample) {
   // The example's first 10 respondents of each wave (this state allows 50 per request).
   json::value example =
