@@ -1,6 +1,8 @@
 # psyscore: the two commands of the README.
 #   make run   install missing Debian packages, build (Release), serve the API
 #   make test  install, build, run every test
+# and for the rules of CONTRIBUTING.md, which CI enforces:
+#   make lint           clang-format finds nothing to change; clang-tidy passes on the engine
 # and for hardening (CONTRIBUTING.md, "Fuzzing and sanitizers"):
 #   make test-sanitize  build and run the tests under ASan and UBSan (GCC)
 #   make fuzz           run each libFuzzer target for FUZZ_SECONDS (clang)
@@ -9,11 +11,14 @@
 PACKAGES := cmake ninja-build g++ ccache pkg-config \
   libboost1.81-dev libboost-json1.81-dev libeigen3-dev libspdlog-dev libcli11-dev \
   libssl-dev libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jsonschema \
-  chromium chromium-driver python3-selenium libnlopt-cxx-dev
+  libkainjow-mustache-dev python3-lxml chromium chromium-driver python3-selenium libnlopt-cxx-dev
 # Only `make fuzz` needs clang and libFuzzer. Clang 19 is the first whose
 # concepts support lets libstdc++ 12 define std::expected (clang 14 cannot
 # compile psyscore).
 FUZZ_PACKAGES := clang-19 libclang-rt-19-dev
+# clang-format 14 is the one the format rules were written with; clang-tidy
+# must be 19 for the same reason as the fuzz build (std::expected).
+LINT_PACKAGES := clang-format clang-tidy-19
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
 
@@ -23,7 +28,7 @@ PORT ?= 8080
 PSYSCORE := build/$(PRESET)/cli/psyscore
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build run test clean fuzz-deps fuzz test-sanitize
+.PHONY: all deps build run test clean fuzz-deps fuzz test-sanitize lint-deps lint
 
 all: build
 
@@ -43,6 +48,10 @@ deps:
 	command -v npx >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	$(APT_INSTALL)
 
+lint-deps: deps
+	@$(call missing,$(LINT_PACKAGES)); \
+	$(APT_INSTALL)
+
 fuzz-deps: deps
 	@$(call missing,$(FUZZ_PACKAGES)); \
 	$(APT_INSTALL)
@@ -60,6 +69,12 @@ run: build
 
 test: build
 	ctest --preset $(PRESET) -j $(JOBS)
+
+# The formatting of every C++ file, and clang-tidy (.clang-tidy) on the
+# engine's sources with the release build's compile commands.
+lint: lint-deps
+	cmake --preset $(PRESET)
+	tests/lint/run.sh build/$(PRESET) $(JOBS)
 
 # The tests again, built with -fsanitize=address,undefined (build/asan).
 test-sanitize: deps

@@ -10,6 +10,7 @@
 #include "psyscore/change.hpp"
 #include "psyscore/compare.hpp"
 #include "psyscore/json.hpp"
+#include "psyscore/tables.hpp"
 
 namespace psyscore::cli {
 
@@ -22,8 +23,8 @@ std::optional<double> parse_number(std::string_view text) {
   return value;
 }
 
-// "sample", "published", one number for every subscale analysed, or
-// "ID=VALUE,ID=VALUE" per subscale.
+}  // namespace
+
 std::optional<RciReliability> parse_reliability(const Instrument& instrument, const std::string& text,
                                                 const std::vector<std::string>& subscales) {
   if (text == "sample") return RciFromSample{};
@@ -52,24 +53,43 @@ std::optional<RciReliability> parse_reliability(const Instrument& instrument, co
   return values;
 }
 
-}  // namespace
+std::optional<RciMethod> parse_rci_method(const std::string& text) {
+  for (const RciMethod method :
+       {RciMethod::jt, RciMethod::gln, RciMethod::hll, RciMethod::en, RciMethod::nk, RciMethod::ha}) {
+    if (to_string(method) == text) return method;
+  }
+  return std::nullopt;
+}
 
-int change(const Context& context, const ChangeCommandOptions& options) {
-  auto instrument = resolve_instrument(context, options.instrument);
-  if (!instrument) return report(instrument.error());
-
+std::optional<ChangeOptions> change_engine_options(const Instrument& instrument, const ChangeCommandOptions& options) {
   ChangeOptions engine;
   engine.ci_level = options.ci_level;
   engine.rci_criterion = options.rci_criterion;
   engine.subscales = options.subscales;
-  const auto reliability = parse_reliability(**instrument, options.rci_reliability, options.subscales);
+  const auto reliability = parse_reliability(instrument, options.rci_reliability, options.subscales);
   if (!reliability) {
     std::cerr << "error: --rci-reliability takes sample, published, a number in (0, 1), or ID=VALUE[,ID=VALUE...]; "
                  "got \""
               << options.rci_reliability << "\"\n";
-    return kUsage;
+    return std::nullopt;
   }
   engine.rci_reliability = *reliability;
+  const auto method = parse_rci_method(options.rci_method);
+  if (!method) {
+    std::cerr << "error: --rci-method takes jt, gln, hll, en, nk or ha; got \"" << options.rci_method << "\"\n";
+    return std::nullopt;
+  }
+  engine.rci_method = *method;
+  if (!options.reliability_post.empty()) {
+    const auto post = parse_reliability(instrument, options.reliability_post, options.subscales);
+    if (!post) {
+      std::cerr << "error: --reliability-post takes sample, published, a number in (0, 1), or "
+                   "ID=VALUE[,ID=VALUE...]; got \""
+                << options.reliability_post << "\"\n";
+      return std::nullopt;
+    }
+    engine.reliability_post = *post;
+  }
   if (!options.clinical_criterion.empty()) {
     ClinicalSignificanceOptions clinical;
     if (options.clinical_criterion == "a") clinical.criterion = CutoffCriterion::a;
@@ -79,6 +99,14 @@ int change(const Context& context, const ChangeCommandOptions& options) {
     clinical.functional_sd = options.functional_sd == "sample" ? FunctionalSd::sample : FunctionalSd::norms;
     engine.clinical_significance = clinical;
   }
+  return engine;
+}
+
+int change(const Context& context, const ChangeCommandOptions& options) {
+  auto instrument = resolve_instrument(context, options.instrument);
+  if (!instrument) return report(instrument.error());
+  const auto engine = change_engine_options(**instrument, options);
+  if (!engine) return kUsage;
 
   const CsvOptions csv = csv_options(options.id_column, options.column_prefix);
   auto pre = read_responses(**instrument, options.pre, csv);
@@ -86,9 +114,15 @@ int change(const Context& context, const ChangeCommandOptions& options) {
   auto post = read_responses(**instrument, options.post, csv);
   if (!post) return report(post.error(), options.post);
 
-  auto result = psyscore::change(**instrument, *pre, *post, engine);
+  auto result = psyscore::change(**instrument, *pre, *post, *engine);
   if (!result) return report(result.error());
-  std::cout << encode_change_result(**instrument, *result);
+  if (options.format == "table") {
+    std::cout << change_table(**instrument, *result);
+  } else if (options.format == "csv") {
+    std::cout << change_csv(**instrument, *result);
+  } else {
+    std::cout << encode_change_result(**instrument, *result);
+  }
   return kSuccess;
 }
 
@@ -101,9 +135,16 @@ int compare(const Context& context, const CompareCommandOptions& options) {
   CompareOptions engine;
   engine.ci_level = options.ci_level;
   engine.subscales = options.subscales;
+  engine.items = options.items;
   auto result = psyscore::compare(*input->instrument, input->responses, engine);
   if (!result) return report(result.error(), options.data);
-  std::cout << encode_compare_result(*input->instrument, *result);
+  if (options.format == "table") {
+    std::cout << compare_table(*input->instrument, *result);
+  } else if (options.format == "csv") {
+    std::cout << compare_csv(*input->instrument, *result);
+  } else {
+    std::cout << encode_compare_result(*input->instrument, *result);
+  }
   return kSuccess;
 }
 

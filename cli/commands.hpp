@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "psyscore/change.hpp"
 #include "psyscore/errors.hpp"
 #include "psyscore/instrument.hpp"
 #include "psyscore/responses.hpp"
@@ -45,9 +46,11 @@ struct ReliabilityCommandOptions {
   bool listwise = false;
   std::vector<std::string> subscales;  // empty: every subscale with >= 2 items
   double ci_level = 0.95;
+  bool items = false;       // --items: every item on its raw answers
   std::size_t threads = 0;  // 0: hardware threads
   std::string id_column = "id";
   std::string column_prefix;
+  std::string format = "json";  // json, table or csv (per item)
 };
 // Prints encode_reliability_result (cli/reliability_command.cpp).
 int reliability(const Context& context, const ReliabilityCommandOptions& options);
@@ -59,15 +62,21 @@ struct ChangeCommandOptions {
   // "sample", "published", a number for every subscale, or "ID=VALUE,...".
   std::string rci_reliability = "sample";
   double ci_level = 0.95;
-  double rci_criterion = 1.96;
-  std::vector<std::string> subscales;  // empty: all
-  std::string clinical_criterion;      // empty: none; "auto", "a", "b" or "c"
+  std::optional<double> rci_criterion;  // nullopt: 1.96, or 1.645 for ha
+  std::string rci_method = "jt";        // jt, gln, hll, en, nk or ha
+  std::string reliability_post;         // nk only; as rci_reliability
+  std::vector<std::string> subscales;   // empty: all
+  std::string clinical_criterion;       // empty: none; "auto", "a", "b" or "c"
   double clinical_sd_multiplier = 2.0;
   std::string functional_sd = "norms";  // or "sample"
   std::string id_column = "id";
   std::string column_prefix;
+  std::string format = "json";  // json, table or csv (per participant)
 };
 int change(const Context& context, const ChangeCommandOptions& options);
+// The engine's options of `change` (and of the change report); nullopt, with
+// the message on stderr, for an --rci-reliability that does not parse.
+std::optional<ChangeOptions> change_engine_options(const Instrument& instrument, const ChangeCommandOptions& options);
 
 struct CompareCommandOptions {
   std::string instrument;
@@ -75,8 +84,10 @@ struct CompareCommandOptions {
   std::string group_column;  // required
   double ci_level = 0.95;
   std::vector<std::string> subscales;
+  bool items = false;  // --items: every item compared on its raw answers
   std::string id_column = "id";
   std::string column_prefix;
+  std::string format = "json";  // json, table or csv (per group)
 };
 int compare(const Context& context, const CompareCommandOptions& options);
 
@@ -97,6 +108,37 @@ struct WavesCommandOptions {
 };
 // Prints encode_waves_result (cli/waves_command.cpp).
 int waves(const Context& context, const WavesCommandOptions& options);
+struct ControlledCommandOptions {
+  std::string instrument;           // registry id or definition file
+  std::vector<std::string> groups;  // NAME=PRE,POST, the waves of each group (2 or more)
+  std::string reference;            // empty: the first group
+  double ci_level = 0.95;
+  std::vector<std::string> subscales;
+  std::string rci_reliability = "sample";
+  std::optional<double> rci_criterion;
+  std::string rci_method = "jt";
+  std::string reliability_post;
+  std::string id_column = "id";
+  std::string column_prefix;
+};
+// Prints encode_controlled_result (cli/controlled_command.cpp).
+int controlled(const Context& context, const ControlledCommandOptions& options);
+struct ReportCommandOptions {
+  std::string instrument;
+  std::string data;  // one wave, or one wave of groups with group_column
+  std::string pre;   // with post: a pre/post report
+  std::string post;
+  std::string group_column;  // with data: a group report
+  std::string output;        // -o; empty: stdout
+  bool show_ids = false;
+  // The analyses' options, as their own subcommands take them.
+  ChangeCommandOptions change;  // rci_reliability, ci_level, rci_criterion, subscales, clinical_*
+  std::optional<std::size_t> bootstrap;
+  std::uint64_t seed = 0;
+  bool listwise = false;
+};
+// The HTML report (psyscore/report.hpp): the same bytes as POST .../report.
+int report_command(const Context& context, const ReportCommandOptions& options);
 
 struct ModelCommandOptions {
   std::string instrument;
@@ -140,6 +182,13 @@ Result<InstrumentPtr> resolve_instrument(const Context& context, const std::stri
 // Reads a responses file, or stdin for "-", and decodes it as JSON when it
 // starts with "{", else as CSV. Problems name the file.
 Result<ResponseMatrix> read_responses(const Instrument& instrument, const std::string& path, CsvOptions csv);
+// --rci-reliability and --reliability-post: "sample", "published", one
+// number for every subscale analysed, or "ID=VALUE,ID=VALUE" per subscale;
+// nullopt when the text is none of these.
+std::optional<RciReliability> parse_reliability(const Instrument& instrument, const std::string& text,
+                                                const std::vector<std::string>& subscales);
+// --rci-method: jt, gln, hll, en, nk or ha.
+std::optional<RciMethod> parse_rci_method(const std::string& text);
 // The CSV options of --id-column and --column-prefix.
 CsvOptions csv_options(const std::string& id_column, const std::string& column_prefix);
 

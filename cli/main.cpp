@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
   reliability_command->add_flag("--listwise", reliability_options.listwise,
                                 "Only respondents who answered every item (default: pairwise)");
   reliability_command->add_option("--subscale", reliability_options.subscales, "Subscale id (repeatable; default all)");
+  reliability_command->add_flag("--items", reliability_options.items,
+                                "Also describe every item on its raw answers (n, mean, SD, median, counts)");
   reliability_command->add_option("--ci-level", reliability_options.ci_level, "Interval level in (0, 1)")
       ->capture_default_str()
       ->check(CLI::Validator(
@@ -65,6 +67,10 @@ int main(int argc, char** argv) {
       ->add_option("--threads", reliability_options.threads,
                    "Threads for the pass over the respondents and the bootstrap (0 = hardware threads)")
       ->capture_default_str();
+  reliability_command
+      ->add_option("--format", reliability_options.format,
+                   "json, table (aligned, rounded as the report) or csv (one row per item)")
+      ->check(CLI::IsMember({"json", "table", "csv"}));
   reliability_command->add_option("--id-column", reliability_options.id_column, "CSV column of respondent ids");
   reliability_command->add_option("--column-prefix", reliability_options.column_prefix,
                                   "CSV item columns are named <prefix><item id>");
@@ -81,8 +87,15 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   change_command->add_option("--ci-level", change_options.ci_level, "Level of the paired-t interval")
       ->capture_default_str();
-  change_command->add_option("--rci-criterion", change_options.rci_criterion, "|RCI| beyond this is reliable")
-      ->capture_default_str();
+  change_command->add_option("--rci-criterion", change_options.rci_criterion,
+                             "|RCI| beyond this is reliable (default 1.96; 1.645 for ha)");
+  change_command
+      ->add_option("--rci-method", change_options.rci_method,
+                   "Reliable change method: jt (Jacobson-Truax), gln, hll, en, nk or ha")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"jt", "gln", "hll", "en", "nk", "ha"}));
+  change_command->add_option("--reliability-post", change_options.reliability_post,
+                             "nk only: the post wave's reliability, as --rci-reliability");
   change_command->add_option("--subscale", change_options.subscales, "Analyse only this subscale (repeatable)");
   change_command
       ->add_option("--clinical-significance", change_options.clinical_criterion,
@@ -97,6 +110,10 @@ int main(int argc, char** argv) {
                    "SD of the functional population in b and c: norms or sample (the pre wave's)")
       ->capture_default_str()
       ->check(CLI::IsMember({"norms", "sample"}));
+  change_command
+      ->add_option("--format", change_options.format,
+                   "json, table (aligned, rounded as the report) or csv (one row per participant and subscale)")
+      ->check(CLI::IsMember({"json", "table", "csv"}));
   change_command->add_option("--id-column", change_options.id_column, "CSV column of respondent ids");
   change_command->add_option("--column-prefix", change_options.column_prefix,
                              "CSV item columns are named <prefix><item id>");
@@ -111,6 +128,12 @@ int main(int argc, char** argv) {
   compare_command->add_option("--ci-level", compare_options.ci_level, "Level of the Welch interval")
       ->capture_default_str();
   compare_command->add_option("--subscale", compare_options.subscales, "Analyse only this subscale (repeatable)");
+  compare_command->add_flag("--items", compare_options.items,
+                            "Also compare every item of each subscale on its raw answers");
+  compare_command
+      ->add_option("--format", compare_options.format,
+                   "json, table (aligned, rounded as the report) or csv (one row per group and subscale)")
+      ->check(CLI::IsMember({"json", "table", "csv"}));
   compare_command->add_option("--id-column", compare_options.id_column, "CSV column of respondent ids");
   compare_command->add_option("--column-prefix", compare_options.column_prefix,
                               "CSV item columns are named <prefix><item id>");
@@ -118,8 +141,7 @@ int main(int argc, char** argv) {
   WavesCommandOptions waves_options;
   auto* waves_command =
       app.add_subcommand("waves", "A group measured at 2 or more waves: Friedman, pairwise Wilcoxon, mixed model");
-  waves_command->add_option("-i,--instrument", waves_options.instrument, "Registry id or definition file")
-      ->required();
+  waves_command->add_option("-i,--instrument", waves_options.instrument, "Registry id or definition file")->required();
   waves_command->add_option("--wave", waves_options.waves, "NAME=FILE, one per wave, in time order (repeatable)");
   waves_command->add_option("--wave-column", waves_options.wave_column, "Column naming each row's wave (long CSV)");
   waves_command->add_option("--wave-order", waves_options.wave_order,
@@ -133,11 +155,81 @@ int main(int argc, char** argv) {
                             "Cut-off for the hlm categories: auto, a, b or c");
   waves_command->add_option("--sd-multiplier", waves_options.clinical_sd_multiplier, "Width of cut-offs a and b")
       ->capture_default_str();
-  waves_command->add_option("--functional-sd", waves_options.functional_sd, "norms or sample")
-      ->capture_default_str();
+  waves_command->add_option("--functional-sd", waves_options.functional_sd, "norms or sample")->capture_default_str();
   waves_command->add_option("--id-column", waves_options.id_column, "CSV column of respondent ids");
   waves_command->add_option("--column-prefix", waves_options.column_prefix,
                             "CSV item columns are named <prefix><item id>");
+  ControlledCommandOptions controlled_options;
+  auto* controlled_command =
+      app.add_subcommand("controlled", "Controlled pre/post design: ANCOVA of post on pre and group, per subscale");
+  controlled_command->add_option("-i,--instrument", controlled_options.instrument, "Registry id or definition file")
+      ->required();
+  controlled_command
+      ->add_option("--group", controlled_options.groups,
+                   "NAME=PRE.csv,POST.csv: one group's two waves (repeat for each group, 2 or more)")
+      ->required();
+  controlled_command->add_option("--reference", controlled_options.reference,
+                                 "The group the others are compared with (default: the first)");
+  controlled_command->add_option("--ci-level", controlled_options.ci_level, "Level of the intervals")
+      ->capture_default_str();
+  controlled_command->add_option("--subscale", controlled_options.subscales, "Analyse only this subscale (repeatable)");
+  controlled_command
+      ->add_option("--rci-reliability", controlled_options.rci_reliability,
+                   "Each group's reliable change: sample, published, a value in (0, 1), or ID=VALUE[,ID=VALUE...]")
+      ->capture_default_str();
+  controlled_command->add_option("--rci-criterion", controlled_options.rci_criterion,
+                                 "|RCI| beyond this is reliable (default 1.96; 1.645 for ha)");
+  controlled_command->add_option("--rci-method", controlled_options.rci_method, "jt, gln, hll, en, nk or ha")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"jt", "gln", "hll", "en", "nk", "ha"}));
+  controlled_command->add_option("--reliability-post", controlled_options.reliability_post,
+                                 "nk only: the post wave's reliability, as --rci-reliability");
+  controlled_command->add_option("--id-column", controlled_options.id_column, "CSV column of respondent ids");
+  controlled_command->add_option("--column-prefix", controlled_options.column_prefix,
+                                 "CSV item columns are named <prefix><item id>");
+  ReportCommandOptions report_options;
+  auto* report_cmd = app.add_subcommand(
+      "report",
+      "Self-contained HTML report: one wave (DATA), pre/post (--pre, --post) or groups (--group-column DATA)");
+  report_cmd->add_option("-i,--instrument", report_options.instrument, "Registry id or definition file")->required();
+  report_cmd->add_option("DATA", report_options.data, "One wave of responses (CSV or JSON), or - for stdin");
+  report_cmd->add_option("--pre", report_options.pre, "Pre-wave responses (with --post)");
+  report_cmd->add_option("--post", report_options.post, "Post-wave responses (with --pre)");
+  report_cmd->add_option("--group-column", report_options.group_column, "CSV column naming each group (with DATA)");
+  report_cmd->add_option("-o,--output", report_options.output, "Write the page to this file (default: stdout)");
+  report_cmd->add_flag("--show-ids", report_options.show_ids, "Show respondent ids (default: numbered instead)");
+  report_cmd->add_option("--subscale", report_options.change.subscales, "Analyse only this subscale (repeatable)");
+  report_cmd->add_option("--ci-level", report_options.change.ci_level, "Level of the intervals")->capture_default_str();
+  report_cmd
+      ->add_option("--rci-reliability", report_options.change.rci_reliability,
+                   "Pre/post: sample, published, a value in (0, 1), or ID=VALUE[,ID=VALUE...]")
+      ->capture_default_str();
+  report_cmd
+      ->add_option("--rci-criterion", report_options.change.rci_criterion,
+                   "Pre/post: |RCI| beyond this is reliable (default 1.96; 1.645 for ha)");
+  report_cmd->add_option("--rci-method", report_options.change.rci_method, "Pre/post: jt, gln, hll, en, nk or ha")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"jt", "gln", "hll", "en", "nk", "ha"}));
+  report_cmd->add_option("--reliability-post", report_options.change.reliability_post,
+                         "Pre/post, nk only: the post wave's reliability, as --rci-reliability");
+  report_cmd
+      ->add_option("--clinical-significance", report_options.change.clinical_criterion,
+                   "Pre/post: Jacobson-Truax cut-off: auto, a, b or c")
+      ->check(CLI::IsMember({"auto", "a", "b", "c"}));
+  report_cmd
+      ->add_option("--clinical-sd-multiplier", report_options.change.clinical_sd_multiplier,
+                   "Pre/post: SDs in cut-offs a and b")
+      ->capture_default_str();
+  report_cmd->add_option("--functional-sd", report_options.change.functional_sd, "Pre/post: norms or sample")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"norms", "sample"}));
+  report_cmd->add_option("--bootstrap", report_options.bootstrap, "One wave: bootstrap resamples of alpha")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
+  report_cmd->add_option("--seed", report_options.seed, "One wave: bootstrap seed (default 0)");
+  report_cmd->add_flag("--listwise", report_options.listwise, "One wave: complete rows only");
+  report_cmd->add_option("--id-column", report_options.change.id_column, "CSV column of respondent ids");
+  report_cmd->add_option("--column-prefix", report_options.change.column_prefix,
+                         "CSV item columns are named <prefix><item id>");
 
   ModelCommandOptions model_options;
   auto* model_command =
@@ -218,7 +310,9 @@ int main(int argc, char** argv) {
   if (*compare_command) return compare(context, compare_options);
   if (*waves_command) return waves(context, waves_options);
   if (*model_command) return model(context, model_options);
+  if (*controlled_command) return controlled(context, controlled_options);
   if (*reliability_command) return reliability(context, reliability_options);
+  if (*report_cmd) return report_command(context, report_options);
   if (*serve_command) return serve(context, serve_options);
   return kUsage;
 }

@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "psyscore/json.hpp"
 #include "psyscore/reliability.hpp"
+#include "psyscore/tables.hpp"
 
 namespace psyscore::cli {
 
@@ -17,11 +18,18 @@ int reliability(const Context& context, const ReliabilityCommandOptions& options
   request.subscales = options.subscales;
   request.missing = options.listwise ? MissingData::listwise : MissingData::pairwise;
   request.ci_level = options.ci_level;
+  request.items = options.items;
   if (options.bootstrap) request.bootstrap = BootstrapOptions{.iterations = *options.bootstrap, .seed = options.seed};
   request.threads = options.threads;
   auto result = psyscore::reliability(*input->instrument, input->responses, request);
   if (!result) return report(result.error(), options.data == "-" ? "<stdin>" : options.data);
-  std::cout << encode_reliability_result(*input->instrument, *result);
+  if (options.format == "table") {
+    std::cout << reliability_table(*input->instrument, *result);
+  } else if (options.format == "csv") {
+    std::cout << reliability_csv(*input->instrument, *result);
+  } else {
+    std::cout << encode_reliability_result(*input->instrument, *result);
+  }
   return kSuccess;
 }
 

@@ -8,6 +8,7 @@
 #include "options.hpp"
 #include "problem.hpp"
 #include "psyscore/json.hpp"
+#include "psyscore/report.hpp"
 #include "psyscore/scoring.hpp"
 #include "scoring/decode/response_json.hpp"
 #include "scoring/encode/score_csv_writer.hpp"
@@ -61,6 +62,41 @@ ApiResponse score_endpoint(const ServiceState& state, const RequestContext& cont
 
 namespace {
 
+struct Groups {
+  std::vector<std::pair<std::string, ResponseMatrix>> waves;
+  std::size_t respondents = 0;
+};
+
+// The body's "groups": an object of group name to respondents.
+std::expected<Groups, ApiResponse> decode_groups(const ServiceState& state, const JsonBody& body) {
+  const json::value* groups_value = body.root().if_contains("groups");
+  if (!groups_value) return std::unexpected(problem(400, "\"groups\" is required", "/groups", "missing_key"));
+  const json::object* groups = groups_value->if_object();
+  if (!groups) {
+    return std::unexpected(
+        problem(400, "\"groups\" must be an object of group name to respondents", "/groups", "wrong_type"));
+  }
+  Groups out;
+  for (const auto& entry : *groups) {
+    auto wave = decode_wave(state, body.instrument(), *groups, entry.key());
+    if (!wave) {
+      Error error = std::move(wave.error());
+      for (auto& p : error.problems) p.pointer.insert(0, "/groups");
+      return std::unexpected(problem(error));
+    }
+    out.respondents += wave->respondent_count();
+    if (out.respondents > state.limits().max_respondents) {
+      return std::unexpected(
+          problem(422, "at most " + std::to_string(state.limits().max_respondents) + " respondents per request",
+                  "/groups", "too_many_respondents"));
+    }
+    out.waves.emplace_back(std::string(entry.key()), std::move(*wave));
+  }
+  return out;
+}
+
+}  // namespace
+
 ApiResponse result(std::string body, std::size_t respondents) {
   ApiResponse response;
   response.body = std::move(body);
@@ -68,15 +104,13 @@ ApiResponse result(std::string body, std::size_t respondents) {
   return response;
 }
 
-}  // namespace
-
 ApiResponse reliability_endpoint(const ServiceState& state, const RequestContext& context) {
   if (context.is_csv() && !context.instrument_id.empty()) {
     auto options = reliability_options(context, state.limits());
     if (!options) return problem(options.error());
     auto input = read_csv_body(
         state, context,
-        {"id_column", "column_prefix", "subscale", "missing", "ci_level", "bootstrap_iterations", "seed"}, {});
+        {"id_column", "column_prefix", "subscale", "missing", "ci_level", "bootstrap_iterations", "seed", "items"}, {});
     if (!input) return problem(input.error());
     auto report = reliability(*input->instrument, input->wave, *options);
     if (!report) return problem(report.error());
@@ -104,7 +138,16 @@ ApiResponse change_endpoint(const ServiceState& state, const RequestContext& con
   auto post = decode_wave(state, body.instrument(), body.root(), "post");
   if (!post) return problem(post.error());
   auto report = change(body.instrument(), *pre, *post, *options);
-  if (!report) return problem(report.error());
+  if (!report) {
+    // The engine locates option problems within the options; in the body they are under /options.
+    Error error = std::move(report.error());
+    for (auto& p : error.problems) {
+      if (!p.pointer.empty() && !p.pointer.starts_with("/pre") && !p.pointer.starts_with("/post")) {
+        p.pointer.insert(0, "/options");
+      }
+    }
+    return problem(error);
+  }
   return result(encode_change_result(body.instrument(), *report), pre->respondent_count() + post->respondent_count());
 }
 
@@ -117,8 +160,8 @@ ApiResponse compare_endpoint(const ServiceState& state, const RequestContext& co
     }
     auto options = compare_options(context);
     if (!options) return problem(options.error());
-    auto input = read_csv_body(state, context, {"id_column", "column_prefix", "group_column", "subscale", "ci_level"},
-                               *group_column);
+    auto input = read_csv_body(
+        state, context, {"id_column", "column_prefix", "group_column", "subscale", "ci_level", "items"}, *group_column);
     if (!input) return problem(input.error());
     auto report = compare(*input->instrument, input->wave, *options);
     if (!report) return problem(report.error());
@@ -128,58 +171,115 @@ ApiResponse compare_endpoint(const ServiceState& state, const RequestContext& co
   if (body.failure) return std::move(*body.failure);
   auto options = compare_options(body.root());
   if (!options) return problem(options.error());
-  const json::value* groups_value = body.root().if_contains("groups");
-  if (!groups_value) return problem(400, "\"groups\" is required", "/groups", "missing_key");
-  const json::object* groups = groups_value->if_object();
-  if (!groups) {
-    return problem(400, "\"groups\" must be an object of group name to respondents", "/groups", "wrong_type");
-  }
-  std::vector<std::pair<std::string, ResponseMatrix>> waves;
-  std::size_t respondents = 0;
-  for (const auto& entry : *groups) {
-    auto wave = decode_wave(state, body.instrument(), *groups, entry.key());
-    if (!wave) {
-      Error error = std::move(wave.error());
-      for (auto& p : error.problems) p.pointer.insert(0, "/groups");
-      return problem(error);
-    }
-    respondents += wave->respondent_count();
-    if (respondents > state.limits().max_respondents) {
-      return problem(422, "at most " + std::to_string(state.limits().max_respondents) + " respondents per request",
-                     "/groups", "too_many_respondents");
-    }
-    waves.emplace_back(std::string(entry.key()), std::move(*wave));
-  }
+  auto decoded = decode_groups(state, body);
+  if (!decoded) return std::move(decoded.error());
+  auto& [waves, respondents] = *decoded;
   auto report = compare(body.instrument(), waves, *options);
   if (!report) return problem(report.error());
   return result(encode_compare_result(body.instrument(), *report), respondents);
 }
 
-ApiResponse model_endpoint(const ServiceState& state, const RequestContext& context) {
-  if (context.is_csv() && !context.instrument_id.empty()) {
-    auto instrument = resolve_instrument(state, context, nullptr);
-    if (!instrument) return problem(instrument.error());
-    std::vector<std::string> covariate_columns;
-    auto options = model_options(context, **instrument, covariate_columns);
-    if (!options) return problem(options.error());
-    auto input = read_csv_body(state, context,
-                               {"id_column", "column_prefix", "covariate_columns", "outcome", "predictors", "reference",
-                                "ci_level", "profile"},
-                               {}, covariate_columns);
-    if (!input) return problem(input.error());
-    auto report = model(*input->instrument, input->wave, *options);
-    if (!report) return problem(report.error());
-    return result(encode_model_result(*input->instrument, *report), input->wave.respondent_count());
+namespace {
+
+ApiResponse html(Result<std::string> page, std::size_t respondents) {
+  if (!page) return problem(page.error());
+  ApiResponse response = result(std::move(*page), respondents);
+  response.content_type = "text/html; charset=utf-8";
+  return response;
+}
+
+// "show_ids": a boolean at the top of the body, or the query's show_ids=true.
+std::expected<bool, ApiResponse> show_ids(const RequestContext& context, const json::object* body) {
+  if (body) {
+    const json::value* value = body->if_contains("show_ids");
+    if (!value) return false;
+    if (!value->is_bool()) {
+      return std::unexpected(problem(400, "\"show_ids\" must be true or false", "/show_ids", "wrong_type"));
+    }
+    return value->as_bool();
   }
-  JsonBody body(state, context, {"responses", "options"});
+  const auto parameter = context.parameter("show_ids");
+  if (!parameter) return false;
+  if (*parameter == "true") return true;
+  if (*parameter == "false") return false;
+  return std::unexpected(problem(400, "the query parameter show_ids must be true or false", "", "invalid_parameter"));
+}
+
+}  // namespace
+
+ApiResponse report_endpoint(const ServiceState& state, const RequestContext& context) {
+  ReportOptions report_options;
+  if (context.is_csv() && !context.instrument_id.empty()) {
+    const auto ids = show_ids(context, nullptr);
+    if (!ids) return ids.error();
+    report_options.show_ids = *ids;
+    // With group_column the CSV is one wave of groups, as compare takes it;
+    // without, one wave, as reliability takes it.
+    if (const auto group_column = context.parameter("group_column")) {
+      if (group_column->empty()) {
+        return problem(400, "a text/csv body needs the query parameter group_column naming the group column", "",
+                       "missing_parameter");
+      }
+      auto options = compare_options(context);
+      if (!options) return problem(options.error());
+      auto input = read_csv_body(state, context,
+                                 {"id_column", "column_prefix", "group_column", "subscale", "ci_level", "show_ids"},
+                                 *group_column);
+      if (!input) return problem(input.error());
+      report_options.compare = *options;
+      return html(compare_report(*input->instrument, input->wave, report_options), input->wave.respondent_count());
+    }
+    auto options = reliability_options(context, state.limits());
+    if (!options) return problem(options.error());
+    auto input = read_csv_body(
+        state, context,
+        {"id_column", "column_prefix", "subscale", "missing", "ci_level", "bootstrap_iterations", "seed", "show_ids"},
+        {});
+    if (!input) return problem(input.error());
+    report_options.reliability = *options;
+    return html(wave_report(*input->instrument, input->wave, report_options), input->wave.respondent_count());
+  }
+  JsonBody body(state, context, {"responses", "pre", "post", "groups", "options", "show_ids"});
   if (body.failure) return std::move(*body.failure);
-  auto options = model_options(body.root());
+  const auto ids = show_ids(context, &body.root());
+  if (!ids) return ids.error();
+  report_options.show_ids = *ids;
+  const bool one_wave = body.root().contains("responses");
+  const bool pre_post = body.root().contains("pre") || body.root().contains("post");
+  const bool groups = body.root().contains("groups");
+  if (static_cast<int>(one_wave) + static_cast<int>(pre_post) + static_cast<int>(groups) > 1) {
+    return problem(400,
+                   "a report body holds one of \"responses\", \"pre\" and \"post\", or \"groups\"; this one "
+                   "holds more",
+                   "", "conflicting_keys");
+  }
+  if (pre_post) {
+    auto options = change_options(body.root());
+    if (!options) return problem(options.error());
+    auto pre = decode_wave(state, body.instrument(), body.root(), "pre");
+    if (!pre) return problem(pre.error());
+    auto post = decode_wave(state, body.instrument(), body.root(), "post");
+    if (!post) return problem(post.error());
+    report_options.change = *options;
+    return html(change_report(body.instrument(), *pre, *post, report_options),
+                pre->respondent_count() + post->respondent_count());
+  }
+  if (groups) {
+    auto options = compare_options(body.root());
+    if (!options) return problem(options.error());
+    auto decoded = decode_groups(state, body);
+    if (!decoded) return std::move(decoded.error());
+    report_options.compare = *options;
+    return html(compare_report(body.instrument(), decoded->waves, report_options), decoded->respondents);
+  }
+  // Otherwise one wave, and a body without "responses" gets the problems
+  // the reliability endpoint would give it.
+  auto options = reliability_options(body.root(), state.limits());
   if (!options) return problem(options.error());
-  auto wave = decode_wave(state, body.instrument(), body.root(), "responses");
-  if (!wave) return problem(wave.error());
-  auto report = model(body.instrument(), *wave, *options);
-  if (!report) return problem(report.error());
-  return result(encode_model_result(body.instrument(), *report), wave->respondent_count());
+  auto responses = decode_wave(state, body.instrument(), body.root(), "responses");
+  if (!responses) return problem(responses.error());
+  report_options.reliability = *options;
+  return html(wave_report(body.instrument(), *responses, report_options), responses->respondent_count());
 }
 
 }  // namespace psyscore::service

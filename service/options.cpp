@@ -116,6 +116,18 @@ Result<double> query_ci_level(std::string_view text) {
   return ci_level_of(json::value(*x), "");
 }
 
+Result<bool> items_of(const json::value& value, const std::string& pointer) {
+  if (!value.is_bool()) return std::unexpected(malformed(pointer, "\"items\" must be true or false"));
+  return value.get_bool();
+}
+
+Result<bool> query_items(std::string_view text) {
+  if (text == "true") return true;
+  if (text == "false") return false;
+  return std::unexpected(Error::single(
+      ErrorCode::malformed, {"", "", 0, 0, "wrong_type", "query parameter \"items\" must be true or false"}));
+}
+
 std::optional<Error> check_bootstrap(const BootstrapOptions& bootstrap, const ServiceLimits& limits,
                                      const std::string& pointer) {
   if (bootstrap.iterations > limits.max_bootstrap_iterations) {
@@ -125,12 +137,85 @@ std::optional<Error> check_bootstrap(const BootstrapOptions& bootstrap, const Se
   return std::nullopt;
 }
 
+// "sample", "published" or {"<subscale id>": value in (0, 1), ...}, at `pointer`.
+Result<RciReliability> reliability_of(const json::value& value, const std::string& pointer, std::string_view name) {
+  if (value.is_string()) {
+    if (value.get_string() == "sample") return RciFromSample{};
+    if (value.get_string() == "published") return RciFromPublished{};
+    return std::unexpected(impossible(pointer, "\"" + std::string(name) +
+                                                   "\" must be \"sample\", \"published\" or an object of subscale "
+                                                   "id to value"));
+  }
+  if (const json::object* values = value.if_object()) {
+    RciFromCaller caller;
+    for (const auto& entry : *values) {
+      const std::string at = pointer_append(pointer, entry.key());
+      double r = 0;
+      if (!detail::get_number(entry.value(), r))
+        return std::unexpected(malformed(at, "a reliability must be a number"));
+      if (!(r > 0 && r < 1)) return std::unexpected(impossible(at, "a reliability must lie strictly between 0 and 1"));
+      caller.emplace(std::string(entry.key()), r);
+    }
+    return caller;
+  }
+  return std::unexpected(malformed(pointer, "\"" + std::string(name) + "\" must be a string or an object"));
+}
+
+// rci_reliability, rci_criterion, rci_method and reliability_post: the
+// reliable-change options that change and controlled share.
+std::optional<Error> rci_options(const json::object& object, const std::string& base, RciReliability& reliability,
+                                 std::optional<double>& criterion, RciMethod& method,
+                                 std::optional<RciReliability>& reliability_post) {
+  if (const json::value* value = object.if_contains("rci_criterion")) {
+    const std::string pointer = pointer_append(base, "rci_criterion");
+    double x = 0;
+    if (!detail::get_number(*value, x)) return malformed(pointer, "\"rci_criterion\" must be a number");
+    if (!(x > 0)) return impossible(pointer, "\"rci_criterion\" must be positive, e.g. 1.96");
+    criterion = x;
+  }
+  if (const json::value* value = object.if_contains("rci_reliability")) {
+    auto parsed = reliability_of(*value, pointer_append(base, "rci_reliability"), "rci_reliability");
+    if (!parsed) return std::move(parsed.error());
+    reliability = std::move(*parsed);
+  }
+  if (const json::value* value = object.if_contains("rci_method")) {
+    const std::string pointer = pointer_append(base, "rci_method");
+    if (!value->is_string()) return malformed(pointer, "\"rci_method\" must be a string");
+    const std::string_view name = value->get_string();
+    bool known = false;
+    for (const RciMethod m :
+         {RciMethod::jt, RciMethod::gln, RciMethod::hll, RciMethod::en, RciMethod::nk, RciMethod::ha}) {
+      if (to_string(m) != name) continue;
+      method = m;
+      known = true;
+    }
+    if (!known) {
+      return impossible(pointer,
+                        "\"rci_method\" must be one of \"jt\", \"gln\", \"hll\", \"en\", \"nk\", "
+                        "\"ha\" (\"hlm\" is an option of waves)");
+    }
+  }
+  if (const json::value* value = object.if_contains("reliability_post"); value && !value->is_null()) {
+    auto parsed = reliability_of(*value, pointer_append(base, "reliability_post"), "reliability_post");
+    if (!parsed) return std::move(parsed.error());
+    reliability_post = std::move(*parsed);
+  }
+  if (method == RciMethod::nk && !reliability_post) {
+    return Error::single(ErrorCode::invalid,
+                         {.pointer = pointer_append(base, "reliability_post"),
+                          .code = "missing_reliability_post",
+                          .message = "rci_method \"nk\" needs the post wave's reliability: give reliability_post "
+                                     "(\"sample\", \"published\" or a value per subscale, e.g. {\"EE\": 0.85})"});
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<ReliabilityOptions> reliability_options(const json::object& body, const ServiceLimits& limits) {
   auto source = locate_options(body);
   if (!source) return std::unexpected(std::move(source.error()));
-  if (auto error = unknown_keys(*source, {"subscales", "missing", "ci_level", "bootstrap"})) {
+  if (auto error = unknown_keys(*source, {"subscales", "missing", "ci_level", "bootstrap", "items"})) {
     return std::unexpected(std::move(*error));
   }
   ReliabilityOptions options;
@@ -155,6 +240,11 @@ Result<ReliabilityOptions> reliability_options(const json::object& body, const S
     auto level = ci_level_of(*value, pointer_append(source->pointer, "ci_level"));
     if (!level) return std::unexpected(std::move(level.error()));
     options.ci_level = *level;
+  }
+  if (const json::value* value = object.if_contains("items")) {
+    auto items = items_of(*value, pointer_append(source->pointer, "items"));
+    if (!items) return std::unexpected(std::move(items.error()));
+    options.items = *items;
   }
   if (const json::value* value = object.if_contains("bootstrap"); value && !value->is_null()) {
     const std::string pointer = pointer_append(source->pointer, "bootstrap");
@@ -206,6 +296,10 @@ Result<ReliabilityOptions> reliability_options(const RequestContext& context, co
       auto level = query_ci_level(value);
       if (!level) return std::unexpected(std::move(level.error()));
       options.ci_level = *level;
+    } else if (name == "items") {
+      auto items = query_items(value);
+      if (!items) return std::unexpected(std::move(items.error()));
+      options.items = *items;
     } else if (name == "bootstrap_iterations") {
       auto n = query_whole(value, name, 1, 1'000'000'000);
       if (!n) return std::unexpected(std::move(n.error()));
@@ -228,8 +322,9 @@ Result<ReliabilityOptions> reliability_options(const RequestContext& context, co
 }
 
 Result<ChangeOptions> change_options(const json::object& body) {
-  const std::initializer_list<std::string_view> kKeys = {"ci_level", "rci_reliability", "rci_criterion", "subscales",
-                                                         "clinical_significance"};
+  const std::initializer_list<std::string_view> kKeys = {
+      "ci_level",         "rci_reliability", "rci_criterion",        "rci_method",
+      "reliability_post", "subscales",       "clinical_significance"};
   auto source = locate_options(body);
   if (!source) return std::unexpected(std::move(source.error()));
   if (auto error = unknown_keys(*source, kKeys)) return std::unexpected(std::move(*error));
@@ -246,40 +341,9 @@ Result<ChangeOptions> change_options(const json::object& body) {
     if (!ids) return std::unexpected(std::move(ids.error()));
     options.subscales = std::move(*ids);
   }
-  if (const json::value* value = object.if_contains("rci_criterion")) {
-    const std::string pointer = pointer_append(base, "rci_criterion");
-    double x = 0;
-    if (!detail::get_number(*value, x))
-      return std::unexpected(malformed(pointer, "\"rci_criterion\" must be a number"));
-    if (!(x > 0)) return std::unexpected(impossible(pointer, "\"rci_criterion\" must be positive, e.g. 1.96"));
-    options.rci_criterion = x;
-  }
-  if (const json::value* value = object.if_contains("rci_reliability")) {
-    const std::string pointer = pointer_append(base, "rci_reliability");
-    if (value->is_string()) {
-      if (value->get_string() == "sample") {
-        options.rci_reliability = RciFromSample{};
-      } else if (value->get_string() == "published") {
-        options.rci_reliability = RciFromPublished{};
-      } else {
-        return std::unexpected(impossible(
-            pointer, "\"rci_reliability\" must be \"sample\", \"published\" or an object of subscale id to value"));
-      }
-    } else if (const json::object* values = value->if_object()) {
-      RciFromCaller caller;
-      for (const auto& entry : *values) {
-        const std::string at = pointer_append(pointer, entry.key());
-        double r = 0;
-        if (!detail::get_number(entry.value(), r))
-          return std::unexpected(malformed(at, "a reliability must be a number"));
-        if (!(r > 0 && r < 1))
-          return std::unexpected(impossible(at, "a reliability must lie strictly between 0 and 1"));
-        caller.emplace(std::string(entry.key()), r);
-      }
-      options.rci_reliability = std::move(caller);
-    } else {
-      return std::unexpected(malformed(pointer, "\"rci_reliability\" must be a string or an object"));
-    }
+  if (auto error = rci_options(object, base, options.rci_reliability, options.rci_criterion, options.rci_method,
+                               options.reliability_post)) {
+    return std::unexpected(std::move(*error));
   }
   if (const json::value* value = object.if_contains("clinical_significance"); value && !value->is_null()) {
     const std::string pointer = pointer_append(base, "clinical_significance");
@@ -325,10 +389,44 @@ Result<ChangeOptions> change_options(const json::object& body) {
   return options;
 }
 
+Result<ControlledOptions> controlled_options(const json::object& body) {
+  auto source = locate_options(body);
+  if (!source) return std::unexpected(std::move(source.error()));
+  if (auto error = unknown_keys(*source, {"reference", "ci_level", "subscales", "rci_reliability", "rci_criterion",
+                                          "rci_method", "reliability_post"})) {
+    return std::unexpected(std::move(*error));
+  }
+  ControlledOptions options;
+  const json::object& object = *source->object;
+  const std::string& base = source->pointer;
+  if (const json::value* value = object.if_contains("reference"); value && !value->is_null()) {
+    const std::string pointer = pointer_append(base, "reference");
+    if (!value->is_string()) return std::unexpected(malformed(pointer, "\"reference\" must be a group name"));
+    options.reference = std::string(value->get_string());
+  }
+  if (const json::value* value = object.if_contains("ci_level")) {
+    auto level = ci_level_of(*value, pointer_append(base, "ci_level"));
+    if (!level) return std::unexpected(std::move(level.error()));
+    options.ci_level = *level;
+  }
+  if (const json::value* value = object.if_contains("subscales")) {
+    auto ids = subscales_of(*value, pointer_append(base, "subscales"));
+    if (!ids) return std::unexpected(std::move(ids.error()));
+    options.subscales = std::move(*ids);
+  }
+  if (auto error = rci_options(object, base, options.rci_reliability, options.rci_criterion, options.rci_method,
+                               options.reliability_post)) {
+    return std::unexpected(std::move(*error));
+  }
+  return options;
+}
+
 Result<CompareOptions> compare_options(const json::object& body) {
   auto source = locate_options(body);
   if (!source) return std::unexpected(std::move(source.error()));
-  if (auto error = unknown_keys(*source, {"ci_level", "subscales"})) return std::unexpected(std::move(*error));
+  if (auto error = unknown_keys(*source, {"ci_level", "subscales", "items"})) {
+    return std::unexpected(std::move(*error));
+  }
   CompareOptions options;
   if (const json::value* value = source->object->if_contains("ci_level")) {
     auto level = ci_level_of(*value, pointer_append(source->pointer, "ci_level"));
@@ -339,6 +437,11 @@ Result<CompareOptions> compare_options(const json::object& body) {
     auto ids = subscales_of(*value, pointer_append(source->pointer, "subscales"));
     if (!ids) return std::unexpected(std::move(ids.error()));
     options.subscales = std::move(*ids);
+  }
+  if (const json::value* value = source->object->if_contains("items")) {
+    auto items = items_of(*value, pointer_append(source->pointer, "items"));
+    if (!items) return std::unexpected(std::move(items.error()));
+    options.items = *items;
   }
   return options;
 }
@@ -352,6 +455,10 @@ Result<CompareOptions> compare_options(const RequestContext& context) {
       auto level = query_ci_level(value);
       if (!level) return std::unexpected(std::move(level.error()));
       options.ci_level = *level;
+    } else if (name == "items") {
+      auto items = query_items(value);
+      if (!items) return std::unexpected(std::move(items.error()));
+      options.items = *items;
     }
   }
   return options;

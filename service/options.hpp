@@ -9,6 +9,7 @@
 #include "psyscore/change.hpp"
 #include "psyscore/compare.hpp"
 #include "psyscore/model.hpp"
+#include "psyscore/controlled.hpp"
 #include "psyscore/reliability.hpp"
 #include "request.hpp"
 
@@ -18,6 +19,7 @@ namespace psyscore::service {
 Result<ReliabilityOptions> reliability_options(const boost::json::object& body, const ServiceLimits& limits);
 Result<ReliabilityOptions> reliability_options(const RequestContext& context, const ServiceLimits& limits);
 Result<ChangeOptions> change_options(const boost::json::object& body);
+Result<ControlledOptions> controlled_options(const boost::json::object& body);
 Result<CompareOptions> compare_options(const boost::json::object& body);
 Result<CompareOptions> compare_options(const RequestContext& context);
 // "outcome" and "predictors" are required.

@@ -177,10 +177,7 @@ std::vector<std::string> split_list(std::string_view text) {
 ApiResponse encoded(const Instrument& instrument, WavesReport report, std::vector<std::string> warnings,
                     std::size_t respondents) {
   report.warnings.insert(report.warnings.begin(), warnings.begin(), warnings.end());
-  ApiResponse response;
-  response.body = encode_waves_result(instrument, report);
-  response.respondents = respondents;
-  return response;
+  return result(encode_waves_result(instrument, report), respondents);
 }
 
 ApiResponse csv_waves(const ServiceState& state, const RequestContext& context) {

@@ -8,6 +8,10 @@
 // the rank-biserial correlation, and with exactly two groups Welch's t test.
 // The formulas are in docs/statistics.md ("Change and comparison").
 //
+// With `items = true` every item of each subscale is compared the same way on
+// its raw answers (before reverse-keying), with the count of each answer per
+// group: a survey's statement-by-statement table (psyscore/item_answers.hpp).
+//
 //   psyscore::CsvOptions csv;
 //   csv.group_column = "years";
 //   auto wave = psyscore::decode_csv_responses(*instrument, text, csv);
@@ -24,6 +28,7 @@
 
 #include "psyscore/errors.hpp"
 #include "psyscore/instrument.hpp"
+#include "psyscore/item_answers.hpp"
 #include "psyscore/responses.hpp"
 #include "psyscore/statistic.hpp"
 
@@ -35,6 +40,9 @@ struct CompareOptions {
   // Subscale ids to analyse, in this order. Default: empty, meaning every
   // subscale in definition order.
   std::vector<std::string> subscales;
+  // Also compare every item of each analysed subscale on its raw answers
+  // (SubscaleComparison::items). Default: false.
+  bool items = false;
 };
 
 struct GroupSummary {
@@ -45,6 +53,9 @@ struct GroupSummary {
   Statistic median;
   Statistic q1;  // R: quantile(x, 0.25, type = 7)
   Statistic q3;
+  // Item comparisons only: the count of each answer and of missing answers
+  // among the group's usable respondents. nullopt for subscale scores.
+  std::optional<AnswerDistribution> distribution;
 };
 
 struct KruskalWallisResult {
@@ -78,17 +89,32 @@ struct WelchT {
   double ci_upper = 0;
 };
 
+// One item of a subscale compared across the groups on its raw answers, by
+// the rules of the subscale comparison (Holm across this item's pairs). The
+// group summaries count every usable respondent who answered the item,
+// whatever the subscale's min_answered.
+struct ItemComparison {
+  std::string id;
+  std::vector<GroupSummary> groups;                   // with their distributions
+  std::optional<KruskalWallisResult> kruskal_wallis;  // nullopt: some group has no answer
+  std::vector<MannWhitneyPair> mann_whitney;
+  std::optional<WelchT> welch_t;  // two groups only; nullopt when undefined
+  std::vector<std::string> warnings;
+};
+
 struct SubscaleComparison {
   std::string id;
   std::vector<GroupSummary> groups;                   // in the order of the groups
   std::optional<KruskalWallisResult> kruskal_wallis;  // nullopt: fewer than 2 groups with scores
   std::vector<MannWhitneyPair> mann_whitney;          // every pair a before b in group order
   std::optional<WelchT> welch_t;                      // two groups only; nullopt when undefined
+  std::vector<ItemComparison> items;                  // items = true: the subscale's items in definition order
   std::vector<std::string> warnings;
 };
 
 struct CompareReport {
   double ci_level = 0.95;
+  bool items = false;                    // the items were asked for (CompareOptions::items)
   std::vector<std::string> groups;       // names, in order
   std::vector<std::size_t> group_sizes;  // usable respondents per group
   std::vector<SubscaleComparison> subscales;

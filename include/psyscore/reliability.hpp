@@ -27,6 +27,7 @@
 
 #include "psyscore/errors.hpp"
 #include "psyscore/instrument.hpp"
+#include "psyscore/item_answers.hpp"
 #include "psyscore/responses.hpp"
 #include "psyscore/statistic.hpp"
 
@@ -67,6 +68,9 @@ struct ReliabilityOptions {
   std::size_t split_half_samples = 10000;
   // Seed of those random splits. Default: 1.
   std::uint64_t split_half_seed = 1;
+  // Also describe every item of each analysed subscale on its raw answers
+  // (SubscaleReliability::item_answers). Default: false.
+  bool items = false;
 };
 
 struct Interval {
@@ -150,12 +154,16 @@ struct SubscaleReliability {
   SplitHalf split_half;
   std::vector<ItemReliability> items;      // kept items, in subscale order
   std::vector<std::string> dropped_items;  // left out: no answers or no variance
+  // items = true: every item of the subscale in definition order (dropped
+  // ones included) on its raw answers, over every usable respondent.
+  std::vector<ItemAnswers> item_answers;
   std::vector<std::string> warnings;
 };
 
 struct ReliabilityReport {
   MissingData missing = MissingData::pairwise;
   double ci_level = 0.95;
+  bool items = false;  // the items were asked for (ReliabilityOptions::items)
   std::vector<SubscaleReliability> subscales;
   std::vector<std::string> warnings;  // about the whole wave (excluded respondents, ignored columns)
 };

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "psyscore/scoring.hpp"
+#include "scoring/analysis/item_answers.hpp"
 #include "scoring/analysis/request_checks.hpp"
 #include "scoring/stats/descriptives.hpp"
 #include "scoring/stats/holm.hpp"
@@ -22,8 +23,18 @@ namespace {
 using detail::in_quotes;
 using detail::problem_at;
 
-void add_mann_whitney(SubscaleComparison& result, const std::vector<std::string>& names,
-                      const std::vector<std::vector<double>>& values) {
+// What the warnings call the compared values: subscale scores or item answers.
+struct Words {
+  std::string_view one;     // "score"
+  std::string_view many;    // "scores"
+  std::string_view within;  // "on this subscale"
+};
+constexpr Words kScores{"score", "scores", "on this subscale"};
+constexpr Words kAnswers{"answer", "answers", "to this item"};
+
+template <class Comparison>
+void add_mann_whitney(Comparison& result, const std::vector<std::string>& names,
+                      const std::vector<std::vector<double>>& values, const Words& words) {
   bool approximated = false;
   std::vector<std::string> unreachable;
   std::vector<double> p;
@@ -48,9 +59,9 @@ void add_mann_whitney(SubscaleComparison& result, const std::vector<std::string>
   const std::vector<double> adjusted = detail::holm_adjust(p);
   for (std::size_t k = 0; k < adjusted.size(); ++k) result.mann_whitney[k].p_holm = Statistic(adjusted[k]);
   if (approximated) {
-    result.warnings.push_back(
-        "Mann-Whitney: tied scores, so no exact p; p values are normal approximations with "
-        "tie and continuity correction (as R)");
+    result.warnings.push_back("Mann-Whitney: tied " + std::string(words.many) +
+                              ", so no exact p; p values are normal approximations with "
+                              "tie and continuity correction (as R)");
   }
   if (!unreachable.empty()) {
     std::string list;
@@ -60,10 +71,95 @@ void add_mann_whitney(SubscaleComparison& result, const std::vector<std::string>
   }
 }
 
+GroupSummary summarize_group(const std::string& name, std::span<const double> values) {
+  const detail::Summary summary = detail::summarize(values);
+  return {.name = name,
+          .n = summary.n,
+          .mean = Statistic(summary.mean),
+          .sd = Statistic(summary.sd),
+          .median = Statistic(summary.median),
+          .q1 = Statistic(summary.q1),
+          .q3 = Statistic(summary.q3),
+          .distribution = std::nullopt};
+}
+
+// The tests across the groups of `values` (a subscale's scores or an item's
+// answers, one vector per group), by the same rules for both: Kruskal-Wallis,
+// Mann-Whitney for every pair with Holm across them, Welch's t for two groups.
+template <class Comparison>
+void test_groups(Comparison& result, const std::vector<std::string>& names,
+                 const std::vector<std::vector<double>>& values, double ci_level, const Words& words) {
+  std::vector<std::string> empty;
+  for (std::size_t g = 0; g < values.size(); ++g) {
+    if (values[g].empty()) empty.push_back(in_quotes(names[g]));
+  }
+  if (!empty.empty()) {
+    std::string list;
+    for (const auto& name : empty) list += (list.empty() ? "" : ", ") + name;
+    result.warnings.push_back("group(s) " + list + " have no " + std::string(words.one) + " " +
+                              std::string(words.within) + ": the tests are null");
+    return;
+  }
+
+  std::vector<std::span<const double>> views(values.begin(), values.end());
+  const detail::KruskalWallisTest kruskal = detail::kruskal_wallis(views);
+  result.kruskal_wallis =
+      KruskalWallisResult{Statistic(kruskal.h), kruskal.df, Statistic(kruskal.p), Statistic(kruskal.epsilon_squared)};
+  if (!result.kruskal_wallis->h) {
+    result.warnings.push_back("every " + std::string(words.one) +
+                              " is the same: Kruskal-Wallis H and p are undefined (null)");
+  }
+  add_mann_whitney(result, names, values, words);
+
+  if (values.size() == 2) {
+    const auto welch = detail::welch_t(values[0], values[1], ci_level);
+    if (welch) {
+      result.welch_t = WelchT{welch->t, welch->df, welch->p, welch->estimate, welch->ci_lower, welch->ci_upper};
+    } else if (welch.error() == detail::TTestFailure::too_few_values) {
+      result.warnings.push_back("Welch's t test needs at least 2 " + std::string(words.many) +
+                                " in each group: welch_t is null");
+    } else {
+      result.warnings.push_back("the " + std::string(words.many) +
+                                " do not vary within the groups: Welch's t test is undefined (R: \"data "
+                                "are essentially constant\"); welch_t is null");
+    }
+  }
+
+  std::size_t smallest = values.front().size();
+  for (const auto& group : values) smallest = std::min(smallest, group.size());
+  if (smallest < 5) {
+    result.warnings.push_back("the smallest group has " + std::to_string(smallest) + " " + std::string(words.one) +
+                              "(s): comparisons this small can detect only very large differences");
+  }
+}
+
+// One item on its raw answers: every usable respondent of each group who
+// answered it counts, whatever the subscale's min_answered.
+ItemComparison analyse_item(const Instrument& instrument, std::size_t item_index, const std::vector<std::string>& names,
+                            const std::vector<const ResponseMatrix*>& waves, double ci_level) {
+  const Item& item = instrument.items[item_index];
+  ItemComparison result;
+  result.id = item.id;
+  std::vector<std::vector<double>> values(waves.size());
+  for (std::size_t g = 0; g < waves.size(); ++g) {
+    std::vector<std::size_t> rows;
+    for (std::size_t r = 0; r < waves[g]->respondent_count(); ++r) {
+      if (waves[g]->usable(r)) rows.push_back(r);
+    }
+    const std::vector<double> column = detail::item_column(*waves[g], item_index, rows);
+    values[g] = detail::answered(column);
+    GroupSummary summary = summarize_group(names[g], values[g]);
+    summary.distribution = detail::answer_distribution(item, column);
+    result.groups.push_back(std::move(summary));
+  }
+  test_groups(result, names, values, ci_level, kAnswers);
+  return result;
+}
+
 SubscaleComparison analyse_subscale(const Instrument& instrument, std::size_t subscale_index,
                                     const std::vector<std::string>& names,
                                     const std::vector<const ResponseMatrix*>& waves,
-                                    const std::vector<ScoreTable>& tables, double ci_level) {
+                                    const std::vector<ScoreTable>& tables, const CompareOptions& options) {
   SubscaleComparison result;
   result.id = instrument.subscales[subscale_index].id;
   std::vector<std::vector<double>> values(waves.size());
@@ -72,49 +168,13 @@ SubscaleComparison analyse_subscale(const Instrument& instrument, std::size_t su
       if (!waves[g]->usable(r)) continue;
       if (const auto& value = tables[g].at(r, subscale_index).value) values[g].push_back(*value);
     }
-    const detail::Summary summary = detail::summarize(values[g]);
-    result.groups.push_back({names[g], summary.n, Statistic(summary.mean), Statistic(summary.sd),
-                             Statistic(summary.median), Statistic(summary.q1), Statistic(summary.q3)});
+    result.groups.push_back(summarize_group(names[g], values[g]));
   }
-
-  std::vector<std::string> empty;
-  for (std::size_t g = 0; g < values.size(); ++g) {
-    if (values[g].empty()) empty.push_back(in_quotes(names[g]));
-  }
-  if (!empty.empty()) {
-    std::string list;
-    for (const auto& name : empty) list += (list.empty() ? "" : ", ") + name;
-    result.warnings.push_back("group(s) " + list + " have no score on this subscale: the tests are null");
-    return result;
-  }
-
-  std::vector<std::span<const double>> views(values.begin(), values.end());
-  const detail::KruskalWallisTest kruskal = detail::kruskal_wallis(views);
-  result.kruskal_wallis =
-      KruskalWallisResult{Statistic(kruskal.h), kruskal.df, Statistic(kruskal.p), Statistic(kruskal.epsilon_squared)};
-  if (!result.kruskal_wallis->h) {
-    result.warnings.push_back("every score is the same: Kruskal-Wallis H and p are undefined (null)");
-  }
-  add_mann_whitney(result, names, values);
-
-  if (values.size() == 2) {
-    const auto welch = detail::welch_t(values[0], values[1], ci_level);
-    if (welch) {
-      result.welch_t = WelchT{welch->t, welch->df, welch->p, welch->estimate, welch->ci_lower, welch->ci_upper};
-    } else if (welch.error() == detail::TTestFailure::too_few_values) {
-      result.warnings.push_back("Welch's t test needs at least 2 scores in each group: welch_t is null");
-    } else {
-      result.warnings.push_back(
-          "the scores do not vary within the groups: Welch's t test is undefined (R: \"data "
-          "are essentially constant\"); welch_t is null");
+  test_groups(result, names, values, options.ci_level, kScores);
+  if (options.items) {
+    for (const std::size_t item : instrument.subscales[subscale_index].items) {
+      result.items.push_back(analyse_item(instrument, item, names, waves, options.ci_level));
     }
-  }
-
-  std::size_t smallest = values.front().size();
-  for (const auto& group : values) smallest = std::min(smallest, group.size());
-  if (smallest < 5) {
-    result.warnings.push_back("the smallest group has " + std::to_string(smallest) +
-                              " score(s): comparisons this small can detect only very large differences");
   }
   return result;
 }
@@ -148,6 +208,7 @@ Result<CompareReport> compare_waves(const Instrument& instrument, const std::vec
 
   CompareReport report;
   report.ci_level = options.ci_level;
+  report.items = options.items;
   report.groups = names;
   std::vector<ScoreTable> tables;
   std::size_t with_errors = 0;
@@ -188,7 +249,7 @@ Result<CompareReport> compare_waves(const Instrument& instrument, const std::vec
                        " respondent id(s) appear in more than one group; the tests assume independent groups");
   }
   for (const std::size_t s : selected) {
-    report.subscales.push_back(analyse_subscale(instrument, s, names, waves, tables, options.ci_level));
+    report.subscales.push_back(analyse_subscale(instrument, s, names, waves, tables, options));
   }
   report.warnings = std::move(warnings);
   return report;
@@ -250,6 +311,7 @@ Result<CompareReport> compare(const Instrument& instrument, const ResponseMatrix
     warnings.push_back(std::to_string(unlabelled) + " respondent(s) with an empty group are left out");
   }
   std::vector<const ResponseMatrix*> pointers;
+  pointers.reserve(waves.size());
   for (const auto& wave : waves) pointers.push_back(&wave);
   return compare_waves(instrument, names, pointers, options, std::move(warnings));
 }

@@ -12,6 +12,7 @@
 
 #include <Eigen/Core>
 
+#include "scoring/analysis/item_answers.hpp"
 #include "scoring/analysis/request_checks.hpp"
 #include "scoring/analysis/wave_sums.hpp"
 #include "scoring/kernels/covariance.hpp"
@@ -369,6 +370,7 @@ SubscaleReliability analyse_subscale(const Instrument& instrument, PreparedSubsc
   }
   if (!omega.flipped.empty()) {
     std::vector<std::string> ids;
+    ids.reserve(omega.flipped.size());
     for (const Eigen::Index i : omega.flipped) ids.push_back(kept_ids[static_cast<std::size_t>(i)]);
     out.warnings.push_back("omega_total: item(s) " + quoted_list(ids) +
                            " load negatively on the common factor and were reversed before computing omega, as psych "
@@ -421,6 +423,7 @@ Result<ReliabilityReport> reliability(const Instrument& instrument, const Respon
     }
   } else {
     std::vector<std::string> known;
+    known.reserve(instrument.subscales.size());
     for (const auto& subscale : instrument.subscales) known.push_back(subscale.id);
     for (std::size_t i = 0; i < options.subscales.size(); ++i) {
       const std::string& id = options.subscales[i];
@@ -481,6 +484,17 @@ Result<ReliabilityReport> reliability(const Instrument& instrument, const Respon
   for (std::size_t i = 0; i < prepared.size(); ++i) {
     report.subscales.push_back(
         analyse_subscale(instrument, std::move(prepared[i]), boots.empty() ? nullptr : &boots[i], options));
+  }
+  report.items = options.items;
+  if (options.items) {
+    // Every item on its raw answers over every usable respondent, whatever
+    // `missing` says: a description of the answers, not an input to alpha.
+    for (std::size_t i = 0; i < selected.size(); ++i) {
+      for (const std::size_t item : instrument.subscales[selected[i]].items) {
+        report.subscales[i].item_answers.push_back(
+            detail::describe_item(instrument.items[item], detail::item_column(responses, item, usable_rows)));
+      }
+    }
   }
   return report;
 }

@@ -19,25 +19,28 @@ SubscaleScore score_subscale(const Instrument& instrument, const Subscale& subsc
     return score;
   }
 
+  const double mean = sum / static_cast<double>(score.answered);
+  double value = mean;
   switch (subscale.method) {
     case ScoringMethod::sum:
       // sum * k / answered rather than mean * k: one rounding, so a prorated
       // value that is mathematically whole (a band edge) is exactly whole.
       score.prorated = score.answered < k;
-      score.value = score.prorated ? sum * static_cast<double>(k) / static_cast<double>(score.answered) : sum;
+      value = score.prorated ? sum * static_cast<double>(k) / static_cast<double>(score.answered) : sum;
       break;
-    case ScoringMethod::mean: score.value = score.mean; break;
+    case ScoringMethod::mean: break;
     case ScoringMethod::pomp: {
       const Scale& scale = instrument.items[subscale.items.front()].scale;
-      score.value = 100 * (*score.mean - scale.min) / (scale.max - scale.min);
+      value = 100 * (mean - scale.min) / (scale.max - scale.min);
       break;
     }
   }
-
-  score.band = subscale.band_of(*score.value);
+  score.value = value;
+  score.band = subscale.band_of(value);
   if (subscale.norms) {
-    score.z = (*score.value - subscale.norms->mean) / subscale.norms->sd;
-    score.t = 50 + 10 * *score.z;
+    const double z = (value - subscale.norms->mean) / subscale.norms->sd;
+    score.z = z;
+    score.t = 50 + 10 * z;
   }
   return score;
 }

@@ -51,7 +51,9 @@ void prefer_huge_pages([[maybe_unused]] const void* data, [[maybe_unused]] std::
   const auto address = reinterpret_cast<std::uintptr_t>(data);
   const std::uintptr_t begin = (address + kHugePage - 1) & ~(kHugePage - 1);
   const std::uintptr_t end = (address + bytes) & ~(kHugePage - 1);
-  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  // madvise takes the page-aligned address itself, so the integer has to become a pointer again.
+  if (end > begin)
+    madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);  // NOLINT(performance-no-int-to-ptr)
 #endif
 }
 

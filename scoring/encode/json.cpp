@@ -106,7 +106,31 @@ void write_item(JsonWriter& out, const ItemReliability& item) {
   out.end_object();
 }
 
-void write_subscale(JsonWriter& out, const SubscaleReliability& s) {
+void write_distribution(JsonWriter& out, const AnswerDistribution& distribution) {
+  out.key("distribution").begin_object();
+  std::string key;
+  for (const auto& [point, count] : distribution.counts) {
+    key.clear();
+    detail::append_json_number(key, point);
+    out.field(key, count);
+  }
+  out.field("miss", distribution.missing);
+  out.end_object();
+}
+
+void write_item_answers(JsonWriter& out, const std::vector<ItemAnswers>& items) {
+  out.key("item_answers").begin_array();
+  for (const ItemAnswers& item : items) {
+    out.begin_object();
+    out.field("id", item.id).field("n", item.n).field("mean", item.mean).field("sd", item.sd);
+    out.field("median", item.median);
+    write_distribution(out, item.distribution);
+    out.end_object();
+  }
+  out.end_array();
+}
+
+void write_subscale(JsonWriter& out, const SubscaleReliability& s, bool items) {
   out.begin_object();
   out.field("id", s.id).field("n", s.n).field("k", s.k);
   out.field("raw_alpha", s.raw_alpha).field("std_alpha", s.std_alpha).field("g6_smc", s.g6_smc);
@@ -145,6 +169,7 @@ void write_subscale(JsonWriter& out, const SubscaleReliability& s) {
   for (const auto& item : s.items) write_item(out, item);
   out.end_array();
   write_strings(out, "dropped_items", s.dropped_items);
+  if (items) write_item_answers(out, s.item_answers);
   write_strings(out, "warnings", s.warnings);
   out.end_object();
 }
@@ -158,7 +183,7 @@ std::string encode_reliability_result(const Instrument& instrument, const Reliab
   write_instrument_reference(out, instrument);
   out.field("missing", to_string(report.missing)).field("ci_level", report.ci_level);
   out.key("subscales").begin_array();
-  for (const auto& subscale : report.subscales) write_subscale(out, subscale);
+  for (const auto& subscale : report.subscales) write_subscale(out, subscale, report.items);
   out.end_array();
   write_strings(out, "warnings", report.warnings);
   out.end_object();
@@ -208,58 +233,13 @@ void write_effect_sizes(JsonWriter& out, const std::optional<EffectSizes>& effec
   out.end_object();
 }
 
-void write_clinical_significance(JsonWriter& out, const ClinicalSignificance& clinical) {
-  out.key("clinical_significance").begin_object();
-  out.field("criterion", to_string(clinical.criterion)).field("cutoff", clinical.cutoff);
-  out.field("sd_multiplier", clinical.sd_multiplier).field("functional_sd", to_string(clinical.functional_sd));
-  out.key("dysfunctional").begin_object();
-  out.field("mean", clinical.dysfunctional.mean).field("sd", clinical.dysfunctional.sd).field("source", "pre");
-  out.end_object();
-  out.key("functional");
-  if (clinical.functional) {
-    out.begin_object().field("mean", clinical.functional->mean).field("sd", clinical.functional->sd);
-    out.field("source", clinical.functional_sd == FunctionalSd::norms ? "norms" : "norms mean, pre sd");
-    out.end_object();
-  } else {
-    out.null();
-  }
-  out.key("counts").begin_object();
-  out.field("recovered", clinical.recovered).field("improved", clinical.improved);
-  out.field("unchanged", clinical.unchanged).field("deteriorated", clinical.deteriorated);
-  out.end_object();
-  out.end_object();
-}
-
 void write_rci(JsonWriter& out, const std::optional<ReliableChange>& rci) {
   out.key("rci");
   if (!rci) {
     out.null();
     return;
   }
-  out.begin_object();
-  out.field("reliability", rci->reliability).field("reliability_source", to_string(rci->reliability_source));
-  out.key("reliability_n");
-  if (rci->reliability_source == ReliabilitySource::sample) {
-    out.value(rci->reliability_n);
-  } else {
-    out.null();
-  }
-  out.field("sd_pre", rci->sd_pre).field("s_diff", rci->s_diff).field("criterion", rci->criterion);
-  out.key("counts").begin_object();
-  out.field("improved", rci->improved).field("unchanged", rci->unchanged).field("deteriorated", rci->deteriorated);
-  out.end_object();
-  out.key("participants").begin_array();
-  for (const RciParticipant& p : rci->participants) {
-    out.begin_object();
-    out.field("id", p.id).field("pre", p.pre).field("post", p.post).field("difference", p.difference);
-    out.field("rci", p.rci).field("category", to_string(p.category));
-    if (p.crossed_cutoff) out.field("crossed_cutoff", *p.crossed_cutoff);
-    if (p.clinical_category) out.field("clinical_category", to_string(*p.clinical_category));
-    out.end_object();
-  }
-  out.end_array();
-  if (rci->clinical_significance) write_clinical_significance(out, *rci->clinical_significance);
-  out.end_object();
+  detail::write_reliable_change(out, *rci);
 }
 
 void write_bands(JsonWriter& out, const std::optional<BandTransitions>& bands) {
@@ -358,6 +338,53 @@ std::string encode_change_result(const Instrument& instrument, const ChangeRepor
   return body;
 }
 
+namespace {
+
+// The fields a subscale comparison and an item comparison share: the groups'
+// summaries (with their distributions for an item), then the tests.
+template <class Comparison>
+void write_group_tests(JsonWriter& out, const Comparison& c, bool two_groups) {
+  out.key("groups").begin_array();
+  for (const GroupSummary& g : c.groups) {
+    out.begin_object();
+    out.field("name", g.name).field("n", g.n).field("mean", g.mean).field("sd", g.sd);
+    out.field("median", g.median).field("q1", g.q1).field("q3", g.q3);
+    if (g.distribution) write_distribution(out, *g.distribution);
+    out.end_object();
+  }
+  out.end_array();
+  out.key("kruskal_wallis");
+  if (c.kruskal_wallis) {
+    const KruskalWallisResult& k = *c.kruskal_wallis;
+    out.begin_object().field("h", k.h).field("df", k.df).field("p", k.p);
+    out.field("epsilon_squared", k.epsilon_squared).end_object();
+  } else {
+    out.null();
+  }
+  out.key("mann_whitney").begin_array();
+  for (const MannWhitneyPair& m : c.mann_whitney) {
+    out.begin_object();
+    out.field("a", m.a).field("b", m.b).field("n_a", m.n_a).field("n_b", m.n_b);
+    out.field("w", m.w).field("p", m.p).field("p_holm", m.p_holm).field("rank_biserial", m.rank_biserial);
+    out.field("method", m.exact ? "exact" : "normal");
+    out.end_object();
+  }
+  out.end_array();
+  if (two_groups) {
+    out.key("welch_t");
+    if (c.welch_t) {
+      out.begin_object().field("t", c.welch_t->t).field("df", c.welch_t->df).field("p", c.welch_t->p);
+      out.field("mean_difference", c.welch_t->mean_difference);
+      write_interval(out, "ci", c.welch_t->ci_lower, c.welch_t->ci_upper);
+      out.end_object();
+    } else {
+      out.null();
+    }
+  }
+}
+
+}  // namespace
+
 std::string encode_compare_result(const Instrument& instrument, const CompareReport& report) {
   std::string body;
   JsonWriter out(body);
@@ -372,41 +399,16 @@ std::string encode_compare_result(const Instrument& instrument, const CompareRep
   out.key("subscales").begin_array();
   for (const SubscaleComparison& s : report.subscales) {
     out.begin_object().field("id", s.id);
-    out.key("groups").begin_array();
-    for (const GroupSummary& g : s.groups) {
-      out.begin_object();
-      out.field("name", g.name).field("n", g.n).field("mean", g.mean).field("sd", g.sd);
-      out.field("median", g.median).field("q1", g.q1).field("q3", g.q3);
-      out.end_object();
-    }
-    out.end_array();
-    out.key("kruskal_wallis");
-    if (s.kruskal_wallis) {
-      const KruskalWallisResult& k = *s.kruskal_wallis;
-      out.begin_object().field("h", k.h).field("df", k.df).field("p", k.p);
-      out.field("epsilon_squared", k.epsilon_squared).end_object();
-    } else {
-      out.null();
-    }
-    out.key("mann_whitney").begin_array();
-    for (const MannWhitneyPair& m : s.mann_whitney) {
-      out.begin_object();
-      out.field("a", m.a).field("b", m.b).field("n_a", m.n_a).field("n_b", m.n_b);
-      out.field("w", m.w).field("p", m.p).field("p_holm", m.p_holm).field("rank_biserial", m.rank_biserial);
-      out.field("method", m.exact ? "exact" : "normal");
-      out.end_object();
-    }
-    out.end_array();
-    if (report.groups.size() == 2) {
-      out.key("welch_t");
-      if (s.welch_t) {
-        out.begin_object().field("t", s.welch_t->t).field("df", s.welch_t->df).field("p", s.welch_t->p);
-        out.field("mean_difference", s.welch_t->mean_difference);
-        write_interval(out, "ci", s.welch_t->ci_lower, s.welch_t->ci_upper);
+    write_group_tests(out, s, report.groups.size() == 2);
+    if (report.items) {
+      out.key("items").begin_array();
+      for (const ItemComparison& item : s.items) {
+        out.begin_object().field("id", item.id);
+        write_group_tests(out, item, report.groups.size() == 2);
+        write_strings(out, "warnings", item.warnings);
         out.end_object();
-      } else {
-        out.null();
       }
+      out.end_array();
     }
     write_strings(out, "warnings", s.warnings);
     out.end_object();

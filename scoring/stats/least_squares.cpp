@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
-#include <limits>
 #include <numeric>
 
 #include <Eigen/Householder>
+
+#include "scoring/util/nan.hpp"
 
 namespace psyscore::detail {
 
@@ -14,7 +15,6 @@ namespace {
 
 // R's lm() passes tol = 1e-7 to dqrdc2.
 constexpr double kAliasTolerance = 1e-7;
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Moves column `from` of `a` (and its entry in `order`) behind every other
 // column, keeping the others in order, as dqrdc2 does with a negligible column.

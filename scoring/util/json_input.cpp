@@ -45,7 +45,10 @@ std::uint64_t key_hash(std::string_view key, std::string_view input) {
   constexpr std::uint64_t kSpread = 0x9E3779B97F4A7C15ull;
   if (key.size() > sizeof(std::uint64_t)) return std::hash<std::string_view>{}(key);
   std::uint64_t bits = 0;
-  if (within({key.data(), sizeof bits}, input)) {
+  // Reads 8 bytes from where the key starts, past its end when it is
+  // shorter: within() checks that they all lie inside the input buffer, so no
+  // terminator is needed.
+  if (within({key.data(), sizeof bits}, input)) {  // NOLINT(bugprone-suspicious-stringview-data-usage)
     std::memcpy(&bits, key.data(), sizeof bits);
     if constexpr (std::endian::native == std::endian::big) bits = std::byteswap(bits);
     if (key.size() < sizeof bits) bits &= (std::uint64_t{1} << (8 * key.size())) - 1;

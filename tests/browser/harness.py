@@ -8,6 +8,7 @@ page must pass. Run with the system Python: /usr/bin/python3.
         browser.open("file:///.../report.html")
         assert not browser.console_errors()
         browser.screenshot("report")        # <artifacts>/report.png, the whole page
+        browser.print_pdf("report")         # <artifacts>/report.pdf, as printed
 
     with Server(binary) as server, Browser(artifacts_dir) as browser:
         browser.open(server.url + "/")
@@ -230,16 +231,28 @@ class Browser:
         if errors or violations:
             raise AssertionError(f"console errors: {errors}; CSP violations: {violations}")
 
-    def screenshot(self, name):
-        """The whole page (beyond the window) as <artifacts>/<name>.png; returns the path."""
+    def screenshot(self, name, scale=1.0):
+        """The whole page (beyond the window) as <artifacts>/<name>.png, at
+        `scale`; returns the path."""
         metrics = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
         size = metrics.get("cssContentSize") or metrics["contentSize"]
         shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
             "format": "png", "captureBeyondViewport": True,
-            "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}})
+            "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": scale}})
         path = os.path.join(self.artifacts_dir, name if name.endswith(".png") else name + ".png")
         with open(path, "wb") as f:
             f.write(base64.b64decode(shot["data"]))
+        return path
+
+    def print_pdf(self, name):
+        """The open page printed as --print-to-pdf prints it (the page's @page
+        size and margins, no header or footer) to <artifacts>/<name>.pdf, in
+        this browser (no second Chromium to start); returns the path."""
+        pdf = self.driver.execute_cdp_cmd("Page.printToPDF", {
+            "preferCSSPageSize": True, "printBackground": True, "displayHeaderFooter": False})
+        path = os.path.join(self.artifacts_dir, name + ".pdf")
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(pdf["data"]))
         return path
 
     def wait_for_download(self, name, timeout=30):

@@ -2,7 +2,9 @@
 // is the engine's result for the same input (and so the HTTP body), bad
 // input exits 1 naming the file, bad usage exits 2.
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
@@ -10,14 +12,18 @@
 #include "fixtures.hpp"
 #include "psyscore/change.hpp"
 #include "psyscore/compare.hpp"
+#include "psyscore/controlled.hpp"
 #include "psyscore/json.hpp"
 #include "psyscore/reliability.hpp"
+#include "psyscore/tables.hpp"
 #include "run_process.hpp"
 
 namespace psyscore::test {
 namespace {
 
 std::string example(const std::string& name) { return (source_dir() / "examples" / "balint-cohort" / name).string(); }
+
+std::string trial(const std::string& name) { return (source_dir() / "examples" / "balint-trial" / name).string(); }
 
 InstrumentPtr mbi_hss() { return *load_instrument_file(source_dir() / "instruments" / "mbi-hss.json"); }
 
@@ -64,6 +70,69 @@ TEST(AnalysisCli, CompareReadsTheGroupColumn) {
   EXPECT_EQ(result.out, encode_compare_result(*mbi_hss(), *report));
 }
 
+// --items on the survey example: the engine's result with items asked for.
+TEST(AnalysisCli, ItemsFlagAsksForEveryStatement) {
+  const std::string survey = (source_dir() / "examples" / "balint-survey-items" / "survey.csv").string();
+  const InstrumentPtr balint = *load_instrument_file(source_dir() / "instruments" / "balint-attitudes.json");
+  CsvOptions csv;
+  csv.source = survey;
+  csv.group_column = "years";
+  const auto grouped = decode_csv_responses(*balint, read_text(survey), csv);
+  ASSERT_TRUE(grouped);
+
+  const auto compared =
+      run_psyscore({"compare", "-i", "balint-attitudes", "--group-column", "years", "--items", survey});
+  ASSERT_EQ(compared.exit_code, 0) << compared.err;
+  CompareOptions compare_options;
+  compare_options.items = true;
+  const auto comparison = compare(*balint, *grouped, compare_options);
+  ASSERT_TRUE(comparison);
+  EXPECT_EQ(compared.out, encode_compare_result(*balint, *comparison));
+  EXPECT_EQ(boost::json::parse(compared.out).at("subscales").at(0).at("items").as_array().size(), 6u);
+
+  const auto described = run_psyscore({"reliability", "-i", "balint-attitudes", "--items", survey});
+  ASSERT_EQ(described.exit_code, 0) << described.err;
+  csv.group_column.clear();
+  ReliabilityOptions reliability_options;
+  reliability_options.items = true;
+  const auto pooled = reliability(*balint, *decode_csv_responses(*balint, read_text(survey), csv), reliability_options);
+  ASSERT_TRUE(pooled);
+  EXPECT_EQ(described.out, encode_reliability_result(*balint, *pooled));
+  EXPECT_EQ(boost::json::parse(described.out).at("subscales").at(0).at("item_answers").as_array().size(), 6u);
+}
+
+TEST(AnalysisCli, ControlledPrintsTheEngineResult) {
+  const auto result = run_psyscore({"controlled", "-i", "mbi-hss", "--group",
+                                    "balint=" + trial("balint_pre.csv") + "," + trial("balint_post.csv"), "--group",
+                                    "waitlist=" + trial("waitlist_pre.csv") + "," + trial("waitlist_post.csv"),
+                                    "--reference", "waitlist", "--rci-method", "en"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::vector<ControlledGroup> groups;
+  groups.push_back({"balint", wave(trial("balint_pre.csv")), wave(trial("balint_post.csv"))});
+  groups.push_back({"waitlist", wave(trial("waitlist_pre.csv")), wave(trial("waitlist_post.csv"))});
+  ControlledOptions options;
+  options.reference = "waitlist";
+  options.rci_method = RciMethod::en;
+  auto report = controlled(*mbi_hss(), groups, options);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(result.out, encode_controlled_result(*mbi_hss(), *report));
+}
+
+TEST(AnalysisCli, ChangeTakesEveryRciMethod) {
+  for (const std::string method : {"jt", "gln", "hll", "en", "ha"}) {
+    const auto result = run_psyscore({"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post",
+                                      example("post.csv"), "--rci-method", method, "--rci-reliability", "published"});
+    ASSERT_EQ(result.exit_code, 0) << method << ": " << result.err;
+    const auto body = boost::json::parse(result.out);
+    EXPECT_EQ(body.at("subscales").at(0).at("rci").at("method").as_string(), method) << method;
+  }
+  const auto nk = run_psyscore({"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post", example("post.csv"),
+                                "--rci-method", "nk", "--rci-reliability", "published", "--reliability-post",
+                                "EE=0.85,DP=0.7,PA=0.75"});
+  ASSERT_EQ(nk.exit_code, 0) << nk.err;
+  EXPECT_EQ(boost::json::parse(nk.out).at("subscales").at(0).at("rci").at("reliability_post").as_double(), 0.85);
+}
+
 TEST(AnalysisCli, BadInputExitsOneAndUsageErrorsTwo) {
   struct Case {
     const char* name;
@@ -101,6 +170,33 @@ TEST(AnalysisCli, BadInputExitsOneAndUsageErrorsTwo) {
        2,
        "rci-reliability"},
       {"compare without group column", {"compare", "-i", "mbi-hss", example("cohort.csv")}, "", 2, "group-column"},
+      {"change with an unknown rci method",
+       {"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post", example("post.csv"), "--rci-method", "hlm"},
+       "",
+       2,
+       "rci-method"},
+      {"change nk without reliability post",
+       {"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post", example("post.csv"), "--rci-method", "nk"},
+       "",
+       1,
+       "/reliability_post"},
+      {"controlled with one group",
+       {"controlled", "-i", "mbi-hss", "--group", "balint=" + trial("balint_pre.csv") + "," + trial("balint_post.csv")},
+       "",
+       1,
+       "/groups: a controlled design needs at least 2 groups"},
+      {"controlled with a malformed group",
+       {"controlled", "-i", "mbi-hss", "--group", "balint=" + trial("balint_pre.csv")},
+       "",
+       2,
+       "NAME=PRE.csv,POST.csv"},
+      {"controlled with an unknown reference",
+       {"controlled", "-i", "mbi-hss", "--group", "balint=" + trial("balint_pre.csv") + "," + trial("balint_post.csv"),
+        "--group", "waitlist=" + trial("waitlist_pre.csv") + "," + trial("waitlist_post.csv"), "--reference",
+        "placebo"},
+       "",
+       1,
+       "/options/reference"},
       {"compare with an unknown group column",
        {"compare", "-i", "mbi-hss", "--group-column", "cohort", example("cohort.csv")},
        "",
@@ -113,6 +209,68 @@ TEST(AnalysisCli, BadInputExitsOneAndUsageErrorsTwo) {
     EXPECT_NE(result.err.find(c.message), std::string::npos) << c.name << ": " << result.err;
     EXPECT_TRUE(result.out.empty()) << c.name << ": " << result.out;
   }
+}
+
+// --format table and csv: the engine's tables for the same input.
+TEST(AnalysisCli, TablesAndCsvAreTheEngineTables) {
+  const auto instrument = mbi_hss();
+  const auto pre = wave(example("pre.csv"));
+  const auto post = wave(example("post.csv"));
+  const auto cohort = wave(example("cohort.csv"), "years");
+  const auto changed = change(*instrument, pre, post, {});
+  const auto compared = compare(*instrument, cohort, {});
+  const auto reliable = reliability(*instrument, wave(example("cohort.csv")), {});
+  ASSERT_TRUE(changed && compared && reliable);
+  struct Case {
+    const char* name;
+    std::vector<std::string> arguments;
+    std::string expected;
+    std::size_t lines;  // csv: header + rows; table: 0 (not counted)
+  };
+  const std::vector<Case> cases = {
+      {"change table",
+       {"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post", example("post.csv"), "--format", "table"},
+       change_table(*instrument, *changed),
+       0},
+      {"change csv",
+       {"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post", example("post.csv"), "--format", "csv"},
+       change_csv(*instrument, *changed),
+       1 + 3 * 12},
+      {"compare table",
+       {"compare", "-i", "mbi-hss", "--group-column", "years", example("cohort.csv"), "--format", "table"},
+       compare_table(*instrument, *compared),
+       0},
+      {"compare csv",
+       {"compare", "-i", "mbi-hss", "--group-column", "years", example("cohort.csv"), "--format", "csv"},
+       compare_csv(*instrument, *compared),
+       1 + 3 * 3},
+      {"reliability table",
+       {"reliability", "-i", "mbi-hss", example("cohort.csv"), "--format", "table"},
+       reliability_table(*instrument, *reliable),
+       0},
+      {"reliability csv",
+       {"reliability", "-i", "mbi-hss", example("cohort.csv"), "--format", "csv"},
+       reliability_csv(*instrument, *reliable),
+       1 + 22},
+  };
+  for (const Case& c : cases) {
+    const auto result = run_psyscore(c.arguments);
+    ASSERT_EQ(result.exit_code, 0) << c.name << ": " << result.err;
+    EXPECT_EQ(result.out, c.expected) << c.name;
+    if (c.lines > 0) {
+      EXPECT_EQ(static_cast<std::size_t>(std::count(result.out.begin(), result.out.end(), '\n')), c.lines) << c.name;
+    }
+  }
+  // The report's rounding: EE fell by 5.9 (JSON: -5.885416...), p = 0.010.
+  const std::string table = change_table(*instrument, *changed);
+  EXPECT_NE(table.find("-5.9"), std::string::npos) << "change table rounds as the report";
+  EXPECT_NE(table.find("0.010"), std::string::npos) << "p with 3 decimals";
+  EXPECT_NE(change_csv(*instrument, *changed).find("EE,b01,27,22,-5,"), std::string::npos) << "csv in full";
+  EXPECT_EQ(run_psyscore({"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post", example("post.csv"),
+                          "--format", "xml"})
+                .exit_code,
+            2)
+      << "unknown format";
 }
 
 }  // namespace

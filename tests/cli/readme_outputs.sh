@@ -32,6 +32,9 @@ run reliability-listwise "$psyscore" reliability -i mbi-hss $cohort/cohort.csv -
 run change "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv
 run change-published "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv --rci-reliability published
 run compare "$psyscore" compare -i mbi-hss --group-column years $cohort/cohort.csv
+run compare-items "$psyscore" compare -i balint-attitudes --group-column years --items \
+    examples/balint-survey-items/survey.csv
+run reliability-items "$psyscore" reliability -i balint-attitudes --items examples/balint-survey-items/survey.csv
 run change-clinical "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv \
     --rci-reliability EE=0.9,DP=0.79,PA=0.71 --clinical-significance auto
 run waves "$psyscore" waves -i mbi-hss --wave-column wave $cohort/waves.csv
@@ -43,3 +46,15 @@ run model "$psyscore" model -i who-5 $survey/survey.csv --outcome 'raw>=13' \
     --predictor management --predictor prevention --predictor age --reference duration=lt1
 run model-band "$psyscore" model -i who-5 $survey/survey.csv --outcome 'raw=above cut-offs' \
     --predictor duration --predictor age --reference duration=lt1
+trial=examples/balint-trial
+run controlled "$psyscore" controlled -i mbi-hss --group balint=$trial/balint_pre.csv,$trial/balint_post.csv \
+    --group waitlist=$trial/waitlist_pre.csv,$trial/waitlist_post.csv --reference waitlist
+run change-nk "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv \
+    --rci-reliability published --rci-method nk --reliability-post sample --clinical-significance auto
+run report-change "$psyscore" report -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv
+run report-wave "$psyscore" report -i mbi-hss $cohort/pre.csv
+run report-groups "$psyscore" report -i mbi-hss --group-column years $cohort/cohort.csv
+run reliability-table "$psyscore" reliability -i mbi-hss $cohort/cohort.csv --format table
+run change-table "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv --format table
+run change-csv "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv --format csv
+run compare-table "$psyscore" compare -i mbi-hss --group-column years $cohort/cohort.csv --format table

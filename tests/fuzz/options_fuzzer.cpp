@@ -1,6 +1,6 @@
 // Target `options`: the options decoders of the service (service/options.hpp).
 // The bytes are read twice: as a JSON body, whose "options" go to the
-// reliability, change and compare decoders, and as a query string
+// reliability, change, compare and controlled decoders, and as a query string
 // ("name=value&..."), which goes to the decoders of text/csv requests.
 //
 // Decoded options must lie in their documented ranges; a rejection must be
@@ -51,17 +51,32 @@ void check_reliability(const Result<ReliabilityOptions>& options, const service:
 void check_change(const Result<ChangeOptions>& options) {
   if (!options) return check_rejection(options.error(), true);
   PSYSCORE_FUZZ_CHECK(kTarget, is_level(options->ci_level), std::to_string(options->ci_level));
-  PSYSCORE_FUZZ_CHECK(kTarget, std::isfinite(options->rci_criterion) && options->rci_criterion > 0,
-                      std::to_string(options->rci_criterion));
+  if (options->rci_criterion) {
+    PSYSCORE_FUZZ_CHECK(kTarget, std::isfinite(*options->rci_criterion) && *options->rci_criterion > 0,
+                        std::to_string(*options->rci_criterion));
+  }
   if (const auto* given = std::get_if<RciFromCaller>(&options->rci_reliability)) {
     for (const auto& [subscale, reliability] : *given) {
       PSYSCORE_FUZZ_CHECK(kTarget, is_level(reliability), subscale);
     }
   }
+  PSYSCORE_FUZZ_CHECK(kTarget, options->rci_method != RciMethod::nk || options->reliability_post.has_value(),
+                      "nk without reliability_post");
   if (options->clinical_significance) {
     const double multiplier = options->clinical_significance->sd_multiplier;
     PSYSCORE_FUZZ_CHECK(kTarget, std::isfinite(multiplier) && multiplier > 0, std::to_string(multiplier));
   }
+}
+
+void check_controlled(const Result<ControlledOptions>& options) {
+  if (!options) return check_rejection(options.error(), true);
+  PSYSCORE_FUZZ_CHECK(kTarget, is_level(options->ci_level), std::to_string(options->ci_level));
+  if (options->rci_criterion) {
+    PSYSCORE_FUZZ_CHECK(kTarget, std::isfinite(*options->rci_criterion) && *options->rci_criterion > 0,
+                        std::to_string(*options->rci_criterion));
+  }
+  PSYSCORE_FUZZ_CHECK(kTarget, options->rci_method != RciMethod::nk || options->reliability_post.has_value(),
+                      "nk without reliability_post");
 }
 
 void check_compare(const Result<CompareOptions>& options, bool from_body) {
@@ -104,6 +119,7 @@ int run_options(const std::uint8_t* data, std::size_t size) {
     check_change(service::change_options(body->get_object()));
     check_compare(service::compare_options(body->get_object()), true);
     check_model(service::model_options(body->get_object()), true);
+    check_controlled(service::controlled_options(body->get_object()));
   }
 
   service::RequestContext context;

@@ -1,0 +1,84 @@
+// psyscore report: the HTML report of one wave, a pre/post pair or groups,
+// byte for byte what POST /v1/instruments/{id}/report sends.
+
+#include <fstream>
+#include <iostream>
+
+#include "commands.hpp"
+#include "psyscore/report.hpp"
+
+namespace psyscore::cli {
+
+namespace {
+
+int write_page(const std::string& page, const std::string& output) {
+  if (output.empty() || output == "-") {
+    std::cout << page;
+    return kSuccess;
+  }
+  std::ofstream out(output, std::ios::binary);
+  out << page;
+  out.close();
+  if (!out) {
+    std::cerr << "error: " << output << ": cannot write the report\n";
+    return kInvalidInput;
+  }
+  return kSuccess;
+}
+
+}  // namespace
+
+int report_command(const Context& context, const ReportCommandOptions& options) {
+  const bool pre_post = !options.pre.empty() || !options.post.empty();
+  if (pre_post && (options.pre.empty() || options.post.empty())) {
+    std::cerr << "error: --pre and --post go together\n";
+    return kUsage;
+  }
+  if (pre_post == !options.data.empty()) {
+    std::cerr << "error: report takes DATA (one wave, or groups with --group-column) or --pre and --post\n";
+    return kUsage;
+  }
+  if (pre_post && !options.group_column.empty()) {
+    std::cerr << "error: --group-column goes with DATA, not with --pre and --post\n";
+    return kUsage;
+  }
+  auto instrument = resolve_instrument(context, options.instrument);
+  if (!instrument) return report(instrument.error());
+
+  ReportOptions engine;
+  engine.show_ids = options.show_ids;
+  CsvOptions csv = csv_options(options.change.id_column, options.change.column_prefix);
+  if (pre_post) {
+    const auto change = change_engine_options(**instrument, options.change);
+    if (!change) return kUsage;
+    engine.change = *change;
+    auto pre = read_responses(**instrument, options.pre, csv);
+    if (!pre) return report(pre.error(), options.pre);
+    auto post = read_responses(**instrument, options.post, csv);
+    if (!post) return report(post.error(), options.post);
+    auto page = change_report(**instrument, *pre, *post, engine);
+    if (!page) return report(page.error());
+    return write_page(*page, options.output);
+  }
+  const std::string source = options.data == "-" ? "<stdin>" : options.data;
+  csv.group_column = options.group_column;
+  auto wave = read_responses(**instrument, options.data, csv);
+  if (!wave) return report(wave.error(), options.data);
+  if (!options.group_column.empty()) {
+    engine.compare.ci_level = options.change.ci_level;
+    engine.compare.subscales = options.change.subscales;
+    auto page = compare_report(**instrument, *wave, engine);
+    if (!page) return report(page.error(), source);
+    return write_page(*page, options.output);
+  }
+  engine.reliability.subscales = options.change.subscales;
+  engine.reliability.ci_level = options.change.ci_level;
+  engine.reliability.missing = options.listwise ? MissingData::listwise : MissingData::pairwise;
+  if (options.bootstrap)
+    engine.reliability.bootstrap = BootstrapOptions{.iterations = *options.bootstrap, .seed = options.seed};
+  auto page = wave_report(**instrument, *wave, engine);
+  if (!page) return report(page.error(), source);
+  return write_page(*page, options.output);
+}
+
+}  // namespace psyscore::cli

@@ -1,0 +1,236 @@
+// The HTML report: every template renders, the example data give complete
+// pages, ids stay out unless asked for, text from the input is escaped, and
+// bad input fails with exactly the problems of the underlying analysis.
+// (tests/report/check_reports.py parses the pages with a real HTML parser
+// and checks the figures' marks against the JSON results.)
+#include "psyscore/report.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "fixtures.hpp"
+#include "psyscore/change.hpp"
+#include "psyscore/compare.hpp"
+#include "psyscore/reliability.hpp"
+#include "scoring/encode/report_templates.hpp"
+
+namespace psyscore {
+namespace {
+
+InstrumentPtr mbi() {
+  auto registry = Registry::load_directory(test::source_dir() / "instruments");
+  EXPECT_TRUE(registry.has_value()) << "bundled instruments";
+  return registry->find("mbi-hss");
+}
+
+ResponseMatrix example_wave(const Instrument& instrument, const std::string& file,
+                            const std::string& group_column = {}) {
+  CsvOptions csv;
+  csv.source = file;
+  csv.group_column = group_column;
+  auto wave =
+      decode_csv_responses(instrument, test::read_text(test::source_dir() / "examples" / "balint-cohort" / file), csv);
+  EXPECT_TRUE(wave.has_value()) << file;
+  return *wave;
+}
+
+void expect_same_error(const Error& actual, const Error& expected, const std::string& name) {
+  EXPECT_EQ(actual.code, expected.code) << name;
+  EXPECT_EQ(actual.message, expected.message) << name;
+  ASSERT_EQ(actual.problems.size(), expected.problems.size()) << name;
+  for (std::size_t i = 0; i < actual.problems.size(); ++i) {
+    EXPECT_EQ(actual.problems[i].pointer, expected.problems[i].pointer) << name << " problem " << i;
+    EXPECT_EQ(actual.problems[i].code, expected.problems[i].code) << name << " problem " << i;
+    EXPECT_EQ(actual.problems[i].message, expected.problems[i].message) << name << " problem " << i;
+    EXPECT_EQ(actual.problems[i].line, expected.problems[i].line) << name << " problem " << i;
+    EXPECT_EQ(actual.problems[i].column, expected.problems[i].column) << name << " problem " << i;
+  }
+}
+
+std::size_t count(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+TEST(ReportTemplates, EveryTemplateIsCompiledIn) {
+  for (const char* name :
+       {"page", "block", "figure", "table", "overview", "scores", "reliability", "change", "compare"}) {
+    EXPECT_FALSE(detail::report_template(std::string(name) + ".mustache").empty()) << name;
+  }
+  EXPECT_TRUE(detail::report_template("missing.mustache").empty()) << "unknown name";
+}
+
+TEST(Report, ExamplesGiveCompletePages) {
+  const InstrumentPtr instrument = mbi();
+  const ResponseMatrix pre = example_wave(*instrument, "pre.csv");
+  const ResponseMatrix post = example_wave(*instrument, "post.csv");
+  const ResponseMatrix cohort = example_wave(*instrument, "cohort.csv", "years");
+  struct Case {
+    const char* name;
+    Result<std::string> page;
+    std::vector<std::string> sections;
+    std::size_t figures;  // 1 per subscale and section, plus the alpha overview
+  };
+  std::vector<Case> cases;
+  cases.push_back({"one wave", wave_report(*instrument, pre), {"overview", "scores", "reliability"}, 3 + 1 + 3});
+  cases.push_back({"pre/post",
+                   change_report(*instrument, pre, post),
+                   {"overview", "scores", "reliability", "change"},
+                   3 + 1 + 6 + 3});
+  cases.push_back(
+      {"groups", compare_report(*instrument, cohort), {"overview", "scores", "reliability", "compare"}, 3 + 1 + 3 + 3});
+  for (const Case& c : cases) {
+    ASSERT_TRUE(c.page.has_value()) << c.name;
+    const std::string& page = *c.page;
+    EXPECT_EQ(page.rfind("<!DOCTYPE html>", 0), 0u) << c.name;
+    EXPECT_NE(page.find("</html>"), std::string::npos) << c.name << ": complete";
+    for (const std::string& section : c.sections) {
+      EXPECT_NE(page.find("<section class=\"report-section\" id=\"" + section + "\""), std::string::npos)
+          << c.name << ": section " << section;
+    }
+    EXPECT_EQ(count(page, "<svg "), c.figures) << c.name << ": figures";
+    EXPECT_EQ(count(page, "<title id="), c.figures) << c.name << ": every figure has a title";
+    EXPECT_EQ(count(page, "<desc id="), c.figures) << c.name << ": every figure has a description";
+    EXPECT_NE(page.find(instrument->sha256), std::string::npos) << c.name << ": provenance";
+    EXPECT_NE(page.find("psyscore "), std::string::npos) << c.name << ": generator";
+    EXPECT_EQ(page.find("http://"), std::string::npos) << c.name << ": no URL";
+    EXPECT_EQ(page.find("https://"), std::string::npos) << c.name << ": no URL";
+    EXPECT_EQ(page.find("<script"), std::string::npos) << c.name << ": no script";
+    for (const char* id : {">b01<", "b01:", ">c01<", "c01:"}) {
+      EXPECT_EQ(page.find(id), std::string::npos) << c.name << ": no ids (" << id << ")";
+    }
+  }
+}
+
+TEST(Report, IdsOnlyWhenAsked) {
+  const InstrumentPtr instrument = mbi();
+  ReportOptions options;
+  options.show_ids = true;
+  const auto page =
+      change_report(*instrument, example_wave(*instrument, "pre.csv"), example_wave(*instrument, "post.csv"), options);
+  ASSERT_TRUE(page.has_value()) << "show_ids";
+  EXPECT_NE(page->find("b01: before 27.0, after 22.0"), std::string::npos) << "b01's mark names it";
+  EXPECT_NE(page->find("<td>b01</td>"), std::string::npos) << "b01's row names it";
+}
+
+// The change section names the reliable-change method; only Jacobson-Truax,
+// whose reach is the same for everyone, draws the band of no reliable change.
+TEST(Report, TheReliableChangeMethodIsNamed) {
+  const InstrumentPtr instrument = mbi();
+  const ResponseMatrix pre = example_wave(*instrument, "pre.csv");
+  const ResponseMatrix post = example_wave(*instrument, "post.csv");
+  const auto jt = change_report(*instrument, pre, post);
+  ASSERT_TRUE(jt.has_value());
+  EXPECT_NE(jt->find("Reliable change (Jacobson &amp; Truax)"), std::string::npos);
+  EXPECT_EQ(count(*jt, "class=\"area rci-band\""), 3u) << "one band per subscale";
+  ReportOptions options;
+  options.change.rci_method = RciMethod::hll;
+  const auto hll = change_report(*instrument, pre, post, options);
+  ASSERT_TRUE(hll.has_value());
+  EXPECT_NE(hll->find("Reliable change (Hsu, Lin &amp; Lord)"), std::string::npos);
+  EXPECT_EQ(hll->find("Jacobson &amp; Truax"), std::string::npos);
+  EXPECT_EQ(count(*hll, "rci-band"), 0u) << "no band of constant width";
+}
+
+TEST(Report, SameInputSameBytes) {
+  const InstrumentPtr instrument = mbi();
+  const ResponseMatrix pre = example_wave(*instrument, "pre.csv");
+  const ResponseMatrix post = example_wave(*instrument, "post.csv");
+  EXPECT_EQ(*change_report(*instrument, pre, post), *change_report(*instrument, pre, post)) << "deterministic";
+}
+
+TEST(Report, EscapesTextFromTheInput) {
+  const std::string definition = R"({"id": "x-y", "version": "1.0.0", "name": "<script>alert(1)</script> & co",
+    "scale": {"min": 1, "max": 5, "step": 1},
+    "items": [{"id": "1"}, {"id": "2"}, {"id": "3"}],
+    "subscales": [{"id": "total", "name": "Tot<b>al</b>", "items": ["1", "2", "3"], "method": "mean",
+                   "bands": [{"label": "<i>low</i>", "max": 3}, {"label": "high\"", "min": 3.01}]}]})";
+  auto instrument = parse_instrument(definition);
+  ASSERT_TRUE(instrument.has_value()) << "definition: "
+                                      << (instrument ? std::string() : describe(instrument.error().problems.at(0)));
+  const std::string csv =
+      "id,group,1,2,3\nr1,<img src=x>,1,2,2\nr2,<img src=x>,2,2,3\nr3,<img src=x>,3,3,4\n"
+      "r4,\"a\"\"b\",4,4,5\nr5,\"a\"\"b\",5,4,4\nr6,\"a\"\"b\",2,3,3\n";
+  CsvOptions options;
+  options.group_column = "group";
+  auto wave = decode_csv_responses(**instrument, csv, options);
+  ASSERT_TRUE(wave.has_value()) << "wave";
+  const auto page = compare_report(**instrument, *wave);
+  ASSERT_TRUE(page.has_value()) << "report";
+  EXPECT_EQ(page->find("<script"), std::string::npos) << "instrument name";
+  EXPECT_EQ(page->find("<b>"), std::string::npos) << "subscale name";
+  EXPECT_EQ(page->find("<i>"), std::string::npos) << "band label";
+  EXPECT_EQ(page->find("<img"), std::string::npos) << "group name";
+  EXPECT_NE(page->find("&lt;img src=x&gt;"), std::string::npos) << "group name kept as text";
+}
+
+TEST(Report, BadInputGivesTheAnalysisProblems) {
+  const InstrumentPtr instrument = mbi();
+  const ResponseMatrix pre = example_wave(*instrument, "pre.csv");
+  const ResponseMatrix post = example_wave(*instrument, "post.csv");
+  ResponseMatrix one = pre;
+  one.ids.resize(1);
+  one.answers.resize(one.item_count);
+  one.errors.resize(1);
+
+  ReportOptions options;
+  options.change.ci_level = 1.5;
+  options.change.subscales = {"EE", "nope"};
+  expect_same_error(change_report(*instrument, pre, post, options).error(),
+                    change(*instrument, pre, post, options.change).error(), "change options");
+  expect_same_error(change_report(*instrument, one, post).error(), change(*instrument, one, post).error(),
+                    "one matched pair");
+
+  ReportOptions reliability_options;
+  reliability_options.reliability.subscales = {"XX"};
+  expect_same_error(wave_report(*instrument, pre, reliability_options).error(),
+                    reliability(*instrument, pre, reliability_options.reliability).error(), "unknown subscale");
+  expect_same_error(wave_report(*instrument, one).error(), reliability(*instrument, one).error(), "one respondent");
+
+  expect_same_error(compare_report(*instrument, pre).error(), compare(*instrument, pre).error(), "no group column");
+  const std::vector<std::pair<std::string, ResponseMatrix>> single = {{"only", pre}};
+  expect_same_error(compare_report(*instrument, single).error(), compare(*instrument, single).error(), "one group");
+}
+
+TEST(Report, LargeCohortsAreBinned) {
+  const InstrumentPtr instrument = mbi();
+  // 3,000 synthetic pairs: beyond the 2,000 points a scatter shows one by one.
+  std::mt19937 random(7);
+  std::normal_distribution<double> latent(3, 1);
+  std::normal_distribution<double> noise(0, 0.8);
+  ResponseMatrix pre;
+  pre.item_count = instrument->items.size();
+  ResponseMatrix post = pre;
+  const auto answer = [&](double level) { return std::clamp(std::round(level + noise(random)), 0.0, 6.0); };
+  for (std::size_t r = 0; r < 3000; ++r) {
+    const std::string id = "p" + std::to_string(r);
+    const double level = latent(random);
+    pre.ids.push_back(id);
+    post.ids.push_back(id);
+    for (std::size_t i = 0; i < pre.item_count; ++i) {
+      pre.answers.push_back(answer(level));
+      post.answers.push_back(answer(level - 0.3));
+    }
+    pre.errors.emplace_back();
+    post.errors.emplace_back();
+  }
+  const auto page = change_report(*instrument, pre, post);
+  ASSERT_TRUE(page.has_value()) << "3,000 pairs";
+
+  EXPECT_GT(count(*page, "class=\"density-cell\""), 0u) << "binned";
+  EXPECT_NE(page->find("how many fall in each small square"), std::string::npos) << "the caption says so";
+  EXPECT_EQ(page->find("table-change-participants"), std::string::npos) << "no 3,000-row table";
+  for (const char* category : {"improved", "unchanged", "deteriorated"}) {
+    EXPECT_EQ(count(*page, std::string("class=\"mark ") + category), 0u) << "no participant marks: " << category;
+  }
+}
+
+}  // namespace
+}  // namespace psyscore

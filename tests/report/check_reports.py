@@ -1,0 +1,302 @@
+#!/usr/bin/python3
+"""The reports of examples/balint-cohort, read with a real HTML parser.
+
+  check_reports.py PSYSCORE_BINARY SOURCE_DIR OUTPUT_DIR
+
+Makes every example report with the CLI and over HTTP and checks that:
+- the bytes are the same from both faces (and the CLI's -o file is stdout's);
+- the page loads nothing from elsewhere (no script, link, img, iframe, no URL
+  outside the page) and every id is unique;
+- every figure is an <svg> with <title> and <desc> and is followed by a table;
+- the Jacobson-Truax plot puts each participant (b01 first) at the pixels its
+  pre and post scores map to on the plot's own axes, and the band of no
+  reliable change at +/- criterion x s_diff around the identity line, as the
+  JSON change result of the same data says;
+- ids appear only with show_ids;
+- bad input gets exactly the problem the underlying analysis gives.
+Writes the pages to OUTPUT_DIR (the browser test opens them there).
+"""
+
+import json
+import os
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+
+try:
+    import lxml.html
+except ImportError:  # the Makefile installs python3-lxml; without it, skip
+    print("python3-lxml is not installed; skipping")
+    sys.exit(77)
+
+PIXEL = 0.011  # coordinates are written with 2 decimals
+FAILURES = []
+
+
+def check(condition, message):
+    if not condition:
+        FAILURES.append(message)
+        print("FAIL:", message)
+
+
+def run(binary, *arguments, expect=0):
+    result = subprocess.run([binary, *arguments], capture_output=True)
+    check(result.returncode == expect,
+          f"{' '.join(arguments)}: exit {result.returncode}, wanted {expect}: {result.stderr.decode()[:500]}")
+    return result
+
+
+class Server:
+    def __init__(self, binary, instruments):
+        self.process = subprocess.Popen([binary, "--instruments", instruments, "serve", "--port", "0",
+                                         "--threads", "2"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        line = self.process.stdout.readline().decode()
+        if not line.startswith("listening on port"):
+            self.process.kill()
+            raise RuntimeError("the server did not start: " + line)
+        self.port = int(line.split()[-1])
+
+    def post(self, path, body, content_type):
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=body, method="POST",
+                                         headers={"Content-Type": content_type})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, response.headers.get("Content-Type"), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers.get("Content-Type"), error.read()
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def linear_fit(pairs):
+    """The map value -> pixel through the first and last tick."""
+    (v0, p0), (v1, p1) = pairs[0], pairs[-1]
+    slope = (p1 - p0) / (v1 - v0)
+    return lambda v: p0 + (v - v0) * slope
+
+
+def axis(svg, name, coordinate):
+    ticks = [(float(t.get("data-value")), float(t.get(coordinate)))
+             for t in svg.xpath(f".//*[local-name()='line'][contains(@class, 'tick-{name}')]")]
+    check(len(ticks) >= 2, f"{svg.get('id')}: {name} axis has ticks")
+    ticks.sort()
+    fit = linear_fit(ticks)
+    for value, pixel in ticks:
+        check(abs(fit(value) - pixel) < 2 * PIXEL, f"{svg.get('id')}: {name} tick {value} on a straight line")
+    return fit
+
+
+def translation(element):
+    transform = element.get("transform")
+    inner = transform[len("translate("):-1]
+    x, y = inner.split(",")
+    return float(x), float(y)
+
+
+def check_page(name, html, show_ids):
+    document = lxml.html.document_fromstring(html)
+    check(html.startswith(b"<!DOCTYPE html>"), f"{name}: HTML5 doctype")
+    for tag in ("script", "link", "img", "iframe", "object", "embed", "base", "form"):
+        check(not document.xpath(f"//{tag}"), f"{name}: no <{tag}>")
+    for element in document.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for attribute, value in element.attrib.items():
+            if attribute in ("href", "xlink:href", "src", "action") or attribute.endswith("}href"):
+                check(value.startswith("#"), f"{name}: {attribute}={value} stays in the page")
+            check("http:" not in value and "https:" not in value,
+                  f"{name}: no URL in {attribute}")
+            if "url(" in value:
+                check(value.startswith("url(#"), f"{name}: {attribute} refers only into the page")
+    for style in document.xpath("//style"):
+        check("@import" not in style.text and "url(" not in style.text, f"{name}: the style loads nothing")
+    check(b"http://" not in html and b"https://" not in html, f"{name}: no http(s) URL anywhere")
+    ids = [e.get("id") for e in document.iter() if isinstance(e.tag, str) and e.get("id")]
+    check(len(ids) == len(set(ids)), f"{name}: ids are unique")
+
+    svgs = document.xpath("//svg")
+    check(len(svgs) > 0, f"{name}: has figures")
+    for svg in svgs:
+        children = [c for c in svg if isinstance(c.tag, str)]
+        check(len(children) >= 2 and children[0].tag == "title" and children[1].tag == "desc",
+              f"{name}: {svg.get('id')} opens with <title> and <desc>")
+        check((children[0].text or "").strip() != "" and (children[1].text or "").strip() != "",
+              f"{name}: {svg.get('id')} title and desc say something")
+        labelled = svg.get("aria-labelledby", "").split()
+        check(labelled == [children[0].get("id"), children[1].get("id")], f"{name}: {svg.get('id')} aria-labelledby")
+        figure = svg.getparent()
+        check(figure.tag == "figure" and figure.xpath("./figcaption"), f"{name}: {svg.get('id')} in a captioned figure")
+        check(bool(figure.xpath("following::table")), f"{name}: {svg.get('id')} is followed by a table")
+    for section in document.xpath("//section"):
+        check(len(section.xpath(".//table")) >= len(section.xpath(".//figure")),
+              f"{name}: section {section.get('id')} has a table for each figure")
+    return document
+
+
+def check_jacobson_truax(name, document, change, show_ids):
+    for subscale in change["subscales"]:
+        rci = subscale["rci"]
+        svg = document.xpath(f"//svg[@id='change-jt-{subscale['id']}']")
+        check(len(svg) == 1, f"{name}: Jacobson-Truax plot of {subscale['id']}")
+        if not svg:
+            continue
+        svg = svg[0]
+        x = axis(svg, "x", "x1")
+        y = axis(svg, "y", "y1")
+        marks = svg.xpath(".//*[@class='marks']/*[contains(concat(' ', @class, ' '), ' mark ')]")
+        participants = rci["participants"]
+        check(len(marks) == len(participants), f"{name}: {subscale['id']}: one mark per participant")
+        for mark, participant in zip(marks, participants):
+            px, py = translation(mark)
+            who = f"{name}: {subscale['id']} participant {participant['id']}"
+            check(abs(px - x(participant["pre"])) < PIXEL, f"{who}: x at pre {participant['pre']}")
+            check(abs(py - y(participant["post"])) < PIXEL, f"{who}: y at post {participant['post']}")
+            category = participant.get("clinical_category", participant["category"])
+            check(category in mark.get("class").split(), f"{who}: drawn as {category}")
+            title = mark.xpath("./title")
+            check(bool(title) and (title[0].text.startswith(participant["id"] + ":") == show_ids),
+                  f"{who}: id shown only with show_ids")
+        # The band of no reliable change: +/- criterion x s_diff around y = x.
+        reach = rci["criterion"] * rci["s_diff"]
+        band = svg.xpath(".//*[local-name()='polygon'][contains(@class, 'rci-band')]")
+        check(len(band) == 1, f"{name}: {subscale['id']}: one band")
+        if band:
+            points = [tuple(map(float, p.split(","))) for p in band[0].get("points").split()]
+            lo = float(svg.xpath(".//*[local-name()='line'][contains(@class, 'tick-x')]")[0].get("data-value"))
+            corners = [(points[0], lo, lo - reach), (points[3], lo, lo + reach)]
+            for (px, py), vx, vy in corners:
+                check(abs(px - x(vx)) < PIXEL and abs(py - y(vy)) < PIXEL,
+                      f"{name}: {subscale['id']}: band corner at ({vx}, {vy:.3f})")
+            hi_x = points[1][0]
+            hi = lo + (hi_x - x(lo)) / (x(lo + 1) - x(lo))
+            check(abs(points[1][1] - y(hi - reach)) < PIXEL and abs(points[2][1] - y(hi + reach)) < PIXEL,
+                  f"{name}: {subscale['id']}: band's far corners at +/- {reach:.3f}")
+        cutoff = rci.get("clinical_significance")
+        lines = svg.xpath(".//*[local-name()='line'][contains(@class, 'cutoff')]")
+        if cutoff:
+            check(len(lines) == 2, f"{name}: {subscale['id']}: two cut-off lines")
+            if len(lines) == 2:
+                check(abs(float(lines[0].get("x1")) - x(cutoff["cutoff"])) < PIXEL, f"{name}: vertical cut-off")
+                check(abs(float(lines[1].get("y1")) - y(cutoff["cutoff"])) < PIXEL, f"{name}: horizontal cut-off")
+        else:
+            check(not lines, f"{name}: {subscale['id']}: no cut-off lines without clinical significance")
+        legend = " ".join(t.text for t in svg.xpath(".//*[@class='legend']//*[local-name()='text']"))
+        counts = rci["counts"]
+        for category in ("improved", "unchanged", "deteriorated"):
+            if not cutoff:
+                check(f"{category} ({counts[category]})" in legend, f"{name}: legend counts {category}")
+
+
+def main():
+    binary, source, output = sys.argv[1], sys.argv[2], sys.argv[3]
+    os.makedirs(output, exist_ok=True)
+    examples = os.path.join(source, "examples", "balint-cohort")
+    pre, post, cohort = (os.path.join(examples, f) for f in ("pre.csv", "post.csv", "cohort.csv"))
+    instruments = os.path.join(source, "instruments")
+    base = [binary, "--instruments", instruments]
+
+    change_json = json.loads(run(base[0], *base[1:], "change", "-i", "mbi-hss", "--pre", pre, "--post", post).stdout)
+    clinical_args = ["--rci-reliability", "published", "--clinical-significance", "auto"]
+    change_clinical = json.loads(
+        run(base[0], *base[1:], "change", "-i", "mbi-hss", "--pre", pre, "--post", post, *clinical_args).stdout)
+
+    cases = {
+        "wave": (["report", "-i", "mbi-hss", pre], False),
+        "change": (["report", "-i", "mbi-hss", "--pre", pre, "--post", post], False),
+        "change-ids": (["report", "-i", "mbi-hss", "--pre", pre, "--post", post, "--show-ids", *clinical_args], True),
+        "groups": (["report", "-i", "mbi-hss", "--group-column", "years", cohort], False),
+    }
+    pages = {}
+    for name, (arguments, show_ids) in cases.items():
+        path = os.path.join(output, f"report-{name}.html")
+        stdout = run(base[0], *base[1:], *arguments).stdout
+        run(base[0], *base[1:], *arguments, "-o", path)
+        with open(path, "rb") as f:
+            pages[name] = f.read()
+        check(pages[name] == stdout, f"{name}: -o writes what stdout shows")
+        document = check_page(name, pages[name], show_ids)
+        if name.startswith("change"):
+            check_jacobson_truax(name, document, change_clinical if show_ids else change_json, show_ids)
+        text = pages[name].decode()
+        for participant_id in ("b01", "b12", "c01"):
+            if not show_ids:
+                check(f">{participant_id}<" not in text and f"{participant_id}:" not in text,
+                      f"{name}: id {participant_id} not shown")
+
+    server = Server(binary, instruments)
+    try:
+        with open(os.path.join(examples, "change.json"), "rb") as f:
+            change_body = json.load(f)
+        with open(pre, "rb") as f:
+            pre_csv = f.read()
+        with open(cohort, "rb") as f:
+            cohort_csv = f.read()
+        requests = {
+            "wave": ("/v1/instruments/mbi-hss/report", pre_csv, "text/csv"),
+            "change": ("/v1/instruments/mbi-hss/report", json.dumps(change_body).encode(), "application/json"),
+            "change-ids": ("/v1/instruments/mbi-hss/report", json.dumps(
+                dict(change_body, show_ids=True,
+                     options={"rci_reliability": "published", "clinical_significance": {}})).encode(),
+                "application/json"),
+            "groups": ("/v1/instruments/mbi-hss/report?group_column=years", cohort_csv, "text/csv"),
+        }
+        for name, (path, body, content_type) in requests.items():
+            status, media, page = server.post(path, body, content_type)
+            check(status == 200, f"HTTP {name}: status {status}: {page[:300]!r}")
+            check(media == "text/html; charset=utf-8", f"HTTP {name}: content type {media}")
+            check(page == pages[name], f"HTTP {name}: the same bytes as the CLI")
+
+        # Bad input: exactly the underlying analysis's problem.
+        bad = [
+            ("change options", "/v1/instruments/mbi-hss/change", "/v1/instruments/mbi-hss/report",
+             json.dumps(dict(change_body, options={"ci_level": 2, "rci_criterion": -1})).encode(), "application/json"),
+            ("one pair", "/v1/instruments/mbi-hss/change", "/v1/instruments/mbi-hss/report",
+             json.dumps({"pre": change_body["pre"][:1], "post": change_body["post"][:1]}).encode(), "application/json"),
+            ("bad answer type", "/v1/instruments/mbi-hss/change", "/v1/instruments/mbi-hss/report",
+             json.dumps({"pre": [{"id": "x", "answers": {"1": "a"}}], "post": []}).encode(), "application/json"),
+            ("reliability options", "/v1/instruments/mbi-hss/reliability", "/v1/instruments/mbi-hss/report",
+             json.dumps({"responses": change_body["pre"], "options": {"missing": "some"}}).encode(),
+             "application/json"),
+            ("ragged CSV", "/v1/instruments/mbi-hss/reliability", "/v1/instruments/mbi-hss/report",
+             pre_csv + b"b99,1,2\n", "text/csv"),
+            ("missing group column", "/v1/instruments/mbi-hss/compare?group_column=cohort",
+             "/v1/instruments/mbi-hss/report?group_column=cohort", cohort_csv, "text/csv"),
+            ("groups", "/v1/instruments/mbi-hss/compare", "/v1/instruments/mbi-hss/report",
+             json.dumps({"groups": {"a": change_body["pre"]}}).encode(), "application/json"),
+        ]
+        for name, analysis_path, report_path, body, content_type in bad:
+            expected = server.post(analysis_path, body, content_type)
+            actual = server.post(report_path, body, content_type)
+            check(expected[0] >= 400, f"bad input {name}: the analysis refuses it ({expected[0]})")
+            check(actual == expected, f"bad input {name}: report {actual[0]} {actual[2][:300]!r} "
+                                      f"vs analysis {expected[0]} {expected[2][:300]!r}")
+    finally:
+        server.stop()
+
+    # The CLI says the same as the analysis's own subcommand.
+    ragged = os.path.join(output, "ragged.csv")
+    with open(ragged, "wb") as f:
+        f.write(pre_csv + b"b99,1,2\n")
+    for arguments, analysis in (
+            (["report", "-i", "mbi-hss", "--pre", ragged, "--post", post],
+             ["change", "-i", "mbi-hss", "--pre", ragged, "--post", post]),
+            (["report", "-i", "mbi-hss", ragged], ["reliability", "-i", "mbi-hss", ragged]),
+            (["report", "-i", "mbi-hss", "--group-column", "nope", cohort],
+             ["compare", "-i", "mbi-hss", "--group-column", "nope", cohort])):
+        actual = run(base[0], *base[1:], *arguments, expect=1)
+        expected = run(base[0], *base[1:], *analysis, expect=1)
+        check(actual.stderr == expected.stderr and actual.stdout == b"",
+              f"CLI {' '.join(arguments[:4])}: {actual.stderr!r} vs {expected.stderr!r}")
+
+    if FAILURES:
+        print(f"{len(FAILURES)} check(s) failed")
+        return 1
+    print("every report check passed; pages in", output)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
