@@ -36,6 +36,15 @@ Result<InstrumentPtr> resolve_instrument(const Context& context, const std::stri
                                         " (`psyscore instruments` lists them; -i also takes a definition file)"}));
 }
 
+InputFormat file_format(std::string_view source, std::string_view text) {
+  // SPSS, Stata and SAS files by their extension, then every format by its content.
+  InputFormat format = detect_input_format(text);
+  if (const auto by_name = input_format_from_file_name(source)) {
+    if (*by_name != InputFormat::json && *by_name != InputFormat::csv) format = *by_name;
+  }
+  return format;
+}
+
 Result<ResponseMatrix> read_responses(const Instrument& instrument, const std::string& path, CsvOptions csv) {
   auto input = InputStream::open(path);
   if (!input) return std::unexpected(std::move(input.error()));
@@ -43,12 +52,7 @@ Result<ResponseMatrix> read_responses(const Instrument& instrument, const std::s
   if (!input_text) return std::unexpected(std::move(input_text.error()));
   const std::string_view text = input_text->view();
   csv.source = input->source();
-  // SPSS, Stata and SAS files by their extension, then every format by its content.
-  InputFormat format = detect_input_format(text);
-  if (const auto by_name = input_format_from_file_name(csv.source)) {
-    if (*by_name != InputFormat::json && *by_name != InputFormat::csv) format = *by_name;
-  }
-  auto wave = decode_responses(instrument, text, format, csv);
+  auto wave = decode_responses(instrument, text, file_format(csv.source, text), csv);
   if (!wave) {
     for (auto& problem : wave.error().problems) {
       if (problem.source.empty()) problem.source = csv.source;

@@ -89,8 +89,15 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   change_command->add_option("--ci-level", change_options.ci_level, "Level of the paired-t interval")
       ->capture_default_str();
-  change_command->add_option("--rci-criterion", change_options.rci_criterion, "|RCI| beyond this is reliable")
-      ->capture_default_str();
+  change_command->add_option("--rci-criterion", change_options.rci_criterion,
+                             "|RCI| beyond this is reliable (default 1.96; 1.645 for ha)");
+  change_command
+      ->add_option("--rci-method", change_options.rci_method,
+                   "Reliable change method: jt (Jacobson-Truax), gln, hll, en, nk or ha")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"jt", "gln", "hll", "en", "nk", "ha"}));
+  change_command->add_option("--reliability-post", change_options.reliability_post,
+                             "nk only: the post wave's reliability, as --rci-reliability");
   change_command->add_option("--subscale", change_options.subscales, "Analyse only this subscale (repeatable)");
   change_command
       ->add_option("--clinical-significance", change_options.clinical_criterion,
@@ -154,6 +161,34 @@ int main(int argc, char** argv) {
   waves_command->add_option("--id-column", waves_options.id_column, "CSV column of respondent ids");
   waves_command->add_option("--column-prefix", waves_options.column_prefix,
                             "CSV item columns are named <prefix><item id>");
+  ControlledCommandOptions controlled_options;
+  auto* controlled_command =
+      app.add_subcommand("controlled", "Controlled pre/post design: ANCOVA of post on pre and group, per subscale");
+  controlled_command->add_option("-i,--instrument", controlled_options.instrument, "Registry id or definition file")
+      ->required();
+  controlled_command
+      ->add_option("--group", controlled_options.groups,
+                   "NAME=PRE.csv,POST.csv: one group's two waves (repeat for each group, 2 or more)")
+      ->required();
+  controlled_command->add_option("--reference", controlled_options.reference,
+                                 "The group the others are compared with (default: the first)");
+  controlled_command->add_option("--ci-level", controlled_options.ci_level, "Level of the intervals")
+      ->capture_default_str();
+  controlled_command->add_option("--subscale", controlled_options.subscales, "Analyse only this subscale (repeatable)");
+  controlled_command
+      ->add_option("--rci-reliability", controlled_options.rci_reliability,
+                   "Each group's reliable change: sample, published, a value in (0, 1), or ID=VALUE[,ID=VALUE...]")
+      ->capture_default_str();
+  controlled_command->add_option("--rci-criterion", controlled_options.rci_criterion,
+                                 "|RCI| beyond this is reliable (default 1.96; 1.645 for ha)");
+  controlled_command->add_option("--rci-method", controlled_options.rci_method, "jt, gln, hll, en, nk or ha")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"jt", "gln", "hll", "en", "nk", "ha"}));
+  controlled_command->add_option("--reliability-post", controlled_options.reliability_post,
+                                 "nk only: the post wave's reliability, as --rci-reliability");
+  controlled_command->add_option("--id-column", controlled_options.id_column, "CSV column of respondent ids");
+  controlled_command->add_option("--column-prefix", controlled_options.column_prefix,
+                                 "CSV item columns are named <prefix><item id>");
   ReportCommandOptions report_options;
   auto* report_cmd = app.add_subcommand(
       "report",
@@ -172,8 +207,13 @@ int main(int argc, char** argv) {
                    "Pre/post: sample, published, a value in (0, 1), or ID=VALUE[,ID=VALUE...]")
       ->capture_default_str();
   report_cmd
-      ->add_option("--rci-criterion", report_options.change.rci_criterion, "Pre/post: |RCI| beyond this is reliable")
-      ->capture_default_str();
+      ->add_option("--rci-criterion", report_options.change.rci_criterion,
+                   "Pre/post: |RCI| beyond this is reliable (default 1.96; 1.645 for ha)");
+  report_cmd->add_option("--rci-method", report_options.change.rci_method, "Pre/post: jt, gln, hll, en, nk or ha")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"jt", "gln", "hll", "en", "nk", "ha"}));
+  report_cmd->add_option("--reliability-post", report_options.change.reliability_post,
+                         "Pre/post, nk only: the post wave's reliability, as --rci-reliability");
   report_cmd
       ->add_option("--clinical-significance", report_options.change.clinical_criterion,
                    "Pre/post: Jacobson-Truax cut-off: auto, a, b or c")
@@ -192,6 +232,28 @@ int main(int argc, char** argv) {
   report_cmd->add_option("--id-column", report_options.change.id_column, "CSV column of respondent ids");
   report_cmd->add_option("--column-prefix", report_options.change.column_prefix,
                          "CSV item columns are named <prefix><item id>");
+
+  ModelCommandOptions model_options;
+  auto* model_command =
+      app.add_subcommand("model", "Logistic regression of a binary outcome on covariates, with chi-squared and Fisher");
+  model_command->add_option("-i,--instrument", model_options.instrument, "Registry id or definition file")->required();
+  model_command->add_option("DATA", model_options.data, "Responses (CSV), or - for stdin")->required();
+  model_command
+      ->add_option("--outcome", model_options.outcome,
+                   "SUBSCALE>=VALUE, SUBSCALE=BAND[,BAND] or COVARIATE=EVENT (e.g. total>=4, wellbeing=yes)")
+      ->required();
+  model_command->add_option("--predictor", model_options.predictors, "A covariate in the model (repeatable)")
+      ->required();
+  model_command->add_option("--covariate", model_options.covariates,
+                            "A CSV column to read as a covariate (repeatable; predictors are read anyway)");
+  model_command->add_option("--reference", model_options.references,
+                            "Reference level of a categorical predictor, NAME=LEVEL (repeatable)");
+  model_command->add_option("--ci-level", model_options.ci_level, "Level of the Wald and profile intervals")
+      ->capture_default_str();
+  model_command->add_flag("--no-profile", model_options.no_profile, "Skip the profile-likelihood intervals");
+  model_command->add_option("--id-column", model_options.id_column, "CSV column of respondent ids");
+  model_command->add_option("--column-prefix", model_options.column_prefix,
+                            "CSV item columns are named <prefix><item id>");
 
   ServeOptions serve_options;
   auto* serve_command = app.add_subcommand("serve", "Serve the HTTP API on the instruments of --instruments");
@@ -261,6 +323,8 @@ int main(int argc, char** argv) {
   if (*change_command) return change(context, change_options);
   if (*compare_command) return compare(context, compare_options);
   if (*waves_command) return waves(context, waves_options);
+  if (*model_command) return model(context, model_options);
+  if (*controlled_command) return controlled(context, controlled_options);
   if (*reliability_command) return reliability(context, reliability_options);
   if (*report_cmd) return report_command(context, report_options);
   if (*serve_command) return serve(context, serve_options);

@@ -134,14 +134,14 @@ std::expected<Groups, ApiResponse> decode_groups(const ServiceState& state, cons
   return out;
 }
 
+}  // namespace
+
 ApiResponse result(std::string body, std::size_t respondents) {
   ApiResponse response;
   response.body = std::move(body);
   response.respondents = respondents;
   return response;
 }
-
-}  // namespace
 
 ApiResponse reliability_endpoint(const ServiceState& state, const RequestContext& context) {
   if (context.is_csv() && !context.instrument_id.empty()) {
@@ -177,7 +177,16 @@ ApiResponse change_endpoint(const ServiceState& state, const RequestContext& con
   auto post = decode_wave(state, body.instrument(), body.root(), "post");
   if (!post) return problem(post.error());
   auto report = change(body.instrument(), *pre, *post, *options);
-  if (!report) return problem(report.error());
+  if (!report) {
+    // The engine locates option problems within the options; in the body they are under /options.
+    Error error = std::move(report.error());
+    for (auto& p : error.problems) {
+      if (!p.pointer.empty() && !p.pointer.starts_with("/pre") && !p.pointer.starts_with("/post")) {
+        p.pointer.insert(0, "/options");
+      }
+    }
+    return problem(error);
+  }
   return result(encode_change_result(body.instrument(), *report), pre->respondent_count() + post->respondent_count());
 }
 

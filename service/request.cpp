@@ -165,27 +165,34 @@ Result<ResponseMatrix> decode_wave(const ServiceState& state, const Instrument& 
   return detail::decode_response_array(instrument, *value, pointer);
 }
 
+std::optional<Error> read_delimiter(const RequestContext& context, CsvOptions& options) {
+  const auto delimiter = context.parameter("delimiter");
+  if (!delimiter) return std::nullopt;
+  if (*delimiter == "," || *delimiter == "comma") {
+    options.delimiter = ',';
+  } else if (*delimiter == ";" || *delimiter == "semicolon") {
+    options.delimiter = ';';
+  } else if (*delimiter == "tab" || *delimiter == "\t") {
+    options.delimiter = '\t';
+  } else {
+    return Error::single(
+        ErrorCode::malformed,
+        {.code = "invalid_parameter",
+         .message = "delimiter must be \",\", \";\" or \"tab\" (default: detected from the header row)"});
+  }
+  return std::nullopt;
+}
+
 Result<ResponseMatrix> decode_csv_wave(const ServiceState& state, const Instrument& instrument,
-                                       const RequestContext& context, std::string_view group_column) {
+                                       const RequestContext& context, std::string_view group_column,
+                                       const std::vector<std::string>& covariate_columns) {
   CsvOptions options;
   options.source = "body";
   if (auto id_column = context.parameter("id_column")) options.id_column = *id_column;
   if (auto prefix = context.parameter("column_prefix")) options.column_prefix = *prefix;
   options.group_column = group_column;
-  if (auto delimiter = context.parameter("delimiter")) {
-    if (*delimiter == "," || *delimiter == "comma") {
-      options.delimiter = ',';
-    } else if (*delimiter == ";" || *delimiter == "semicolon") {
-      options.delimiter = ';';
-    } else if (*delimiter == "tab" || *delimiter == "\t") {
-      options.delimiter = '\t';
-    } else {
-      return std::unexpected(Error::single(
-          ErrorCode::malformed,
-          {.code = "invalid_parameter",
-           .message = "delimiter must be \",\", \";\" or \"tab\" (default: detected from the header row)"}));
-    }
-  }
+  if (auto error = read_delimiter(context, options)) return std::unexpected(std::move(*error));
+  options.covariate_columns = covariate_columns;
   auto wave = decode_responses(instrument, context.body, context.table_format(), options);
   if (wave && wave->respondent_count() > state.limits().max_respondents) {
     return std::unexpected(
@@ -249,14 +256,15 @@ JsonBody::JsonBody(const ServiceState& state, const RequestContext& context,
 }
 
 Result<CsvInput> read_csv_body(const ServiceState& state, const RequestContext& context,
-                               std::initializer_list<std::string_view> parameters, std::string_view group_column) {
+                               std::initializer_list<std::string_view> parameters, std::string_view group_column,
+                               const std::vector<std::string>& covariate_columns) {
   // Every table body may name its CSV delimiter.
   std::vector<std::string_view> allowed(parameters);
   allowed.push_back("delimiter");
   if (auto error = check_parameters_in(context, allowed)) return std::unexpected(std::move(*error));
   auto instrument = resolve_instrument(state, context, nullptr);
   if (!instrument) return std::unexpected(std::move(instrument.error()));
-  auto wave = decode_csv_wave(state, **instrument, context, group_column);
+  auto wave = decode_csv_wave(state, **instrument, context, group_column, covariate_columns);
   if (!wave) return std::unexpected(std::move(wave.error()));
   return CsvInput{std::move(*instrument), std::move(*wave)};
 }

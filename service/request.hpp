@@ -63,10 +63,15 @@ Result<InstrumentPtr> resolve_instrument(const ServiceState& state, const Reques
 // The respondents array at body[key], within the service's limits.
 Result<ResponseMatrix> decode_wave(const ServiceState& state, const Instrument& instrument,
                                    const boost::json::object& body, std::string_view key);
+// The query's delimiter= (",", ";", "tab" or their names) into `options`;
+// absent leaves it to detection.
+std::optional<Error> read_delimiter(const RequestContext& context, CsvOptions& options);
 // A table body (text/csv, SPSS, Stata or SAS), with id_column,
 // column_prefix and delimiter from the query.
+// `covariate_columns`: columns read as covariates (ResponseMatrix::covariates).
 Result<ResponseMatrix> decode_csv_wave(const ServiceState& state, const Instrument& instrument,
-                                       const RequestContext& context, std::string_view group_column);
+                                       const RequestContext& context, std::string_view group_column,
+                                       const std::vector<std::string>& covariate_columns = {});
 
 // A JSON request body: parsed into an arena that lives as long as this
 // object, checked for its keys, its instrument resolved (the path's {id} or
@@ -96,6 +101,7 @@ struct CsvInput {
   ResponseMatrix wave;
 };
 Result<CsvInput> read_csv_body(const ServiceState& state, const RequestContext& context,
-                               std::initializer_list<std::string_view> parameters, std::string_view group_column);
+                               std::initializer_list<std::string_view> parameters, std::string_view group_column,
+                               const std::vector<std::string>& covariate_columns = {});
 
 }  // namespace psyscore::service

@@ -3,6 +3,8 @@
 
 #include "scoring/decode/csv.hpp"
 
+#include "scoring/decode/covariates.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -244,6 +246,11 @@ std::size_t CsvResponseDecoder::decode(std::string_view window, bool last, Respo
     if (wave) {
       const std::size_t row = add_respondent(*wave, *id);
       if (layout_->group_column) wave->groups.emplace_back(trim(fields_[*layout_->group_column]));
+      if (!layout_->covariate_columns.empty()) {
+        covariate_cells_.clear();
+        for (const std::size_t c : layout_->covariate_columns) covariate_cells_.push_back(trim(fields_[c]));
+        store_covariates(*wave, covariate_cells_.data());
+      }
       decode_answers(*wave, row);
     }
     ++rows;
@@ -311,6 +318,9 @@ bool CsvResponseDecoder::decode_plain_record_with(ResponseMatrix* wave) {
       while (p != end && static_cast<unsigned char>(*p) > ',' && (Delimiter == ',' || *p != Delimiter)) ++p;
       if (column == layout.id_column) id = std::string_view(cell, static_cast<std::size_t>(p - cell));
       if (column == layout.group_column) group = std::string_view(cell, static_cast<std::size_t>(p - cell));
+      if (const std::ptrdiff_t k = layout.covariate_of_column[column]; k >= 0) {
+        covariate_cells_[static_cast<std::size_t>(k)] = std::string_view(cell, static_cast<std::size_t>(p - cell));
+      }
     }
     if (p == end) return give_up();  // the line goes on in the next window, or the text ends without a line break
     if (*p == Delimiter) {
@@ -332,6 +342,7 @@ bool CsvResponseDecoder::decode_plain_record_with(ResponseMatrix* wave) {
   if (wave) {
     wave->ids[row] = id;
     if (layout.group_column) wave->groups.emplace_back(group);
+    if (!layout.covariate_columns.empty()) store_covariates(*wave, covariate_cells_.data());
   }
   return true;
 }
@@ -374,6 +385,16 @@ bool CsvResponseDecoder::parse_decimal_comma(std::string_view cell, double& answ
   return parse_plain_decimal(std::string_view(text, cell.size()), answer, whole);
 }
 
+void CsvResponseDecoder::store_covariates(ResponseMatrix& wave, const std::string_view* cells) {
+  const std::vector<std::size_t>& columns = layout_->covariate_columns;
+  if (wave.covariates.size() != columns.size()) {
+    wave.covariates.clear();
+    for (const std::string& name : options_.covariate_columns) wave.covariates.emplace_back().name = name;
+  }
+  for (std::size_t k = 0; k < columns.size(); ++k) wave.covariates[k].labels.emplace_back(cells[k]);
+  covariate_lines_.push_back(reader_.line());
+}
+
 void CsvResponseDecoder::decode_answers(ResponseMatrix& wave, std::size_t row) const {
   const std::ptrdiff_t* const item_of_column = layout_->item_of_column.data();
   const std::string_view* const cells = fields_.data();
@@ -412,6 +433,8 @@ bool CsvResponseDecoder::read_header() {
   Layout layout;
   layout.column_count = header.size();
   layout.item_of_column.assign(header.size(), -1);
+  layout.covariate_of_column.assign(header.size(), -1);
+  std::vector<std::optional<std::size_t>> covariate_at(options_.covariate_columns.size());
   std::vector<Problem> problems;
   std::unordered_map<std::string_view, std::size_t> seen;
   std::vector<bool> item_has_column(instrument_.items.size(), false);
@@ -433,6 +456,12 @@ bool CsvResponseDecoder::read_header() {
     }
     if (!options_.group_column.empty() && name == options_.group_column) {
       layout.group_column = c;
+      continue;
+    }
+    if (const auto k = std::ranges::find(options_.covariate_columns, name); k != options_.covariate_columns.end()) {
+      const auto index = static_cast<std::size_t>(k - options_.covariate_columns.begin());
+      covariate_at[index] = c;
+      layout.covariate_of_column[c] = static_cast<std::ptrdiff_t>(index);
       continue;
     }
     if (name.starts_with(options_.column_prefix)) {
@@ -457,6 +486,25 @@ bool CsvResponseDecoder::read_header() {
     fatal_ = Error{ErrorCode::malformed, "the CSV header has problems", std::move(problems)};
     return false;
   }
+  std::vector<Problem> covariate_problems;
+  for (std::size_t k = 0; k < covariate_at.size(); ++k) {
+    if (covariate_at[k]) {
+      layout.covariate_columns.push_back(*covariate_at[k]);
+      continue;
+    }
+    const std::string& name = options_.covariate_columns[k];
+    const bool repeated = std::ranges::count(options_.covariate_columns, name) > 1;
+    covariate_problems.push_back(at(line, 0, repeated ? "duplicate_covariate" : "unknown_covariate_column",
+                                    repeated ? "covariate column \"" + name + "\" is named twice"
+                                             : "no covariate column \"" + name + "\" in the header"));
+  }
+  if (!covariate_problems.empty()) {
+    std::string summary =
+        covariate_problems.size() == 1 ? covariate_problems.front().message : "the covariate columns have problems";
+    fatal_ = Error{ErrorCode::invalid, std::move(summary), std::move(covariate_problems)};
+    return false;
+  }
+  covariate_cells_.assign(layout.covariate_columns.size(), {});
 
   std::string absent;
   std::size_t present = 0;
@@ -533,6 +581,22 @@ Result<ResponseMatrix> decode_csv_responses(const Instrument& instrument, std::s
   decoder.decode(text, /*last=*/true, &wave, SIZE_MAX);
   if (auto error = decoder.error()) return std::unexpected(std::move(*error));
   wave.warnings = decoder.warnings();
+  if (!options.covariate_columns.empty()) {
+    if (wave.covariates.empty()) {  // no respondents
+      for (const std::string& name : options.covariate_columns) wave.covariates.emplace_back().name = name;
+    }
+    std::vector<Problem> problems;
+    for (std::size_t k = 0; k < wave.covariates.size(); ++k) {
+      if (auto problem = detail::type_csv_covariate(wave.covariates[k], decoder.covariate_lines(),
+                                                    decoder.covariate_column(k), options.source)) {
+        problems.push_back(std::move(*problem));
+      }
+    }
+    if (!problems.empty()) {
+      std::string summary = problems.size() == 1 ? problems.front().message : "covariate columns mix numbers and text";
+      return std::unexpected(Error{ErrorCode::invalid, std::move(summary), std::move(problems)});
+    }
+  }
   return wave;
 }
 

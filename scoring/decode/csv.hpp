@@ -122,12 +122,20 @@ class CsvResponseDecoder {
   // What the header calls for: items without a column, ignored columns.
   const std::vector<std::string>& warnings() const { return warnings_; }
 
+  // The line of each respondent decoded so far, kept only when there are
+  // covariate columns (a covariate problem names it); and the 1-based column
+  // of covariate k.
+  const std::vector<std::size_t>& covariate_lines() const { return covariate_lines_; }
+  std::size_t covariate_column(std::size_t k) const { return layout_ ? layout_->covariate_columns[k] + 1 : 0; }
+
  private:
   struct Layout {
     std::size_t id_column = 0;
     std::optional<std::size_t> group_column;
     std::size_t column_count = 0;
-    std::vector<std::ptrdiff_t> item_of_column;  // item index, or -1 for an ignored column
+    std::vector<std::ptrdiff_t> item_of_column;       // item index, or -1 for an ignored column
+    std::vector<std::size_t> covariate_columns;       // per CsvOptions::covariate_columns entry
+    std::vector<std::ptrdiff_t> covariate_of_column;  // covariate index, or -1
   };
 
   bool read_header();
@@ -141,6 +149,8 @@ class CsvResponseDecoder {
   void decode_answers(ResponseMatrix& wave, std::size_t row) const;
   // "2,5" as 2.5 where the delimiter is ';' or a tab.
   bool parse_decimal_comma(std::string_view cell, double& answer) const;
+  // Appends one respondent's covariate cells (one per covariate column).
+  void store_covariates(ResponseMatrix& wave, const std::string_view* cells);
   Problem at(std::size_t line, std::size_t column, std::string code, std::string message) const;
   void add_problem(Problem problem);
 
@@ -156,6 +166,8 @@ class CsvResponseDecoder {
   std::vector<Problem> problems_;  // structural problems of rows
   bool finished_ = false;
   bool needs_more_ = false;
+  std::vector<std::size_t> covariate_lines_;
+  std::vector<std::string_view> covariate_cells_;  // the plain record's, per covariate
 };
 
 }  // namespace psyscore::detail

@@ -416,13 +416,16 @@ namespace {
 // columns of a CSV.
 class StatWaveDecoder {
  public:
-  StatWaveDecoder(const Instrument& instrument, const CsvOptions& options)
-      : instrument_(instrument), options_(options), checker_(instrument) {}
+  // `ids_per_group`: an id may repeat in other groups (the waves of a long
+  // file), not within one.
+  StatWaveDecoder(const Instrument& instrument, const CsvOptions& options, bool ids_per_group)
+      : instrument_(instrument), options_(options), checker_(instrument), ids_per_group_(ids_per_group) {}
 
-  // The variables a wave needs: the id, the group and the items.
+  // The variables a wave needs: the id, the group, the covariates and the items.
   bool wanted(std::string_view name) const {
     if (name == options_.id_column) return true;
     if (!options_.group_column.empty() && name == options_.group_column) return true;
+    if (std::ranges::find(options_.covariate_columns, name) != options_.covariate_columns.end()) return true;
     return item_of(name).has_value();
   }
 
@@ -440,6 +443,15 @@ class StatWaveDecoder {
     if (!options_.group_column.empty() && !group) {
       problems.push_back(at("missing_column", "no group variable \"" + options_.group_column + "\""));
     }
+    std::vector<const StatColumn*> covariates;
+    for (const std::string& name : options_.covariate_columns) {
+      covariates.push_back(table.find(name));
+      if (covariates.back()) continue;
+      const bool repeated = std::ranges::count(options_.covariate_columns, name) > 1;
+      problems.push_back(at(repeated ? "duplicate_covariate" : "unknown_covariate_column",
+                            repeated ? "covariate variable \"" + name + "\" is named twice"
+                                     : "no covariate variable \"" + name + "\""));
+    }
     if (!problems.empty()) {
       return std::unexpected(Error{ErrorCode::malformed, "the file lacks variables", std::move(problems)});
     }
@@ -448,7 +460,9 @@ class StatWaveDecoder {
     std::vector<bool> item_has_column(instrument_.items.size(), false);
     for (const StatColumn& column : table.columns) {
       const auto item = item_of(column.name);
-      if (!item || &column == id || &column == group) continue;
+      if (!item || &column == id || &column == group || std::ranges::find(covariates, &column) != covariates.end()) {
+        continue;
+      }
       items.emplace_back(&column, *item);
       item_has_column[*item] = true;
     }
@@ -464,7 +478,15 @@ class StatWaveDecoder {
 
     reserve_respondents(wave, table.case_count);
     if (group) wave.groups.reserve(table.case_count);
+    // A numeric variable without value labels is a numeric covariate; one
+    // with labels, or a string, is categorical and reads as its labels.
+    for (const StatColumn* column : covariates) {
+      Covariate& covariate = wave.covariates.emplace_back();
+      covariate.name = column->name;
+      covariate.numeric = column->numeric && column->value_labels.empty();
+    }
     DuplicateIds duplicate_ids(table.case_count);
+    std::unordered_map<std::string, DuplicateIds> duplicate_ids_of_group;
     for (std::size_t row = 0; row < table.case_count; ++row) {
       const std::string id_text(trim(id->text(row, /*use_labels=*/false)));
       if (id_text.empty()) {
@@ -479,10 +501,20 @@ class StatWaveDecoder {
           continue;
         }
       }
-      duplicate_ids.add(id_text, [&] { return case_problem(row, *id, "", ""); });
+      DuplicateIds& ids = ids_per_group_ && group ? duplicate_ids_of_group[group_text] : duplicate_ids;
+      ids.add(id_text, [&] { return case_problem(row, *id, "", ""); });
       if (!problems.empty()) continue;  // the wave fails; keep looking only for structural problems
       const std::size_t respondent = add_respondent(wave, id_text);
       if (group) wave.groups.push_back(std::move(group_text));
+      for (std::size_t k = 0; k < covariates.size(); ++k) {
+        Covariate& covariate = wave.covariates[k];
+        if (covariate.numeric) {
+          covariate.numbers.push_back(covariates[k]->numbers[row]);
+        } else {
+          const std::string text(trim(covariates[k]->text(row, /*use_labels=*/true)));
+          covariate.labels.push_back(text == "NA" ? std::string() : text);
+        }
+      }
       for (const auto& [column, item] : items) store(wave, respondent, *column, row, item);
     }
     if (!problems.empty()) {
@@ -490,6 +522,9 @@ class StatWaveDecoder {
       return std::unexpected(Error{ErrorCode::malformed, std::move(summary), std::move(problems)});
     }
     if (auto duplicate = duplicate_ids.error()) return std::unexpected(std::move(*duplicate));
+    for (const auto& [name, ids] : duplicate_ids_of_group) {
+      if (auto duplicate = ids.error()) return std::unexpected(std::move(*duplicate));
+    }
     wave.warnings = std::move(warnings_);
     return wave;
   }
@@ -560,13 +595,14 @@ class StatWaveDecoder {
   const CsvOptions& options_;
   AnswerChecker checker_;
   std::vector<std::string> warnings_;
+  bool ids_per_group_ = false;
 };
 
 }  // namespace
 
 Result<ResponseMatrix> decode_stat_responses(const Instrument& instrument, std::string_view bytes, StatFormat format,
-                                             const CsvOptions& options, const StatLimits& limits) {
-  StatWaveDecoder decoder(instrument, options);
+                                             const CsvOptions& options, const StatLimits& limits, bool ids_per_group) {
+  StatWaveDecoder decoder(instrument, options, ids_per_group);
   StatReadOptions read_options{options.source, limits, [&](std::string_view name) { return decoder.wanted(name); }};
   auto table = read_stat_table(bytes, format, read_options);
   if (!table) return std::unexpected(std::move(table.error()));

@@ -105,8 +105,10 @@ Result<StatTable> read_stat_table(std::string_view bytes, StatFormat format, con
 // ignored with a warning, items without a variable warned about, as for CSV.
 // Errors: those of read_stat_table; `malformed` for a missing id or group
 // column or an empty id or group (naming the case); `invalid` for no item
-// column or repeated ids.
+// column or repeated ids (with `ids_per_group`, ids repeated within a group:
+// a long file whose group column names each case's wave).
 Result<ResponseMatrix> decode_stat_responses(const Instrument& instrument, std::string_view bytes, StatFormat format,
-                                             const CsvOptions& options, const StatLimits& limits = {});
+                                             const CsvOptions& options, const StatLimits& limits = {},
+                                             bool ids_per_group = false);
 
 }  // namespace psyscore::detail

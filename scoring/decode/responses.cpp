@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "scoring/decode/covariates.hpp"
 #include "scoring/decode/decode_common.hpp"
 #include "scoring/decode/readstat_input.hpp"
 #include "scoring/decode/response_json.hpp"
@@ -52,6 +53,7 @@ Result<ResponseMatrix> decode_response_array(const Instrument& instrument, const
   const AnswerChecker checker(instrument);
   ItemFinder items(instrument);
   DuplicateIds duplicate_ids(respondents->size());
+  CovariateCollector collector;
 
   std::vector<Problem> problems;
   auto structural = [&](std::string where, std::string code, std::string message) {
@@ -70,9 +72,10 @@ Result<ResponseMatrix> decode_response_array(const Instrument& instrument, const
       continue;
     }
     for (const auto& entry : *respondent) {
-      if (entry.key() != "id" && entry.key() != "answers") {
+      if (entry.key() != "id" && entry.key() != "answers" && entry.key() != "covariates") {
         structural(at(entry.key()), "unknown_key",
-                   "unknown key \"" + std::string(entry.key()) + "\"; a respondent has \"id\" and \"answers\"");
+                   "unknown key \"" + std::string(entry.key()) +
+                       "\"; a respondent has \"id\", \"answers\" and optionally \"covariates\"");
       }
     }
     std::string id;
@@ -95,10 +98,41 @@ Result<ResponseMatrix> decode_response_array(const Instrument& instrument, const
           at("answers"), "wrong_type",
           "\"answers\" must be an object of item id to answer, not " + std::string(describe_type(*answers_value)));
     }
+    const json::value* covariates_value = respondent->if_contains("covariates");
+    const json::object* covariates = covariates_value ? covariates_value->if_object() : nullptr;
+    if (covariates_value && !covariates && !covariates_value->is_null()) {
+      structural(at("covariates"), "wrong_type",
+                 "\"covariates\" must be an object of covariate name to a string, a number or null, not " +
+                     std::string(describe_type(*covariates_value)));
+    }
+    if (covariates) {
+      for (const auto& entry : *covariates) {
+        const json::value& given = entry.value();
+        if (!given.is_null() && !given.is_string() && !given.is_number()) {
+          structural(
+              pointer_append(at("covariates"), entry.key()), "wrong_type",
+              "a covariate is a string (categorical), a number or null, not " + std::string(describe_type(given)));
+        }
+      }
+    }
     if (!problems.empty()) continue;  // the wave fails; keep looking only for more problems
 
     const std::size_t row = add_respondent(matrix, id);
     duplicate_ids.add(id, [&] { return Problem{.pointer = at("id")}; });
+    if (covariates) {
+      for (const auto& entry : *covariates) {
+        const json::value& given = entry.value();
+        double number = 0;
+        const bool kept = given.is_null()             ? collector.add_missing(entry.key())
+                          : given.is_string()         ? collector.add_text(row, entry.key(), given.get_string())
+                          : get_number(given, number) ? collector.add_number(row, entry.key(), number)
+                                                      : true;
+        if (!kept) {
+          structural(pointer_append(at("covariates"), entry.key()), "too_many_covariates",
+                     "at most " + std::to_string(kMaxCovariates) + " different covariates per wave");
+        }
+      }
+    }
     for (const auto& answer : *answers) {
       const std::size_t item = items.find(answer.key());
       if (item == ItemFinder::npos) {
@@ -123,6 +157,13 @@ Result<ResponseMatrix> decode_response_array(const Instrument& instrument, const
     return std::unexpected(Error{ErrorCode::malformed, std::move(summary), std::move(problems)});
   }
   if (auto duplicate = duplicate_ids.error()) return std::unexpected(std::move(*duplicate));
+  if (!collector.empty()) {
+    auto covariate_error =
+        collector.finish(matrix, matrix.respondent_count(), [&](std::size_t row, std::string_view name) {
+          return pointer_append(pointer_append(pointer_append(pointer, row), "covariates"), name);
+        });
+    if (covariate_error) return std::unexpected(std::move(*covariate_error));
+  }
   return matrix;
 }
 

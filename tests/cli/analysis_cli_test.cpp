@@ -12,6 +12,7 @@
 #include "fixtures.hpp"
 #include "psyscore/change.hpp"
 #include "psyscore/compare.hpp"
+#include "psyscore/controlled.hpp"
 #include "psyscore/json.hpp"
 #include "psyscore/reliability.hpp"
 #include "psyscore/tables.hpp"
@@ -21,6 +22,8 @@ namespace psyscore::test {
 namespace {
 
 std::string example(const std::string& name) { return (source_dir() / "examples" / "balint-cohort" / name).string(); }
+
+std::string trial(const std::string& name) { return (source_dir() / "examples" / "balint-trial" / name).string(); }
 
 InstrumentPtr mbi_hss() { return *load_instrument_file(source_dir() / "instruments" / "mbi-hss.json"); }
 
@@ -98,6 +101,38 @@ TEST(AnalysisCli, ItemsFlagAsksForEveryStatement) {
   EXPECT_EQ(boost::json::parse(described.out).at("subscales").at(0).at("item_answers").as_array().size(), 6u);
 }
 
+TEST(AnalysisCli, ControlledPrintsTheEngineResult) {
+  const auto result = run_psyscore({"controlled", "-i", "mbi-hss", "--group",
+                                    "balint=" + trial("balint_pre.csv") + "," + trial("balint_post.csv"), "--group",
+                                    "waitlist=" + trial("waitlist_pre.csv") + "," + trial("waitlist_post.csv"),
+                                    "--reference", "waitlist", "--rci-method", "en"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::vector<ControlledGroup> groups;
+  groups.push_back({"balint", wave(trial("balint_pre.csv")), wave(trial("balint_post.csv"))});
+  groups.push_back({"waitlist", wave(trial("waitlist_pre.csv")), wave(trial("waitlist_post.csv"))});
+  ControlledOptions options;
+  options.reference = "waitlist";
+  options.rci_method = RciMethod::en;
+  auto report = controlled(*mbi_hss(), groups, options);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(result.out, encode_controlled_result(*mbi_hss(), *report));
+}
+
+TEST(AnalysisCli, ChangeTakesEveryRciMethod) {
+  for (const std::string method : {"jt", "gln", "hll", "en", "ha"}) {
+    const auto result = run_psyscore({"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post",
+                                      example("post.csv"), "--rci-method", method, "--rci-reliability", "published"});
+    ASSERT_EQ(result.exit_code, 0) << method << ": " << result.err;
+    const auto body = boost::json::parse(result.out);
+    EXPECT_EQ(body.at("subscales").at(0).at("rci").at("method").as_string(), method) << method;
+  }
+  const auto nk = run_psyscore({"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post", example("post.csv"),
+                                "--rci-method", "nk", "--rci-reliability", "published", "--reliability-post",
+                                "EE=0.85,DP=0.7,PA=0.75"});
+  ASSERT_EQ(nk.exit_code, 0) << nk.err;
+  EXPECT_EQ(boost::json::parse(nk.out).at("subscales").at(0).at("rci").at("reliability_post").as_double(), 0.85);
+}
+
 TEST(AnalysisCli, BadInputExitsOneAndUsageErrorsTwo) {
   struct Case {
     const char* name;
@@ -135,6 +170,33 @@ TEST(AnalysisCli, BadInputExitsOneAndUsageErrorsTwo) {
        2,
        "rci-reliability"},
       {"compare without group column", {"compare", "-i", "mbi-hss", example("cohort.csv")}, "", 2, "group-column"},
+      {"change with an unknown rci method",
+       {"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post", example("post.csv"), "--rci-method", "hlm"},
+       "",
+       2,
+       "rci-method"},
+      {"change nk without reliability post",
+       {"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post", example("post.csv"), "--rci-method", "nk"},
+       "",
+       1,
+       "/reliability_post"},
+      {"controlled with one group",
+       {"controlled", "-i", "mbi-hss", "--group", "balint=" + trial("balint_pre.csv") + "," + trial("balint_post.csv")},
+       "",
+       1,
+       "/groups: a controlled design needs at least 2 groups"},
+      {"controlled with a malformed group",
+       {"controlled", "-i", "mbi-hss", "--group", "balint=" + trial("balint_pre.csv")},
+       "",
+       2,
+       "NAME=PRE.csv,POST.csv"},
+      {"controlled with an unknown reference",
+       {"controlled", "-i", "mbi-hss", "--group", "balint=" + trial("balint_pre.csv") + "," + trial("balint_post.csv"),
+        "--group", "waitlist=" + trial("waitlist_pre.csv") + "," + trial("waitlist_post.csv"), "--reference",
+        "placebo"},
+       "",
+       1,
+       "/options/reference"},
       {"compare with an unknown group column",
        {"compare", "-i", "mbi-hss", "--group-column", "cohort", example("cohort.csv")},
        "",

@@ -40,6 +40,17 @@ run change-clinical "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $
 run waves "$psyscore" waves -i mbi-hss --wave-column wave $cohort/waves.csv
 run waves-files "$psyscore" waves -i mbi-hss --wave baseline=$cohort/pre.csv --wave 10m=$cohort/post.csv
 run waves-hlm "$psyscore" waves -i mbi-hss --wave-column wave $cohort/waves.csv --rci-method hlm
+survey=examples/balint-survey
+run model "$psyscore" model -i who-5 $survey/survey.csv --outcome 'raw>=13' \
+    --predictor duration --predictor obligation --predictor teaching \
+    --predictor management --predictor prevention --predictor age --reference duration=lt1
+run model-band "$psyscore" model -i who-5 $survey/survey.csv --outcome 'raw=above cut-offs' \
+    --predictor duration --predictor age --reference duration=lt1
+trial=examples/balint-trial
+run controlled "$psyscore" controlled -i mbi-hss --group balint=$trial/balint_pre.csv,$trial/balint_post.csv \
+    --group waitlist=$trial/waitlist_pre.csv,$trial/waitlist_post.csv --reference waitlist
+run change-nk "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv \
+    --rci-reliability published --rci-method nk --reliability-post sample --clinical-significance auto
 run report-change "$psyscore" report -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv
 run report-wave "$psyscore" report -i mbi-hss $cohort/pre.csv
 run report-groups "$psyscore" report -i mbi-hss --group-column years $cohort/cohort.csv

@@ -17,6 +17,7 @@
 
 #include "fixtures.hpp"
 #include "psyscore/instrument.hpp"
+#include "psyscore/waves.hpp"
 
 namespace psyscore {
 namespace {
@@ -112,6 +113,83 @@ TEST(ReadStatInput, SpssUserMissingIsMissingAndStataKeepsTheValue) {
   ASSERT_TRUE(stata);
   ASSERT_EQ(stata->errors[2].size(), 1u);
   EXPECT_EQ(stata->errors[2][0].message, "answer 9 to item \"3\" is outside its scale 0..3");
+}
+
+// Covariates as in a CSV: a numeric variable without value labels is
+// numeric (system-missing is missing), one with labels is categorical and
+// reads as its labels.
+TEST(ReadStatInput, CovariatesAreReadAsTheCsvReadsThem) {
+  CsvOptions options = wave_options("wave.sav");
+  options.group_column.clear();
+  options.covariate_columns = {"age", "group"};
+  auto wave = detail::decode_stat_responses(*gad7(), test::read_text(formats_dir() / "wave.sav"), StatFormat::spss,
+                                            options);
+  ASSERT_TRUE(wave) << wave.error().message;
+  ASSERT_EQ(wave->covariates.size(), 2u);
+  const Covariate& age = wave->covariates[0];
+  EXPECT_EQ(age.name, "age");
+  ASSERT_TRUE(age.numeric);
+  CsvOptions csv = options;
+  csv.source = "wave.csv";
+  csv.covariate_columns = {"age"};
+  auto from_csv = decode_csv_responses(*gad7(), test::read_text(formats_dir() / "wave.csv"), csv);
+  ASSERT_TRUE(from_csv) << from_csv.error().message;
+  ASSERT_EQ(age.numbers.size(), 8u);
+  for (std::size_t r = 0; r < 8; ++r) {
+    const double expected = from_csv->covariates[0].numbers[r];
+    if (std::isnan(expected)) {
+      EXPECT_TRUE(age.missing(r)) << r;
+    } else {
+      EXPECT_EQ(age.numbers[r], expected) << r;
+    }
+  }
+  const Covariate& group = wave->covariates[1];
+  EXPECT_FALSE(group.numeric);
+  EXPECT_EQ(group.labels, (std::vector<std::string>{"control", "Balint group", "control", "Balint group", "control",
+                                                    "Balint group", "control", "Balint group"}));
+  EXPECT_TRUE(wave->warnings.empty() || wave->warnings[0].find("\"age\"") == std::string::npos)
+      << "a covariate is not an ignored column";
+
+  options.covariate_columns = {"years"};
+  auto unknown = detail::decode_stat_responses(*gad7(), test::read_text(formats_dir() / "wave.sav"),
+                                               StatFormat::spss, options);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().problems.at(0).code, "unknown_covariate_column");
+  EXPECT_EQ(unknown.error().problems.at(0).message, "no covariate variable \"years\"");
+}
+
+// A long file, one case per respondent and wave, splits into its waves by
+// the wave variable's labels; an id may repeat across waves, not within one.
+TEST(ReadStatInput, LongFileSplitsIntoWaves) {
+  CsvWavesOptions options;
+  options.csv.source = "long.sav";
+  options.csv.column_prefix = "gad_";
+  options.wave_column = "wave";
+  const std::string sav = test::read_text(formats_dir() / "long.sav");
+  auto waves = decode_waves(*gad7(), sav, InputFormat::spss, options);
+  ASSERT_TRUE(waves) << waves.error().message;
+  EXPECT_EQ(waves->names, (std::vector<std::string>{"pre", "post"}));
+  CsvWavesOptions csv = options;
+  csv.csv.source = "long.csv";
+  auto from_csv = decode_waves(*gad7(), test::read_text(formats_dir() / "long.csv"), InputFormat::csv, csv);
+  ASSERT_TRUE(from_csv) << from_csv.error().message;
+  ASSERT_EQ(waves->waves.size(), 2u);
+  for (std::size_t w = 0; w < 2; ++w) {
+    const ResponseMatrix& a = waves->waves[w];
+    const ResponseMatrix& b = from_csv->waves[w];
+    EXPECT_EQ(a.ids, b.ids) << w;
+    ASSERT_EQ(a.answers.size(), b.answers.size()) << w;
+    for (std::size_t k = 0; k < a.answers.size(); ++k) {
+      // 9 is SPSS's user-missing code, an answer off the scale in the CSV.
+      if (std::isnan(a.answers[k])) continue;
+      EXPECT_EQ(a.answers[k], b.answers[k]) << w << " " << k;
+    }
+  }
+  options.wave_order = {"post", "follow-up"};
+  auto unknown = decode_waves(*gad7(), sav, InputFormat::spss, options);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().problems.at(0).code, "unknown_wave");
+  EXPECT_EQ(unknown.error().problems.at(0).message, "case 1, variable \"wave\": wave \"pre\" is not in wave_order");
 }
 
 TEST(ReadStatInput, TableKeepsLabelsAndOnlyTheVariablesAskedFor) {

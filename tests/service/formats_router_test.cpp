@@ -69,6 +69,37 @@ TEST(FormatsRouter, FilesByContentTypeScoreAsTheirCsv) {
   }
 }
 
+// A long table for waves in any format: a semicolon CSV reads as its comma
+// form, and an SPSS file's wave variable names the waves by its labels.
+TEST(FormatsRouter, WavesTakeEveryTableFormat) {
+  static auto registry =
+      std::make_shared<const Registry>(*Registry::load_directory(test::source_dir() / "instruments"));
+  static const ServiceState roomy(registry, test::source_dir() / "instruments", ServiceLimits{}, {}, {});
+  const auto call = [](std::string body, std::string content_type) {
+    ApiRequest request;
+    request.method = "POST";
+    request.target = "/v1/instruments/gad-7/waves?column_prefix=gad_&wave_column=wave";
+    request.body = std::move(body);
+    request.content_type = std::move(content_type);
+    return handle(roomy, std::move(request));
+  };
+  const std::string comma = formats("long.csv");
+  std::string semicolon = comma;
+  for (char& c : semicolon) c = c == ',' ? ';' : c;
+  const auto by_comma = call(comma, "text/csv");
+  ASSERT_EQ(by_comma.status, 200) << by_comma.body;
+  EXPECT_EQ(call(semicolon, "text/csv").body, by_comma.body);
+  ApiRequest told;
+  told.method = "POST";
+  told.target = "/v1/instruments/gad-7/waves?column_prefix=gad_&wave_column=wave&delimiter=semicolon";
+  told.body = semicolon;
+  told.content_type = "text/csv";
+  EXPECT_EQ(handle(roomy, std::move(told)).body, by_comma.body);
+  const auto sav = call(formats("long.sav"), "application/x-spss-sav");
+  ASSERT_EQ(sav.status, 200) << sav.body;
+  EXPECT_NE(sav.body.find(R"("waves":[{"name":"pre")"), std::string::npos) << sav.body;
+}
+
 TEST(FormatsRouter, AcceptAsksForSpssOrExcel) {
   // Scores as files, by Accept, whatever the body's format.
   const auto sav = post(kScore, kCsv, "text/csv", "application/x-spss-sav");

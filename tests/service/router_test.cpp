@@ -100,6 +100,14 @@ TEST(Router, BadRequestsGetTheirStatusAndPointer) {
   const std::string score = "/v1/instruments/gad-7/score";
   const std::string reliability = "/v1/instruments/gad-7/reliability";
   const std::string one = R"({"id": "p1", "answers": )" + kGad7Answers + "}";
+  const std::string controlled = "/v1/instruments/gad-7/controlled";
+  const auto pair = [](const std::string& id) { return R"({"id": ")" + id + R"(", "answers": )" + kGad7Answers + "}"; };
+  // {"pre": [...], "post": [...]} with n respondents <prefix>1..n.
+  const auto arm = [&](const std::string& prefix, int n) {
+    std::string wave;
+    for (int i = 1; i <= n; ++i) wave += (i > 1 ? "," : "") + pair(prefix + std::to_string(i));
+    return R"({"pre": [)" + wave + R"(], "post": [)" + wave + "]}";
+  };
   const std::string too_many = [&] {
     std::string body = R"({"responses": [)";
     for (int i = 0; i < 51; ++i)
@@ -237,6 +245,46 @@ TEST(Router, BadRequestsGetTheirStatusAndPointer) {
       {"reliability: items as null", "POST", reliability, R"({"responses": [], "options": {"items": null}})",
        "application/json", 400, "/options/items"},
       {"reliability: CSV items=1", "POST", reliability + "?items=1", "id,1\na,1\n", "text/csv", 400, ""},
+      {"change: nk without reliability_post", "POST", "/v1/instruments/gad-7/change",
+       R"({"pre": [], "post": [], "options": {"rci_method": "nk"}})", "application/json", 422,
+       "/options/reliability_post"},
+      {"change: hlm is for waves", "POST", "/v1/instruments/gad-7/change",
+       R"({"pre": [], "post": [], "options": {"rci_method": "hlm"}})", "application/json", 422, "/options/rci_method"},
+      {"change: rci_method not a string", "POST", "/v1/instruments/gad-7/change",
+       R"({"pre": [], "post": [], "options": {"rci_method": 2}})", "application/json", 400, "/options/rci_method"},
+      {"change: reliability_post a number", "POST", "/v1/instruments/gad-7/change",
+       R"({"pre": [], "post": [], "options": {"rci_method": "nk", "reliability_post": 0.8}})", "application/json", 400,
+       "/options/reliability_post"},
+      {"change: reliability_post with jt", "POST", "/v1/instruments/gad-7/change",
+       R"({"pre": [)" + pair("a") + "," + pair("b") + R"(], "post": [)" + pair("a") + "," + pair("b") +
+           R"(], "options": {"rci_reliability": {"total": 0.8}, "reliability_post": {"total": 0.7}}})",
+       "application/json", 422, "/options/reliability_post"},
+      {"controlled: CSV body", "POST", controlled, "id,1\na,1\n", "text/csv", 415, nullptr},
+      {"controlled: no groups", "POST", controlled, R"({"options": {}})", "application/json", 400, "/groups"},
+      {"controlled: group not an object", "POST", controlled, R"({"groups": {"a": []}})", "application/json", 400,
+       "/groups/a"},
+      {"controlled: unknown key in a group", "POST", controlled, R"({"groups": {"a": {"pre": [], "during": []}}})",
+       "application/json", 400, "/groups/a/during"},
+      {"controlled: bad respondent", "POST", controlled,
+       R"({"groups": {"a": {"pre": [{"id": 1.5, "answers": {}}], "post": []}}})", "application/json", 400,
+       "/groups/a/pre/0/id"},
+      {"controlled: one group", "POST", controlled, R"({"groups": {"a": )" + arm("a", 3) + "}}", "application/json",
+       422, "/groups"},
+      {"controlled: unknown reference", "POST", controlled,
+       R"({"groups": {"a": )" + arm("a", 3) + R"(, "b": )" + arm("b", 3) + R"(}, "options": {"reference": "c"}})",
+       "application/json", 422, "/options/reference"},
+      {"controlled: a group of one pair", "POST", controlled,
+       R"({"groups": {"a": )" + arm("a", 3) + R"(, "b": )" + arm("b", 1) + "}}", "application/json", 422, "/groups/b"},
+      {"controlled: nk without reliability_post", "POST", controlled,
+       R"({"groups": {"a": )" + arm("a", 3) + R"(, "b": )" + arm("b", 3) + R"(}, "options": {"rci_method": "nk"}})",
+       "application/json", 422, "/options/reliability_post"},
+      {"controlled: unknown rci_method", "POST", controlled,
+       R"({"groups": {"a": )" + arm("a", 3) + R"(, "b": )" + arm("b", 3) + R"(}, "options": {"rci_method": "x"}})",
+       "application/json", 422, "/options/rci_method"},
+      {"controlled: unknown option", "POST", controlled, R"({"groups": {}, "options": {"refrence": "a"}})",
+       "application/json", 400, "/options/refrence"},
+      {"controlled: reference not a string", "POST", controlled, R"({"groups": {}, "options": {"reference": 1}})",
+       "application/json", 400, "/options/reference"},
   };
   const ServiceState& state = state_with();
   for (const auto& c : cases) {
@@ -293,6 +341,24 @@ TEST(Router, ItemsByOptionOrByQuery) {
   ASSERT_EQ(reliability_by_query.status, 200) << reliability_by_query.body;
   EXPECT_NE(reliability_by_query.body.find(R"("item_answers":[{"id":"1","n":6,)"), std::string::npos)
       << reliability_by_query.body;
+}
+
+TEST(Router, ControlledDesignOfTheExample) {
+  // The example's first 10 respondents of each wave (this state allows 50 per request).
+  json::value example =
+      json::parse(test::read_text(test::source_dir() / "examples" / "balint-trial" / "controlled.json"));
+  for (auto& group : example.at("groups").as_object()) {
+    for (const char* wave : {"pre", "post"}) group.value().at(wave).as_array().resize(10);
+  }
+  const std::string body = json::serialize(example);
+  const auto response = call(state_with(), "POST", "/v1/instruments/mbi-hss/controlled", body, "application/json");
+  ASSERT_EQ(response.status, 200) << response.body;
+  const json::value result = json::parse(response.body);
+  EXPECT_EQ(result.at("reference").as_string(), "waitlist");
+  const auto& ee = result.at("subscales").as_array()[0];
+  EXPECT_EQ(ee.at("id").as_string(), "EE");
+  EXPECT_EQ(ee.at("ancova").at("coefficients").as_array()[2].at("term").as_string(), "groupbalint");
+  EXPECT_TRUE(ee.at("change_welch").is_object());
 }
 
 TEST(Router, AnOverflowingNumberMarksOnlyItsRespondent) {

@@ -12,6 +12,9 @@
 set -eu
 readstat wave.csv metadata_spss.json wave.sav
 readstat wave.csv metadata_stata.json wave.dta
+# long.csv: four respondents at two waves (1 = pre, 2 = post), one case per
+# respondent and wave, as a waves analysis reads it.
+readstat long.csv metadata_long_spss.json long.sav
 # The tool writes .zsav and .sas7bdat only from a binary file, not from a CSV.
 readstat wave.sav wave.zsav
 readstat wave.sav wave.sas7bdat
