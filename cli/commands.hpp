@@ -80,8 +80,9 @@ std::optional<ChangeOptions> change_engine_options(const Instrument& instrument,
 
 struct CompareCommandOptions {
   std::string instrument;
-  std::string data;          // one CSV with a group column
-  std::string group_column;  // required
+  std::string data;             // one CSV with a group column, or responses with covariates
+  std::string group_column;     // this or group_covariate
+  std::string group_covariate;  // the covariate whose levels are the groups (JSON or CSV)
   double ci_level = 0.95;
   std::vector<std::string> subscales;
   bool items = false;  // --items: every item compared on its raw answers

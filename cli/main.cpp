@@ -121,12 +121,17 @@ int main(int argc, char** argv) {
                              "CSV item columns are named <prefix><item id>");
 
   CompareCommandOptions compare_options;
-  auto* compare_command = app.add_subcommand("compare", "Compare groups per subscale (one CSV with a group column)");
+  auto* compare_command = app.add_subcommand(
+      "compare", "Compare groups per subscale (one CSV with a group column, or the levels of a covariate)");
   compare_command->add_option("-i,--instrument", compare_options.instrument, "Registry id or definition file")
       ->required();
-  compare_command->add_option("--group-column", compare_options.group_column, "CSV column naming each group")
-      ->required();
-  compare_command->add_option("DATA", compare_options.data, "Responses (CSV), or - for stdin")->required();
+  auto* group_column =
+      compare_command->add_option("--group-column", compare_options.group_column, "CSV column naming each group");
+  compare_command
+      ->add_option("--group-covariate", compare_options.group_covariate,
+                   "Categorical covariate whose levels are the groups (JSON \"covariates\", or a CSV column)")
+      ->excludes(group_column);
+  compare_command->add_option("DATA", compare_options.data, "Responses (CSV or JSON), or - for stdin")->required();
   compare_command->add_option("--ci-level", compare_options.ci_level, "Level of the Welch interval")
       ->capture_default_str();
   compare_command->add_option("--subscale", compare_options.subscales, "Analyse only this subscale (repeatable)");
@@ -206,9 +211,8 @@ int main(int argc, char** argv) {
       ->add_option("--rci-reliability", report_options.change.rci_reliability,
                    "Pre/post: sample, published, a value in (0, 1), or ID=VALUE[,ID=VALUE...]")
       ->capture_default_str();
-  report_cmd
-      ->add_option("--rci-criterion", report_options.change.rci_criterion,
-                   "Pre/post: |RCI| beyond this is reliable (default 1.96; 1.645 for ha)");
+  report_cmd->add_option("--rci-criterion", report_options.change.rci_criterion,
+                         "Pre/post: |RCI| beyond this is reliable (default 1.96; 1.645 for ha)");
   report_cmd->add_option("--rci-method", report_options.change.rci_method, "Pre/post: jt, gln, hll, en, nk or ha")
       ->capture_default_str()
       ->check(CLI::IsMember({"jt", "gln", "hll", "en", "nk", "ha"}));

@@ -206,10 +206,39 @@ ApiResponse compare_endpoint(const ServiceState& state, const RequestContext& co
     if (!report) return problem(report.error());
     return result(encode_compare_result(*input->instrument, *report), input->wave.respondent_count());
   }
-  JsonBody body(state, context, {"groups", "options"});
+  JsonBody body(state, context, {"groups", "responses", "options"});
   if (body.failure) return std::move(*body.failure);
   auto options = compare_options(body.root());
   if (!options) return problem(options.error());
+  // The groups are "groups", or the levels of a covariate of "responses".
+  const bool has_groups = body.root().contains("groups");
+  if (!options->group_covariate.empty()) {
+    if (has_groups) {
+      return problem(400,
+                     "options.group_covariate makes groups of \"responses\"; this body names its \"groups\" "
+                     "already: send one or the other",
+                     "/options/group_covariate", "conflicting_keys");
+    }
+    auto wave = decode_wave(state, body.instrument(), body.root(), "responses");
+    if (!wave) return problem(wave.error());
+    auto report = compare(body.instrument(), *wave, *options);
+    if (!report) {
+      // The engine locates the covariate's problems within the options.
+      for (auto& p : report.error().problems) {
+        if (p.pointer.starts_with("/group_covariate")) p.pointer.insert(0, "/options");
+      }
+      return problem(report.error());
+    }
+    return result(encode_compare_result(body.instrument(), *report), wave->respondent_count());
+  }
+  if (body.root().contains("responses")) {
+    return problem(400,
+                   has_groups ? "a compare body holds \"groups\", or \"responses\" with options.group_covariate; "
+                                "this one holds both"
+                              : "\"responses\" need options.group_covariate naming the covariate whose levels are "
+                                "the groups (or send \"groups\")",
+                   "/responses", has_groups ? "conflicting_keys" : "missing_key");
+  }
   auto decoded = decode_groups(state, body);
   if (!decoded) return std::move(decoded.error());
   auto& [waves, respondents] = *decoded;
@@ -306,6 +335,10 @@ ApiResponse report_endpoint(const ServiceState& state, const RequestContext& con
   if (groups) {
     auto options = compare_options(body.root());
     if (!options) return problem(options.error());
+    if (!options->group_covariate.empty()) {
+      return problem(400, "options.group_covariate is for compare; a report of groups takes them as \"groups\"",
+                     "/options/group_covariate", "unknown_key");
+    }
     auto decoded = decode_groups(state, body);
     if (!decoded) return std::move(decoded.error());
     report_options.compare = *options;

@@ -424,7 +424,7 @@ Result<ControlledOptions> controlled_options(const json::object& body) {
 Result<CompareOptions> compare_options(const json::object& body) {
   auto source = locate_options(body);
   if (!source) return std::unexpected(std::move(source.error()));
-  if (auto error = unknown_keys(*source, {"ci_level", "subscales", "items"})) {
+  if (auto error = unknown_keys(*source, {"ci_level", "subscales", "items", "group_covariate"})) {
     return std::unexpected(std::move(*error));
   }
   CompareOptions options;
@@ -442,6 +442,13 @@ Result<CompareOptions> compare_options(const json::object& body) {
     auto items = items_of(*value, pointer_append(source->pointer, "items"));
     if (!items) return std::unexpected(std::move(items.error()));
     options.items = *items;
+  }
+  if (const json::value* value = source->object->if_contains("group_covariate"); value && !value->is_null()) {
+    const std::string pointer = pointer_append(source->pointer, "group_covariate");
+    if (!value->is_string() || value->get_string().empty()) {
+      return std::unexpected(malformed(pointer, "\"group_covariate\" must be the name of a covariate"));
+    }
+    options.group_covariate = std::string(value->get_string());
   }
   return options;
 }

@@ -454,16 +454,16 @@ bool CsvResponseDecoder::read_header() {
       has_id = true;
       continue;
     }
-    if (!options_.group_column.empty() && name == options_.group_column) {
-      layout.group_column = c;
-      continue;
-    }
+    // The group column may be a covariate column too (a model's covariate is
+    // a compare's group): it then fills both.
+    if (!options_.group_column.empty() && name == options_.group_column) layout.group_column = c;
     if (const auto k = std::ranges::find(options_.covariate_columns, name); k != options_.covariate_columns.end()) {
       const auto index = static_cast<std::size_t>(k - options_.covariate_columns.begin());
       covariate_at[index] = c;
       layout.covariate_of_column[c] = static_cast<std::ptrdiff_t>(index);
       continue;
     }
+    if (layout.group_column == c) continue;
     if (name.starts_with(options_.column_prefix)) {
       if (const auto item = instrument_.item_index(name.substr(options_.column_prefix.size()))) {
         layout.item_of_column[c] = static_cast<std::ptrdiff_t>(*item);

@@ -106,6 +106,23 @@ TEST(Csv, GroupColumnIsRead) {
   EXPECT_TRUE(wave->warnings.empty());
 }
 
+// A column can be the group column and a covariate at once: it fills both,
+// on the quick path for plain rows and the general one (quoted cells).
+TEST(Csv, GroupColumnCanAlsoBeACovariate) {
+  CsvOptions options;
+  options.group_column = "years";
+  options.covariate_columns = {"years", "age"};
+  auto wave = decode("id,years,age,1,2,3\na,under_1y,51,1,1,1\nb,\"5y_plus\",40,2,2,2\n", options);
+  ASSERT_TRUE(wave) << wave.error().message;
+  EXPECT_EQ(wave->groups, (std::vector<std::string>{"under_1y", "5y_plus"}));
+  ASSERT_EQ(wave->covariates.size(), 2u);
+  EXPECT_EQ(wave->covariates[0].name, "years");
+  EXPECT_FALSE(wave->covariates[0].numeric);
+  EXPECT_EQ(wave->covariates[0].labels, wave->groups);
+  EXPECT_TRUE(wave->covariates[1].numeric);
+  EXPECT_TRUE(wave->warnings.empty()) << wave->warnings.front();
+}
+
 TEST(Csv, BadAnswersMarkOnlyTheirRespondent) {
   struct Case {
     const char* cell;

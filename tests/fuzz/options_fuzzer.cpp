@@ -82,6 +82,8 @@ void check_controlled(const Result<ControlledOptions>& options) {
 void check_compare(const Result<CompareOptions>& options, bool from_body) {
   if (!options) return check_rejection(options.error(), from_body);
   PSYSCORE_FUZZ_CHECK(kTarget, is_level(options->ci_level), std::to_string(options->ci_level));
+  // group_covariate is a body option only, and a name when given.
+  if (!from_body) PSYSCORE_FUZZ_CHECK(kTarget, options->group_covariate.empty(), options->group_covariate);
 }
 
 void check_model(const Result<ModelOptions>& options, bool from_body) {
