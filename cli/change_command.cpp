@@ -23,8 +23,8 @@ std::optional<double> parse_number(std::string_view text) {
   return value;
 }
 
-// "sample", "published", one number for every subscale analysed, or
-// "ID=VALUE,ID=VALUE" per subscale.
+}  // namespace
+
 std::optional<RciReliability> parse_reliability(const Instrument& instrument, const std::string& text,
                                                 const std::vector<std::string>& subscales) {
   if (text == "sample") return RciFromSample{};
@@ -53,7 +53,13 @@ std::optional<RciReliability> parse_reliability(const Instrument& instrument, co
   return values;
 }
 
-}  // namespace
+std::optional<RciMethod> parse_rci_method(const std::string& text) {
+  for (const RciMethod method :
+       {RciMethod::jt, RciMethod::gln, RciMethod::hll, RciMethod::en, RciMethod::nk, RciMethod::ha}) {
+    if (to_string(method) == text) return method;
+  }
+  return std::nullopt;
+}
 
 std::optional<ChangeOptions> change_engine_options(const Instrument& instrument, const ChangeCommandOptions& options) {
   ChangeOptions engine;
@@ -68,6 +74,22 @@ std::optional<ChangeOptions> change_engine_options(const Instrument& instrument,
     return std::nullopt;
   }
   engine.rci_reliability = *reliability;
+  const auto method = parse_rci_method(options.rci_method);
+  if (!method) {
+    std::cerr << "error: --rci-method takes jt, gln, hll, en, nk or ha; got \"" << options.rci_method << "\"\n";
+    return std::nullopt;
+  }
+  engine.rci_method = *method;
+  if (!options.reliability_post.empty()) {
+    const auto post = parse_reliability(instrument, options.reliability_post, options.subscales);
+    if (!post) {
+      std::cerr << "error: --reliability-post takes sample, published, a number in (0, 1), or "
+                   "ID=VALUE[,ID=VALUE...]; got \""
+                << options.reliability_post << "\"\n";
+      return std::nullopt;
+    }
+    engine.reliability_post = *post;
+  }
   if (!options.clinical_criterion.empty()) {
     ClinicalSignificanceOptions clinical;
     if (options.clinical_criterion == "a") clinical.criterion = CutoffCriterion::a;
@@ -105,8 +127,15 @@ int change(const Context& context, const ChangeCommandOptions& options) {
 }
 
 int compare(const Context& context, const CompareCommandOptions& options) {
+  if (options.group_column.empty() == options.group_covariate.empty()) {
+    std::cerr << "error: compare takes the groups from --group-column (a CSV column) or --group-covariate (a "
+                 "covariate of the responses), one of the two\n";
+    return kUsage;
+  }
   CsvOptions csv = csv_options(options.id_column, options.column_prefix);
   csv.group_column = options.group_column;
+  // A CSV's covariate is a column read as one; a JSON file carries its own.
+  if (!options.group_covariate.empty()) csv.covariate_columns = {options.group_covariate};
   const auto input = load_input(context, options.instrument, options.data, csv);
   if (!input) return input.error();
 
@@ -114,6 +143,7 @@ int compare(const Context& context, const CompareCommandOptions& options) {
   engine.ci_level = options.ci_level;
   engine.subscales = options.subscales;
   engine.items = options.items;
+  engine.group_covariate = options.group_covariate;
   auto result = psyscore::compare(*input->instrument, input->responses, engine);
   if (!result) return report(result.error(), options.data);
   if (options.format == "table") {

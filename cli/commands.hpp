@@ -62,9 +62,11 @@ struct ChangeCommandOptions {
   // "sample", "published", a number for every subscale, or "ID=VALUE,...".
   std::string rci_reliability = "sample";
   double ci_level = 0.95;
-  double rci_criterion = 1.96;
-  std::vector<std::string> subscales;  // empty: all
-  std::string clinical_criterion;      // empty: none; "auto", "a", "b" or "c"
+  std::optional<double> rci_criterion;  // nullopt: 1.96, or 1.645 for ha
+  std::string rci_method = "jt";        // jt, gln, hll, en, nk or ha
+  std::string reliability_post;         // nk only; as rci_reliability
+  std::vector<std::string> subscales;   // empty: all
+  std::string clinical_criterion;       // empty: none; "auto", "a", "b" or "c"
   double clinical_sd_multiplier = 2.0;
   std::string functional_sd = "norms";  // or "sample"
   std::string id_column = "id";
@@ -78,8 +80,9 @@ std::optional<ChangeOptions> change_engine_options(const Instrument& instrument,
 
 struct CompareCommandOptions {
   std::string instrument;
-  std::string data;          // one CSV with a group column
-  std::string group_column;  // required
+  std::string data;             // one CSV with a group column, or responses with covariates
+  std::string group_column;     // this or group_covariate
+  std::string group_covariate;  // the covariate whose levels are the groups (JSON or CSV)
   double ci_level = 0.95;
   std::vector<std::string> subscales;
   bool items = false;  // --items: every item compared on its raw answers
@@ -106,6 +109,21 @@ struct WavesCommandOptions {
 };
 // Prints encode_waves_result (cli/waves_command.cpp).
 int waves(const Context& context, const WavesCommandOptions& options);
+struct ControlledCommandOptions {
+  std::string instrument;           // registry id or definition file
+  std::vector<std::string> groups;  // NAME=PRE,POST, the waves of each group (2 or more)
+  std::string reference;            // empty: the first group
+  double ci_level = 0.95;
+  std::vector<std::string> subscales;
+  std::string rci_reliability = "sample";
+  std::optional<double> rci_criterion;
+  std::string rci_method = "jt";
+  std::string reliability_post;
+  std::string id_column = "id";
+  std::string column_prefix;
+};
+// Prints encode_controlled_result (cli/controlled_command.cpp).
+int controlled(const Context& context, const ControlledCommandOptions& options);
 struct ReportCommandOptions {
   std::string instrument;
   std::string data;  // one wave, or one wave of groups with group_column
@@ -122,6 +140,20 @@ struct ReportCommandOptions {
 };
 // The HTML report (psyscore/report.hpp): the same bytes as POST .../report.
 int report_command(const Context& context, const ReportCommandOptions& options);
+
+struct ModelCommandOptions {
+  std::string instrument;
+  std::string data;                     // CSV (or JSON with covariates)
+  std::string outcome;                  // "total>=4", "EE=high", "wellbeing=yes"
+  std::vector<std::string> predictors;  // required
+  std::vector<std::string> covariates;  // more CSV covariate columns (predictors are read anyway)
+  std::vector<std::string> references;  // "duration=lt1"
+  double ci_level = 0.95;
+  bool no_profile = false;
+  std::string id_column = "id";
+  std::string column_prefix;
+};
+int model(const Context& context, const ModelCommandOptions& options);
 
 struct ServeOptions {
   std::string host = "127.0.0.1";
@@ -150,9 +182,22 @@ int report(const Error& error, const std::string& source = {});
 Result<InstrumentPtr> resolve_instrument(const Context& context, const std::string& name);
 // Reads a responses file, or stdin for "-", and decodes it as JSON when it
 // starts with "{", else as CSV. Problems name the file.
+// The format of a file: SPSS, Stata and SAS by the extension of `source`,
+// then any format by its content (detect_input_format).
+InputFormat file_format(std::string_view source, std::string_view text);
 Result<ResponseMatrix> read_responses(const Instrument& instrument, const std::string& path, CsvOptions csv);
+// --rci-reliability and --reliability-post: "sample", "published", one
+// number for every subscale analysed, or "ID=VALUE,ID=VALUE" per subscale;
+// nullopt when the text is none of these.
+std::optional<RciReliability> parse_reliability(const Instrument& instrument, const std::string& text,
+                                                const std::vector<std::string>& subscales);
+// --rci-method: jt, gln, hll, en, nk or ha.
+std::optional<RciMethod> parse_rci_method(const std::string& text);
 // The CSV options of --id-column and --column-prefix.
 CsvOptions csv_options(const std::string& id_column, const std::string& column_prefix);
+// The CSV delimiter csv_options() gives (--delimiter): ',', ';' or '\t', or
+// 0 to detect it from the header row.
+void set_csv_delimiter(char delimiter);
 
 // The instrument of -i and the one responses file a subcommand works on.
 struct Input {

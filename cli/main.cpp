@@ -29,11 +29,14 @@ int main(int argc, char** argv) {
   validate_command->add_option("FILE", definition_file, "Definition (JSON)")->required();
 
   ScoreOptions score_options;
-  auto* score_command = app.add_subcommand("score", "Score responses (CSV, JSON or FHIR JSON; - reads stdin)");
+  auto* score_command = app.add_subcommand(
+      "score", "Score responses (CSV, JSON, FHIR JSON, SPSS .sav/.zsav, Stata .dta, SAS .sas7bdat; - reads stdin)");
   score_command->add_option("-i,--instrument", score_options.instrument, "Registry id or definition file")->required();
   score_command->add_option("DATA", score_options.data, "Responses file, or - for stdin")->required();
-  score_command->add_option("--format", score_options.format, "Output format (fhir: a Bundle of Observations)")
-      ->check(CLI::IsMember({"json", "csv", "fhir"}));
+  score_command
+      ->add_option("--format", score_options.format,
+                   "Output format: json, csv, sav (SPSS), xlsx (Excel) or fhir (a Bundle of Observations)")
+      ->check(CLI::IsMember({"json", "csv", "sav", "xlsx", "fhir"}));
   score_command->add_option("--id-column", score_options.id_column, "CSV column of respondent ids");
   score_command->add_option("--column-prefix", score_options.column_prefix,
                             "CSV item columns are named <prefix><item id>");
@@ -88,8 +91,15 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   change_command->add_option("--ci-level", change_options.ci_level, "Level of the paired-t interval")
       ->capture_default_str();
-  change_command->add_option("--rci-criterion", change_options.rci_criterion, "|RCI| beyond this is reliable")
-      ->capture_default_str();
+  change_command->add_option("--rci-criterion", change_options.rci_criterion,
+                             "|RCI| beyond this is reliable (default 1.96; 1.645 for ha)");
+  change_command
+      ->add_option("--rci-method", change_options.rci_method,
+                   "Reliable change method: jt (Jacobson-Truax), gln, hll, en, nk or ha")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"jt", "gln", "hll", "en", "nk", "ha"}));
+  change_command->add_option("--reliability-post", change_options.reliability_post,
+                             "nk only: the post wave's reliability, as --rci-reliability");
   change_command->add_option("--subscale", change_options.subscales, "Analyse only this subscale (repeatable)");
   change_command
       ->add_option("--clinical-significance", change_options.clinical_criterion,
@@ -113,12 +123,17 @@ int main(int argc, char** argv) {
                              "CSV item columns are named <prefix><item id>");
 
   CompareCommandOptions compare_options;
-  auto* compare_command = app.add_subcommand("compare", "Compare groups per subscale (one CSV with a group column)");
+  auto* compare_command = app.add_subcommand(
+      "compare", "Compare groups per subscale (one CSV with a group column, or the levels of a covariate)");
   compare_command->add_option("-i,--instrument", compare_options.instrument, "Registry id or definition file")
       ->required();
-  compare_command->add_option("--group-column", compare_options.group_column, "CSV column naming each group")
-      ->required();
-  compare_command->add_option("DATA", compare_options.data, "Responses (CSV), or - for stdin")->required();
+  auto* group_column =
+      compare_command->add_option("--group-column", compare_options.group_column, "CSV column naming each group");
+  compare_command
+      ->add_option("--group-covariate", compare_options.group_covariate,
+                   "Categorical covariate whose levels are the groups (JSON \"covariates\", or a CSV column)")
+      ->excludes(group_column);
+  compare_command->add_option("DATA", compare_options.data, "Responses (CSV or JSON), or - for stdin")->required();
   compare_command->add_option("--ci-level", compare_options.ci_level, "Level of the Welch interval")
       ->capture_default_str();
   compare_command->add_option("--subscale", compare_options.subscales, "Analyse only this subscale (repeatable)");
@@ -135,8 +150,7 @@ int main(int argc, char** argv) {
   WavesCommandOptions waves_options;
   auto* waves_command =
       app.add_subcommand("waves", "A group measured at 2 or more waves: Friedman, pairwise Wilcoxon, mixed model");
-  waves_command->add_option("-i,--instrument", waves_options.instrument, "Registry id or definition file")
-      ->required();
+  waves_command->add_option("-i,--instrument", waves_options.instrument, "Registry id or definition file")->required();
   waves_command->add_option("--wave", waves_options.waves, "NAME=FILE, one per wave, in time order (repeatable)");
   waves_command->add_option("--wave-column", waves_options.wave_column, "Column naming each row's wave (long CSV)");
   waves_command->add_option("--wave-order", waves_options.wave_order,
@@ -150,11 +164,38 @@ int main(int argc, char** argv) {
                             "Cut-off for the hlm categories: auto, a, b or c");
   waves_command->add_option("--sd-multiplier", waves_options.clinical_sd_multiplier, "Width of cut-offs a and b")
       ->capture_default_str();
-  waves_command->add_option("--functional-sd", waves_options.functional_sd, "norms or sample")
-      ->capture_default_str();
+  waves_command->add_option("--functional-sd", waves_options.functional_sd, "norms or sample")->capture_default_str();
   waves_command->add_option("--id-column", waves_options.id_column, "CSV column of respondent ids");
   waves_command->add_option("--column-prefix", waves_options.column_prefix,
                             "CSV item columns are named <prefix><item id>");
+  ControlledCommandOptions controlled_options;
+  auto* controlled_command =
+      app.add_subcommand("controlled", "Controlled pre/post design: ANCOVA of post on pre and group, per subscale");
+  controlled_command->add_option("-i,--instrument", controlled_options.instrument, "Registry id or definition file")
+      ->required();
+  controlled_command
+      ->add_option("--group", controlled_options.groups,
+                   "NAME=PRE.csv,POST.csv: one group's two waves (repeat for each group, 2 or more)")
+      ->required();
+  controlled_command->add_option("--reference", controlled_options.reference,
+                                 "The group the others are compared with (default: the first)");
+  controlled_command->add_option("--ci-level", controlled_options.ci_level, "Level of the intervals")
+      ->capture_default_str();
+  controlled_command->add_option("--subscale", controlled_options.subscales, "Analyse only this subscale (repeatable)");
+  controlled_command
+      ->add_option("--rci-reliability", controlled_options.rci_reliability,
+                   "Each group's reliable change: sample, published, a value in (0, 1), or ID=VALUE[,ID=VALUE...]")
+      ->capture_default_str();
+  controlled_command->add_option("--rci-criterion", controlled_options.rci_criterion,
+                                 "|RCI| beyond this is reliable (default 1.96; 1.645 for ha)");
+  controlled_command->add_option("--rci-method", controlled_options.rci_method, "jt, gln, hll, en, nk or ha")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"jt", "gln", "hll", "en", "nk", "ha"}));
+  controlled_command->add_option("--reliability-post", controlled_options.reliability_post,
+                                 "nk only: the post wave's reliability, as --rci-reliability");
+  controlled_command->add_option("--id-column", controlled_options.id_column, "CSV column of respondent ids");
+  controlled_command->add_option("--column-prefix", controlled_options.column_prefix,
+                                 "CSV item columns are named <prefix><item id>");
   ReportCommandOptions report_options;
   auto* report_cmd = app.add_subcommand(
       "report",
@@ -172,9 +213,13 @@ int main(int argc, char** argv) {
       ->add_option("--rci-reliability", report_options.change.rci_reliability,
                    "Pre/post: sample, published, a value in (0, 1), or ID=VALUE[,ID=VALUE...]")
       ->capture_default_str();
-  report_cmd
-      ->add_option("--rci-criterion", report_options.change.rci_criterion, "Pre/post: |RCI| beyond this is reliable")
-      ->capture_default_str();
+  report_cmd->add_option("--rci-criterion", report_options.change.rci_criterion,
+                         "Pre/post: |RCI| beyond this is reliable (default 1.96; 1.645 for ha)");
+  report_cmd->add_option("--rci-method", report_options.change.rci_method, "Pre/post: jt, gln, hll, en, nk or ha")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"jt", "gln", "hll", "en", "nk", "ha"}));
+  report_cmd->add_option("--reliability-post", report_options.change.reliability_post,
+                         "Pre/post, nk only: the post wave's reliability, as --rci-reliability");
   report_cmd
       ->add_option("--clinical-significance", report_options.change.clinical_criterion,
                    "Pre/post: Jacobson-Truax cut-off: auto, a, b or c")
@@ -193,6 +238,28 @@ int main(int argc, char** argv) {
   report_cmd->add_option("--id-column", report_options.change.id_column, "CSV column of respondent ids");
   report_cmd->add_option("--column-prefix", report_options.change.column_prefix,
                          "CSV item columns are named <prefix><item id>");
+
+  ModelCommandOptions model_options;
+  auto* model_command =
+      app.add_subcommand("model", "Logistic regression of a binary outcome on covariates, with chi-squared and Fisher");
+  model_command->add_option("-i,--instrument", model_options.instrument, "Registry id or definition file")->required();
+  model_command->add_option("DATA", model_options.data, "Responses (CSV), or - for stdin")->required();
+  model_command
+      ->add_option("--outcome", model_options.outcome,
+                   "SUBSCALE>=VALUE, SUBSCALE=BAND[,BAND] or COVARIATE=EVENT (e.g. total>=4, wellbeing=yes)")
+      ->required();
+  model_command->add_option("--predictor", model_options.predictors, "A covariate in the model (repeatable)")
+      ->required();
+  model_command->add_option("--covariate", model_options.covariates,
+                            "A CSV column to read as a covariate (repeatable; predictors are read anyway)");
+  model_command->add_option("--reference", model_options.references,
+                            "Reference level of a categorical predictor, NAME=LEVEL (repeatable)");
+  model_command->add_option("--ci-level", model_options.ci_level, "Level of the Wald and profile intervals")
+      ->capture_default_str();
+  model_command->add_flag("--no-profile", model_options.no_profile, "Skip the profile-likelihood intervals");
+  model_command->add_option("--id-column", model_options.id_column, "CSV column of respondent ids");
+  model_command->add_option("--column-prefix", model_options.column_prefix,
+                            "CSV item columns are named <prefix><item id>");
 
   ServeOptions serve_options;
   auto* serve_command = app.add_subcommand("serve", "Serve the HTTP API on the instruments of --instruments");
@@ -234,6 +301,16 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}));
 
+  // Every command that reads responses reads CSV with any of the three delimiters.
+  std::string delimiter;
+  for (CLI::App* command : app.get_subcommands([](CLI::App* c) { return c->get_option_no_throw("--id-column"); })) {
+    command
+        ->add_option("--delimiter", delimiter,
+                     "CSV field delimiter: ',' ';' or tab (default: detected from the header row; with ';' or tab "
+                     "answers may have a decimal comma)")
+        ->check(CLI::IsMember({",", ";", "tab", "\t"}));
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -243,6 +320,8 @@ int main(int argc, char** argv) {
     return kUsage;
   }
 
+  set_csv_delimiter(delimiter.empty() ? '\0' : delimiter == "tab" || delimiter == "\t" ? '\t' : delimiter.front());
+
   if (*show) return show_instrument(context, show_id);
   if (*instruments) return list_instruments(context);
   if (*validate_command) return validate(definition_file);
@@ -250,6 +329,8 @@ int main(int argc, char** argv) {
   if (*change_command) return change(context, change_options);
   if (*compare_command) return compare(context, compare_options);
   if (*waves_command) return waves(context, waves_options);
+  if (*model_command) return model(context, model_options);
+  if (*controlled_command) return controlled(context, controlled_options);
   if (*reliability_command) return reliability(context, reliability_options);
   if (*report_cmd) return report_command(context, report_options);
   if (*serve_command) return serve(context, serve_options);

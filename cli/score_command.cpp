@@ -26,8 +26,10 @@
 #include "psyscore/responses.hpp"
 #include "psyscore/scoring.hpp"
 #include "scoring/decode/csv.hpp"
+#include "scoring/encode/sav_writer.hpp"
 #include "scoring/encode/score_csv_writer.hpp"
 #include "scoring/encode/score_writer.hpp"
+#include "scoring/encode/xlsx_writer.hpp"
 #include "scoring/util/json_writer.hpp"
 
 namespace psyscore::cli {
@@ -158,8 +160,21 @@ int score_csv(const Instrument& instrument, InputStream& input, const ScoreOptio
   return kSuccess;
 }
 
-// Writes a decoded wave's scores in JSON or CSV, a chunk at a time.
-int write_scores(const Instrument& instrument, const ResponseMatrix& wave, const ScoreOptions& options) {
+// Writes the scores of a whole wave: JSON or CSV a chunk at a time, SPSS or
+// Excel at once (their writers need every row, and ReadStat the count).
+int score_wave(const Instrument& instrument, const ResponseMatrix& wave, const ScoreOptions& options) {
+  if (options.format == "sav" || options.format == "xlsx") {
+    const ScoreTable table = score(instrument, wave);
+    auto bytes = options.format == "sav" ? detail::encode_score_sav(instrument, wave, table)
+                                         : detail::encode_score_xlsx(instrument, wave, table);
+    if (!bytes) return report(bytes.error());
+    // A binary file has no place for warnings either.
+    for (const auto& warning : wave.warnings) std::cerr << "warning: " << warning << '\n';
+    for (const auto& warning : table.warnings) std::cerr << "warning: " << warning << '\n';
+    std::cout.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+    std::cout.flush();
+    return kSuccess;
+  }
   ScoreOutput output(instrument, options.format == "csv", wave.warnings);
   ResponseMatrix chunk;
   chunk.item_count = wave.item_count;
@@ -184,52 +199,47 @@ int write_observations(const FhirWave& wave) {
   return kSuccess;
 }
 
-int report_from(Error error, const InputStream& input) {
-  for (auto& problem : error.problems) problem.source = input.source();
-  return report(error);
-}
-
 // A JSON input is FHIR (a QuestionnaireResponse or a Bundle of them) rather
 // than {"responses": [...]} when it names a resourceType.
 bool is_fhir(std::string_view text) { return text.find("\"resourceType\"") != std::string_view::npos; }
 
-int score_json(const InstrumentPtr& instrument, InputStream& input, const ScoreOptions& options) {
+// Decodes the whole input (JSON or FHIR JSON, a ReadStat file, or a CSV to be
+// written as SPSS, Excel or FHIR), then scores it.
+int score_whole(const InstrumentPtr& instrument, InputStream& input, const ScoreOptions& options,
+                InputFormat format) {
   const auto text = input.read_all();
   if (!text) return report(text.error());
-  if (is_fhir(text->view())) {
+  const auto failed = [&](Error error) {
+    for (auto& problem : error.problems) {
+      if (problem.source.empty()) problem.source = input.source();
+    }
+    return report(error);
+  };
+  if (format == InputFormat::json && is_fhir(text->view())) {
     auto wave = decode_fhir_responses(instrument, text->view());
-    if (!wave) return report_from(std::move(wave.error()), input);
+    if (!wave) return failed(std::move(wave.error()));
     if (options.format == "fhir") return write_observations(*wave);
-    return write_scores(*instrument, wave->responses, options);
+    return score_wave(*instrument, wave->responses, options);
   }
-  auto wave = decode_json_responses(*instrument, text->view());
-  if (!wave) return report_from(std::move(wave.error()), input);
-  if (options.format == "fhir") return write_observations(fhir_wave_of(instrument, std::move(*wave)));
-  return write_scores(*instrument, *wave, options);
-}
-
-// --format fhir from a CSV: the whole file decoded at once (a Bundle is one
-// JSON document, so it cannot be streamed as the CSV and JSON results are).
-int score_csv_as_fhir(const InstrumentPtr& instrument, InputStream& input, const ScoreOptions& options) {
-  const auto text = input.read_all();
-  if (!text) return report(text.error());
   CsvOptions csv = csv_options(options.id_column, options.column_prefix);
   csv.source = input.source();
-  auto wave = decode_csv_responses(*instrument, text->view(), csv);
-  if (!wave) return report(wave.error());
-  return write_observations(fhir_wave_of(instrument, std::move(*wave)));
+  auto wave = decode_responses(*instrument, text->view(), format, csv);
+  if (!wave) return failed(std::move(wave.error()));
+  if (options.format == "fhir") return write_observations(fhir_wave_of(instrument, std::move(*wave)));
+  return score_wave(*instrument, *wave, options);
 }
 
-// Whether the input is JSON: its first byte that is not white space is "{".
-Result<bool> is_json(InputStream& input) {
+// The input's format: a ReadStat format by the file's extension, else by
+// the first bytes (ReadStat's magic numbers, JSON's '{', else CSV).
+Result<InputFormat> input_format(InputStream& input) {
+  if (const auto by_name = input_format_from_file_name(input.source())) {
+    if (*by_name != InputFormat::json && *by_name != InputFormat::csv) return *by_name;
+  }
   std::string text;
   while (true) {
     const auto size = input.read(text, kReadBytes);
     if (!size) return std::unexpected(size.error());
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first != std::string::npos) return text[first] == '{';
-    if (*size == 0) return false;
-    text.clear();
+    if (*size == 0 || text.find_first_not_of(" \t\r\n") != std::string::npos) return detect_input_format(text);
   }
 }
 
@@ -240,11 +250,14 @@ int score(const Context& context, const ScoreOptions& options) {
   if (!instrument) return report(instrument.error());
   auto input = InputStream::open(options.data);
   if (!input) return report(input.error());
-  const auto json = is_json(*input);
-  if (!json) return report(json.error());
-  if (*json) return score_json(*instrument, *input, options);
-  if (options.format == "fhir") return score_csv_as_fhir(*instrument, *input, options);
-  return score_csv(**instrument, *input, options);
+  const auto format = input_format(*input);
+  if (!format) return report(format.error());
+  // A CSV is scored as it is read, but into SPSS, Excel or FHIR, which are written whole.
+  if (*format == InputFormat::csv && options.format != "sav" && options.format != "xlsx" &&
+      options.format != "fhir") {
+    return score_csv(**instrument, *input, options);
+  }
+  return score_whole(*instrument, *input, options, *format);
 }
 
 }  // namespace psyscore::cli

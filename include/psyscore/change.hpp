@@ -5,7 +5,9 @@
 // are listed, never guessed at. For every subscale psyscore reports the
 // paired t test and Wilcoxon's signed-rank test as R 4.2 computes them
 // (t.test / wilcox.test(post, pre, paired = TRUE)), standardized effect
-// sizes, the Jacobson-Truax reliable change index per participant, the
+// sizes, the reliable change index per participant (Jacobson-Truax, or any
+// method of the R package clinicalsignificance, with its recovered / harmed
+// categories when clinical significance is asked for), the
 // pre x post band transitions with McNemar's or Bowker's test, and Holm
 // adjusted p values across the subscales of the request. `difference` is
 // always post - pre. The formulas and every choice where R or the literature
@@ -73,13 +75,35 @@ struct ClinicalSignificanceOptions {
   FunctionalSd functional_sd = FunctionalSd::norms;
 };
 
+// The reliable change index, as the R package clinicalsignificance (2.x)
+// defines its methods (formulas: docs/statistics.md, "Reliable change").
+enum class RciMethod {
+  jt,   // Jacobson & Truax: (post - pre) / (sqrt(2) SE_m)
+  gln,  // Gulliksen, Lord & Novick: regression to the pre mean, standard error of prediction
+  hll,  // Hsu, Lin & Lord: as gln, with the post mean
+  en,   // Edwards & Nunnally: the estimated true pre score, SE_m
+  nk,   // Nunnally & Kotsch: as en, with the post wave's own reliability (reliability_post)
+  ha,   // Hageman & Arrindell: the reliability of the differences; one-sided
+};
+std::string_view to_string(RciMethod method);
+
+// The criterion of `method` when none is given: 1.96 (two-sided 5%), and for
+// ha, which the package judges one-sided, qnorm(0.95) = 1.6448536269514722.
+double default_rci_criterion(RciMethod method);
+
 struct ChangeOptions {
   // Level of the paired-t confidence interval, in (0, 1). Default: 0.95.
   double ci_level = 0.95;
   // Default: RciFromSample (the matched pre wave's raw alpha).
   RciReliability rci_reliability = RciFromSample{};
-  // |rci| above this (strictly) is a reliable change. Default: 1.96.
-  double rci_criterion = 1.96;
+  // |rci| above this (strictly) is a reliable change. Default: nullopt,
+  // meaning default_rci_criterion(rci_method).
+  std::optional<double> rci_criterion;
+  // Default: RciMethod::jt.
+  RciMethod rci_method = RciMethod::jt;
+  // The post wave's reliability, for nk only (required there): RciFromSample
+  // is the raw alpha of the matched post wave's answers. Default: nullopt.
+  std::optional<RciReliability> reliability_post;
   // Subscale ids to analyse, in this order. Default: empty, meaning every
   // subscale in definition order.
   std::vector<std::string> subscales;
@@ -122,10 +146,11 @@ struct EffectSizes {
 enum class ChangeCategory { improved, unchanged, deteriorated };
 std::string_view to_string(ChangeCategory category);
 
-// Jacobson & Truax's clinically significant change, per participant a
-// category among recovered (reliable improvement and crossed the cut-off),
-// improved, unchanged and deteriorated.
-enum class ClinicalCategory { recovered, improved, unchanged, deteriorated };
+// Clinically significant change (clinicalsignificance's cs_combined), per
+// participant: recovered (reliably improved, on the clinical side of the
+// cut-off before and beyond it after), improved, unchanged, deteriorated, and
+// harmed (reliably deteriorated, neither clinical before nor functional after).
+enum class ClinicalCategory { recovered, improved, unchanged, deteriorated, harmed };
 std::string_view to_string(ClinicalCategory category);
 
 struct RciParticipant {
@@ -133,11 +158,15 @@ struct RciParticipant {
   double pre = 0;
   double post = 0;
   double difference = 0;  // post - pre
-  double rci = 0;         // difference / s_diff
+  double rci = 0;         // the method's index (jt: difference / s_diff)
   ChangeCategory category = ChangeCategory::unchanged;
-  // Set when clinical significance was asked for.
+  // Set when clinical significance was asked for. crossed_cutoff: clinical
+  // before and functional after.
   std::optional<bool> crossed_cutoff;
   std::optional<ClinicalCategory> clinical_category;
+  // ha with clinical significance: the post score's distance beyond the
+  // cut-off in standard errors (the package's cs_indiv).
+  std::optional<double> cs_indiv;
 };
 
 enum class ReliabilitySource { sample, published, caller };
@@ -159,14 +188,32 @@ struct ClinicalSignificance {
   std::size_t improved = 0;
   std::size_t unchanged = 0;
   std::size_t deteriorated = 0;
+  std::size_t harmed = 0;
+  // ha only: Hageman & Arrindell's "true" cut-off uses each population's
+  // reliability (sd^2 - SE_m^2) / sd^2; and the package's group-level shares
+  // of the group that changed reliably and that ends beyond the cut-off.
+  Statistic reliability_clinical;
+  Statistic reliability_functional;
+  Statistic reliability_post;
+  Statistic group_changed;
+  Statistic group_functional;
 };
 
 struct ReliableChange {
+  RciMethod method = RciMethod::jt;
   double reliability = 0;
   ReliabilitySource reliability_source = ReliabilitySource::sample;
   std::size_t reliability_n = 0;  // respondents behind a sample alpha (0 otherwise)
-  double sd_pre = 0;              // SD of the matched pre scores
-  double s_diff = 0;              // sqrt(2) sd_pre sqrt(1 - reliability)
+  // nk only: the post wave's reliability and where it came from.
+  std::optional<double> reliability_post;
+  ReliabilitySource reliability_post_source = ReliabilitySource::sample;
+  double sd_pre = 0;  // SD of the matched pre scores
+  double s_diff = 0;  // sqrt(2) sd_pre sqrt(1 - reliability)
+  // The method's denominator: s_diff (jt), the standard error of prediction
+  // sd_pre sqrt(1 - r^2) (gln, hll), SE_m = sd_pre sqrt(1 - r) (en), the nk
+  // denominator, sqrt(r_dd) s_diff (ha).
+  double standard_error = 0;
+  Statistic r_dd;  // ha: the reliability of the differences
   double criterion = 1.96;
   std::size_t improved = 0;
   std::size_t unchanged = 0;
@@ -253,7 +300,9 @@ struct ChangeReport {
 // a positive number; an unknown subscale id; a caller reliability for an
 // unknown subscale, missing for a requested one, or outside (0, 1);
 // "published" for a subscale without published_reliability; a clinical
-// significance criterion b or c for a subscale without norms; a wave that was
+// significance criterion b or c for a subscale without norms; rci_method nk
+// without reliability_post (/reliability_post, "missing_reliability_post"),
+// or reliability_post with another method; a wave that was
 // not decoded for this instrument or repeats an id; fewer than 2 usable
 // matched respondents; no subscale with 2 complete pairs.
 // Thread-safe: no shared state.

@@ -11,6 +11,7 @@
 
 #include "psyscore/change.hpp"
 #include "psyscore/compare.hpp"
+#include "psyscore/controlled.hpp"
 #include "psyscore/errors.hpp"
 #include "psyscore/instrument.hpp"
 #include "psyscore/reliability.hpp"
@@ -35,6 +36,11 @@ std::string encode_reliability_result(const Instrument& instrument, const Reliab
 // The change result of docs/api.md: instrument, ci_level, pairing, one entry per
 // analysed subscale, holm, warnings (extra fields: docs/statistics.md).
 std::string encode_change_result(const Instrument& instrument, const ChangeReport& report);
+
+// The controlled result: instrument, ci_level, reference, groups, one entry
+// per analysed subscale (groups, ancova, change_welch), warnings (extra
+// fields: docs/statistics.md).
+std::string encode_controlled_result(const Instrument& instrument, const ControlledReport& report);
 
 // The compare result of docs/api.md: instrument, ci_level, groups, one entry per
 // analysed subscale, warnings (extra fields: docs/statistics.md).

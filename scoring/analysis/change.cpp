@@ -20,6 +20,7 @@
 #include "scoring/stats/location_tests.hpp"
 #include "scoring/stats/mcnemar.hpp"
 #include "scoring/stats/rank_tests.hpp"
+#include "scoring/stats/reliable_change.hpp"
 #include "scoring/util/json_input.hpp"
 
 namespace psyscore {
@@ -39,9 +40,24 @@ std::string_view to_string(ClinicalCategory category) {
     case ClinicalCategory::improved: return "improved";
     case ClinicalCategory::unchanged: return "unchanged";
     case ClinicalCategory::deteriorated: return "deteriorated";
+    case ClinicalCategory::harmed: return "harmed";
   }
   return "unchanged";
 }
+
+std::string_view to_string(RciMethod method) {
+  switch (method) {
+    case RciMethod::jt: return "jt";
+    case RciMethod::gln: return "gln";
+    case RciMethod::hll: return "hll";
+    case RciMethod::en: return "en";
+    case RciMethod::nk: return "nk";
+    case RciMethod::ha: return "ha";
+  }
+  return "jt";
+}
+
+double default_rci_criterion(RciMethod method) { return method == RciMethod::ha ? 1.6448536269514722 : 1.96; }
 
 std::string_view to_string(ReliabilitySource source) {
   switch (source) {
@@ -88,29 +104,24 @@ std::string number_text(double x) {
   return buffer;
 }
 
-void check_options(const Instrument& instrument, const ChangeOptions& options, const std::vector<std::size_t>& selected,
-                   std::vector<Problem>& problems) {
-  if (!(options.ci_level > 0 && options.ci_level < 1)) {
-    problems.push_back(problem_at("/ci_level", "out_of_range", "ci_level must be between 0 and 1 (exclusive)"));
-  }
-  if (!(std::isfinite(options.rci_criterion) && options.rci_criterion > 0)) {
-    problems.push_back(
-        problem_at("/rci_criterion", "out_of_range", "rci_criterion must be a positive number (e.g. 1.96)"));
-  }
-  if (std::holds_alternative<RciFromPublished>(options.rci_reliability)) {
+// The problems of one reliability option (rci_reliability, reliability_post).
+void check_reliability_source(const Instrument& instrument, const RciReliability& source, const std::string& name,
+                              const std::vector<std::size_t>& selected, std::vector<Problem>& problems) {
+  const std::string base = "/" + name;
+  if (std::holds_alternative<RciFromPublished>(source)) {
     for (const std::size_t s : selected) {
       const Subscale& subscale = instrument.subscales[s];
       if (subscale.published_reliability) continue;
       problems.push_back(
-          problem_at("/rci_reliability", "no_published_reliability",
+          problem_at(base, "no_published_reliability",
                      "subscale " + in_quotes(subscale.id) + " of \"" + instrument.id +
                          "\" has no published_reliability; use \"sample\" or give a value for it, e.g. {\"" +
                          subscale.id + "\": 0.85}"));
     }
   }
-  if (const auto* given = std::get_if<RciFromCaller>(&options.rci_reliability)) {
+  if (const auto* given = std::get_if<RciFromCaller>(&source)) {
     for (const auto& [id, value] : *given) {
-      const std::string pointer = detail::pointer_append("/rci_reliability", id);
+      const std::string pointer = detail::pointer_append(base, id);
       if (!instrument.subscale_index(id)) {
         problems.push_back(problem_at(pointer, "unknown_subscale",
                                       "instrument \"" + instrument.id + "\" has no subscale " + in_quotes(id)));
@@ -123,9 +134,35 @@ void check_options(const Instrument& instrument, const ChangeOptions& options, c
     for (const std::size_t s : selected) {
       const Subscale& subscale = instrument.subscales[s];
       if (given->contains(subscale.id)) continue;
-      problems.push_back(problem_at("/rci_reliability", "missing_reliability",
-                                    "rci_reliability gives no value for subscale " + in_quotes(subscale.id) +
-                                        "; give one for every subscale analysed"));
+      problems.push_back(problem_at(
+          base, "missing_reliability",
+          name + " gives no value for subscale " + in_quotes(subscale.id) + "; give one for every subscale analysed"));
+    }
+  }
+}
+
+void check_options(const Instrument& instrument, const ChangeOptions& options, const std::vector<std::size_t>& selected,
+                   std::vector<Problem>& problems) {
+  if (!(options.ci_level > 0 && options.ci_level < 1)) {
+    problems.push_back(problem_at("/ci_level", "out_of_range", "ci_level must be between 0 and 1 (exclusive)"));
+  }
+  if (options.rci_criterion && !(std::isfinite(*options.rci_criterion) && *options.rci_criterion > 0)) {
+    problems.push_back(
+        problem_at("/rci_criterion", "out_of_range", "rci_criterion must be a positive number (e.g. 1.96)"));
+  }
+  check_reliability_source(instrument, options.rci_reliability, "rci_reliability", selected, problems);
+  if (options.rci_method == RciMethod::nk && !options.reliability_post) {
+    problems.push_back(problem_at("/reliability_post", "missing_reliability_post",
+                                  "rci_method \"nk\" needs the post wave's reliability: give reliability_post "
+                                  "(\"sample\", \"published\" or a value per subscale, e.g. {\"EE\": 0.85})"));
+  }
+  if (options.reliability_post) {
+    if (options.rci_method != RciMethod::nk) {
+      problems.push_back(problem_at("/reliability_post", "unused_option",
+                                    "reliability_post is used by rci_method \"nk\" only; this request uses \"" +
+                                        std::string(to_string(options.rci_method)) + "\""));
+    } else {
+      check_reliability_source(instrument, *options.reliability_post, "reliability_post", selected, problems);
     }
   }
   if (options.clinical_significance) {
@@ -234,14 +271,20 @@ void add_effect_sizes(SubscaleChange& result, std::span<const double> pre, std::
   result.effect_sizes = out;
 }
 
-// The subscale's keyed pre-wave answers of the matched pairs (NaN = missing).
-Eigen::MatrixXd keyed_pre_items(const Instrument& instrument, const Subscale& subscale, const ResponseMatrix& pre,
-                                const std::vector<Pair>& pairs) {
+// Which wave of the matched pairs a sample alpha is taken from.
+enum class Wave { pre, post };
+
+std::string_view wave_name(Wave wave) { return wave == Wave::pre ? "pre" : "post"; }
+
+// The subscale's keyed answers of the matched pairs in one wave (NaN = missing).
+Eigen::MatrixXd keyed_items(const Instrument& instrument, const Subscale& subscale, const ResponseMatrix& responses,
+                            const std::vector<Pair>& pairs, Wave wave) {
   Eigen::MatrixXd keyed(static_cast<Eigen::Index>(pairs.size()), static_cast<Eigen::Index>(subscale.items.size()));
   for (std::size_t i = 0; i < pairs.size(); ++i) {
+    const std::size_t row = wave == Wave::pre ? pairs[i].pre_row : pairs[i].post_row;
     for (std::size_t j = 0; j < subscale.items.size(); ++j) {
       const std::size_t item = subscale.items[j];
-      const double answer = pre.at(pairs[i].pre_row, item);
+      const double answer = responses.at(row, item);
       keyed(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
           is_missing(answer) ? answer : instrument.items[item].keyed(answer);
     }
@@ -255,123 +298,173 @@ struct ReliabilityChoice {
   std::size_t n = 0;
 };
 
+// The reliability `source` gives for the subscale; `option` names the option
+// in warnings, `responses` is the wave a sample alpha is taken from.
 std::optional<ReliabilityChoice> choose_reliability(const Instrument& instrument, const Subscale& subscale,
-                                                    const ResponseMatrix& pre, const std::vector<Pair>& pairs,
-                                                    const ChangeOptions& options, std::vector<std::string>& warnings) {
-  if (std::holds_alternative<RciFromPublished>(options.rci_reliability)) {
+                                                    const ResponseMatrix& responses, const std::vector<Pair>& pairs,
+                                                    const RciReliability& source, Wave wave, std::string_view option,
+                                                    std::vector<std::string>& warnings) {
+  if (std::holds_alternative<RciFromPublished>(source)) {
     // check_options has refused "published" for a subscale without one.
     if (!subscale.published_reliability) return std::nullopt;
     return ReliabilityChoice{subscale.published_reliability->alpha, ReliabilitySource::published, 0};
   }
-  if (const auto* given = std::get_if<RciFromCaller>(&options.rci_reliability)) {
+  if (const auto* given = std::get_if<RciFromCaller>(&source)) {
     return ReliabilityChoice{given->find(subscale.id)->second, ReliabilitySource::caller, 0};
   }
+  const std::string use_instead = "use " + std::string(option) + " \"published\" or a value; rci is null";
   if (subscale.items.size() < 2) {
-    warnings.push_back(
-        "the RCI needs a reliability, and a single-item subscale has no sample alpha; use "
-        "rci_reliability \"published\" or a value; rci is null");
+    warnings.push_back("the RCI needs a reliability, and a single-item subscale has no sample alpha; " + use_instead);
     return std::nullopt;
   }
-  const double alpha = detail::raw_alpha_pairwise(keyed_pre_items(instrument, subscale, pre, pairs));
+  const double alpha = detail::raw_alpha_pairwise(keyed_items(instrument, subscale, responses, pairs, wave));
   if (!(alpha > 0 && alpha < 1)) {
-    warnings.push_back("the sample alpha of the matched pre wave is " +
+    warnings.push_back("the sample alpha of the matched " + std::string(wave_name(wave)) + " wave is " +
                        (std::isfinite(alpha) ? number_text(alpha) : std::string("undefined")) +
-                       ", not a usable reliability in (0, 1); use rci_reliability \"published\" or a value; rci "
-                       "is null");
+                       ", not a usable reliability in (0, 1); " + use_instead);
     return std::nullopt;
   }
   if (pairs.size() < kFewForAlpha) {
-    warnings.push_back("the RCI's reliability is the sample alpha of only " + std::to_string(pairs.size()) +
-                       " respondents (fewer than " + std::to_string(kFewForAlpha) +
-                       "), itself imprecise; consider rci_reliability \"published\" or a value from a larger "
-                       "sample");
+    warnings.push_back("the RCI's " + std::string(option) + " is the sample alpha of only " +
+                       std::to_string(pairs.size()) + " respondents (fewer than " + std::to_string(kFewForAlpha) +
+                       "), itself imprecise; consider \"published\" or a value from a larger sample");
   }
   return ReliabilityChoice{alpha, ReliabilitySource::sample, pairs.size()};
 }
 
-// Jacobson & Truax's cut-off between the dysfunctional (pre-wave) and the
-// functional (norms) population, and who crossed it.
+detail::RciMethod detail_method(RciMethod method) {
+  switch (method) {
+    case RciMethod::jt: return detail::RciMethod::jt;
+    case RciMethod::gln: return detail::RciMethod::gln;
+    case RciMethod::hll: return detail::RciMethod::hll;
+    case RciMethod::en: return detail::RciMethod::en;
+    case RciMethod::nk: return detail::RciMethod::nk;
+    case RciMethod::ha: return detail::RciMethod::ha;
+  }
+  return detail::RciMethod::jt;
+}
+
+// The cut-off between the clinical (the matched pre wave) and the functional
+// population (the norms), and each participant's combined category, as the
+// package's cs_combined forms them.
 void add_clinical_significance(ReliableChange& rci, const Subscale& subscale, std::span<const double> pre_scores,
-                               const ClinicalSignificanceOptions& options) {
+                               std::span<const double> post_scores, const detail::RciComputation& computation,
+                               const detail::RciParameters& parameters, const ClinicalSignificanceOptions& options) {
   ClinicalSignificance clinical;
   clinical.criterion = options.criterion.value_or(subscale.norms ? CutoffCriterion::c : CutoffCriterion::a);
   clinical.sd_multiplier = options.sd_multiplier;
   clinical.functional_sd = options.functional_sd;
-  clinical.dysfunctional = {detail::mean(pre_scores), detail::standard_deviation(pre_scores)};
-  const Population& dys = clinical.dysfunctional;
-  // +1 when higher scores are better: the direction in which a cut-off is "beyond".
-  const double better = subscale.higher_is_better ? 1.0 : -1.0;
-  if (clinical.criterion == CutoffCriterion::a) {
-    clinical.cutoff = dys.mean + better * clinical.sd_multiplier * dys.sd;
-  } else {
-    const Population fun{subscale.norms->mean,
-                         options.functional_sd == FunctionalSd::norms ? subscale.norms->sd : dys.sd};
-    clinical.functional = fun;
-    clinical.cutoff = clinical.criterion == CutoffCriterion::b
-                          ? fun.mean - better * clinical.sd_multiplier * fun.sd
-                          : (dys.sd * fun.mean + fun.sd * dys.mean) / (dys.sd + fun.sd);
+  clinical.dysfunctional = {computation.mean_pre, computation.sd_pre};
+  detail::CutoffParameters cutoff;
+  cutoff.sd_multiplier = options.sd_multiplier;
+  switch (clinical.criterion) {
+    case CutoffCriterion::a: cutoff.type = detail::CutoffType::a; break;
+    case CutoffCriterion::b: cutoff.type = detail::CutoffType::b; break;
+    case CutoffCriterion::c: cutoff.type = detail::CutoffType::c; break;
   }
-  for (RciParticipant& participant : rci.participants) {
-    const bool post_functional = better * (participant.post - clinical.cutoff) > 0;
-    const bool pre_functional = better * (participant.pre - clinical.cutoff) > 0;
-    participant.crossed_cutoff = post_functional && !pre_functional;
-    ClinicalCategory category = ClinicalCategory::unchanged;
-    if (participant.category == ChangeCategory::deteriorated) category = ClinicalCategory::deteriorated;
-    if (participant.category == ChangeCategory::improved) {
-      category = *participant.crossed_cutoff ? ClinicalCategory::recovered : ClinicalCategory::improved;
+  if (clinical.criterion != CutoffCriterion::a) {
+    const Population functional{subscale.norms->mean,
+                                options.functional_sd == FunctionalSd::norms ? subscale.norms->sd : computation.sd_pre};
+    clinical.functional = functional;
+    cutoff.functional_mean = functional.mean;
+    cutoff.functional_sd = functional.sd;
+  }
+  const detail::ClinicalComputation outcome = detail::clinical_significance(
+      detail_method(rci.method), computation, pre_scores, post_scores, parameters, cutoff);
+  clinical.cutoff = outcome.cutoff;
+  clinical.recovered = outcome.recovered;
+  clinical.improved = outcome.improved;
+  clinical.unchanged = outcome.unchanged;
+  clinical.deteriorated = outcome.deteriorated;
+  clinical.harmed = outcome.harmed;
+  clinical.reliability_clinical = Statistic(outcome.reliability_clinical);
+  clinical.reliability_functional = Statistic(outcome.reliability_functional);
+  clinical.reliability_post = Statistic(outcome.reliability_post);
+  clinical.group_changed = Statistic(outcome.group_changed);
+  clinical.group_functional = Statistic(outcome.group_functional);
+  for (std::size_t i = 0; i < rci.participants.size(); ++i) {
+    RciParticipant& participant = rci.participants[i];
+    participant.crossed_cutoff = outcome.clinical_pre[i] && outcome.functional_post[i];
+    switch (outcome.outcome[i]) {
+      case detail::ClinicalOutcome::recovered: participant.clinical_category = ClinicalCategory::recovered; break;
+      case detail::ClinicalOutcome::improved: participant.clinical_category = ClinicalCategory::improved; break;
+      case detail::ClinicalOutcome::unchanged: participant.clinical_category = ClinicalCategory::unchanged; break;
+      case detail::ClinicalOutcome::deteriorated: participant.clinical_category = ClinicalCategory::deteriorated; break;
+      case detail::ClinicalOutcome::harmed: participant.clinical_category = ClinicalCategory::harmed; break;
     }
-    participant.clinical_category = category;
-    switch (category) {
-      case ClinicalCategory::recovered: ++clinical.recovered; break;
-      case ClinicalCategory::improved: ++clinical.improved; break;
-      case ClinicalCategory::unchanged: ++clinical.unchanged; break;
-      case ClinicalCategory::deteriorated: ++clinical.deteriorated; break;
-    }
+    if (!outcome.cs_indiv.empty()) participant.cs_indiv = Statistic(outcome.cs_indiv[i]);
   }
   rci.clinical_significance = clinical;
 }
 
 void add_reliable_change(SubscaleChange& result, const Instrument& instrument, const Subscale& subscale,
-                         const ResponseMatrix& pre, const std::vector<Pair>& pairs, std::span<const double> pre_scores,
-                         std::span<const double> post_scores, const ChangeOptions& options) {
+                         const ResponseMatrix& pre, const ResponseMatrix& post, const std::vector<Pair>& pairs,
+                         std::span<const double> pre_scores, std::span<const double> post_scores,
+                         const ChangeOptions& options) {
   if (pairs.size() < 2) return;
-  const auto reliability = choose_reliability(instrument, subscale, pre, pairs, options, result.warnings);
+  const auto reliability = choose_reliability(instrument, subscale, pre, pairs, options.rci_reliability, Wave::pre,
+                                              "rci_reliability", result.warnings);
   if (!reliability) return;
+  std::optional<ReliabilityChoice> reliability_post;
+  if (options.rci_method == RciMethod::nk) {
+    reliability_post = choose_reliability(instrument, subscale, post, pairs, *options.reliability_post, Wave::post,
+                                          "reliability_post", result.warnings);
+    if (!reliability_post) return;
+  }
   const double sd_pre = detail::standard_deviation(pre_scores);
   if (!(sd_pre > 0)) {
     result.warnings.push_back("the matched pre scores do not vary (SD 0), so the RCI's s_diff is 0; rci is null");
     return;
   }
+  detail::RciParameters parameters;
+  parameters.reliability = reliability->value;
+  parameters.reliability_post = reliability_post ? reliability_post->value : 0;
+  parameters.criterion = options.rci_criterion.value_or(default_rci_criterion(options.rci_method));
+  parameters.higher_is_better = subscale.higher_is_better;
+  const detail::RciComputation computation =
+      detail::reliable_change(detail_method(options.rci_method), pre_scores, post_scores, parameters);
+  if (!std::isfinite(computation.standard_error)) {
+    result.warnings.push_back(
+        "the " + std::string(to_string(options.rci_method)) +
+        " RCI is undefined for these data (its standard error is not a positive number: for ha the post scores "
+        "may not vary, or the reliability of the differences is not positive); rci is null");
+    return;
+  }
+
   ReliableChange rci;
+  rci.method = options.rci_method;
   rci.reliability = reliability->value;
   rci.reliability_source = reliability->source;
   rci.reliability_n = reliability->n;
+  if (reliability_post) {
+    rci.reliability_post = reliability_post->value;
+    rci.reliability_post_source = reliability_post->source;
+  }
   rci.sd_pre = sd_pre;
   rci.s_diff = std::sqrt(2.0) * sd_pre * std::sqrt(1 - reliability->value);
-  rci.criterion = options.rci_criterion;
+  rci.standard_error = computation.standard_error;
+  rci.r_dd = Statistic(computation.r_dd);
+  rci.criterion = parameters.criterion;
+  rci.improved = computation.improved;
+  rci.unchanged = computation.unchanged;
+  rci.deteriorated = computation.deteriorated;
   for (std::size_t i = 0; i < pairs.size(); ++i) {
     RciParticipant participant;
     participant.id = pre.ids[pairs[i].pre_row];
     participant.pre = pre_scores[i];
     participant.post = post_scores[i];
     participant.difference = post_scores[i] - pre_scores[i];
-    participant.rci = participant.difference / rci.s_diff;
-    // Strictly beyond the criterion; the sign that counts as better follows
-    // the subscale's direction.
-    const double towards_better = subscale.higher_is_better ? participant.rci : -participant.rci;
-    if (towards_better > rci.criterion) {
-      participant.category = ChangeCategory::improved;
-      ++rci.improved;
-    } else if (towards_better < -rci.criterion) {
-      participant.category = ChangeCategory::deteriorated;
-      ++rci.deteriorated;
-    } else {
-      ++rci.unchanged;
+    participant.rci = computation.rci[i];
+    switch (computation.direction[i]) {
+      case detail::ReliableDirection::improved: participant.category = ChangeCategory::improved; break;
+      case detail::ReliableDirection::unchanged: participant.category = ChangeCategory::unchanged; break;
+      case detail::ReliableDirection::deteriorated: participant.category = ChangeCategory::deteriorated; break;
     }
     rci.participants.push_back(std::move(participant));
   }
   if (options.clinical_significance) {
-    add_clinical_significance(rci, subscale, pre_scores, *options.clinical_significance);
+    add_clinical_significance(rci, subscale, pre_scores, post_scores, computation, parameters,
+                              *options.clinical_significance);
   }
   result.rci = std::move(rci);
 }
@@ -444,7 +537,7 @@ void add_icc(SubscaleChange& result, std::span<const double> pre_scores, std::sp
 }
 
 SubscaleChange analyse_subscale(const Instrument& instrument, std::size_t subscale_index, const ResponseMatrix& pre,
-                                const ScoreTable& pre_scores, const ScoreTable& post_scores,
+                                const ResponseMatrix& post, const ScoreTable& pre_scores, const ScoreTable& post_scores,
                                 const std::vector<Pair>& usable_pairs, const ChangeOptions& options) {
   const Subscale& subscale = instrument.subscales[subscale_index];
   SubscaleChange result;
@@ -488,7 +581,7 @@ SubscaleChange analyse_subscale(const Instrument& instrument, std::size_t subsca
     add_wilcoxon(result, differences);
     add_effect_sizes(result, pre_values, post_values);
   }
-  add_reliable_change(result, instrument, subscale, pre, pairs, pre_values, post_values, options);
+  add_reliable_change(result, instrument, subscale, pre, post, pairs, pre_values, post_values, options);
   add_bands(result, subscale, pre_scores, post_scores, subscale_index, pairs);
   add_icc(result, pre_values, post_values, options.ci_level);
   return result;
@@ -567,7 +660,8 @@ Result<ChangeReport> change(const Instrument& instrument, const ResponseMatrix& 
   const ScoreTable pre_scores = score(instrument, pre);
   const ScoreTable post_scores = score(instrument, post);
   for (const std::size_t s : selected) {
-    report.subscales.push_back(analyse_subscale(instrument, s, pre, pre_scores, post_scores, usable_pairs, options));
+    report.subscales.push_back(
+        analyse_subscale(instrument, s, pre, post, pre_scores, post_scores, usable_pairs, options));
   }
   if (std::none_of(report.subscales.begin(), report.subscales.end(),
                    [](const SubscaleChange& s) { return s.n_pairs >= 2; })) {

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "psyscore/change.hpp"
 #include "psyscore/instrument.hpp"
 #include "psyscore/statistic.hpp"
 #include "scoring/util/json_writer.hpp"
@@ -20,5 +21,9 @@ void write_strings(JsonWriter& out, std::string_view name, const std::vector<std
 
 // `name`: {"lower", "upper"}.
 void write_interval(JsonWriter& out, std::string_view name, Statistic lower, Statistic upper);
+
+// The `rci` object of the change result (also each group's in the controlled
+// result): method, reliabilities, counts, participants, clinical significance.
+void write_reliable_change(JsonWriter& out, const ReliableChange& rci);
 
 }  // namespace psyscore::detail

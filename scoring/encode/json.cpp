@@ -233,58 +233,13 @@ void write_effect_sizes(JsonWriter& out, const std::optional<EffectSizes>& effec
   out.end_object();
 }
 
-void write_clinical_significance(JsonWriter& out, const ClinicalSignificance& clinical) {
-  out.key("clinical_significance").begin_object();
-  out.field("criterion", to_string(clinical.criterion)).field("cutoff", clinical.cutoff);
-  out.field("sd_multiplier", clinical.sd_multiplier).field("functional_sd", to_string(clinical.functional_sd));
-  out.key("dysfunctional").begin_object();
-  out.field("mean", clinical.dysfunctional.mean).field("sd", clinical.dysfunctional.sd).field("source", "pre");
-  out.end_object();
-  out.key("functional");
-  if (clinical.functional) {
-    out.begin_object().field("mean", clinical.functional->mean).field("sd", clinical.functional->sd);
-    out.field("source", clinical.functional_sd == FunctionalSd::norms ? "norms" : "norms mean, pre sd");
-    out.end_object();
-  } else {
-    out.null();
-  }
-  out.key("counts").begin_object();
-  out.field("recovered", clinical.recovered).field("improved", clinical.improved);
-  out.field("unchanged", clinical.unchanged).field("deteriorated", clinical.deteriorated);
-  out.end_object();
-  out.end_object();
-}
-
 void write_rci(JsonWriter& out, const std::optional<ReliableChange>& rci) {
   out.key("rci");
   if (!rci) {
     out.null();
     return;
   }
-  out.begin_object();
-  out.field("reliability", rci->reliability).field("reliability_source", to_string(rci->reliability_source));
-  out.key("reliability_n");
-  if (rci->reliability_source == ReliabilitySource::sample) {
-    out.value(rci->reliability_n);
-  } else {
-    out.null();
-  }
-  out.field("sd_pre", rci->sd_pre).field("s_diff", rci->s_diff).field("criterion", rci->criterion);
-  out.key("counts").begin_object();
-  out.field("improved", rci->improved).field("unchanged", rci->unchanged).field("deteriorated", rci->deteriorated);
-  out.end_object();
-  out.key("participants").begin_array();
-  for (const RciParticipant& p : rci->participants) {
-    out.begin_object();
-    out.field("id", p.id).field("pre", p.pre).field("post", p.post).field("difference", p.difference);
-    out.field("rci", p.rci).field("category", to_string(p.category));
-    if (p.crossed_cutoff) out.field("crossed_cutoff", *p.crossed_cutoff);
-    if (p.clinical_category) out.field("clinical_category", to_string(*p.clinical_category));
-    out.end_object();
-  }
-  out.end_array();
-  if (rci->clinical_significance) write_clinical_significance(out, *rci->clinical_significance);
-  out.end_object();
+  detail::write_reliable_change(out, *rci);
 }
 
 void write_bands(JsonWriter& out, const std::optional<BandTransitions>& bands) {

@@ -72,9 +72,9 @@ ResponseMatrix concatenate(const std::vector<std::pair<std::string, ResponseMatr
   return all;
 }
 
-std::string group_report(const Instrument& instrument, const CompareReport& report, std::vector<WaveScores> groups,
-                         Result<ReliabilityReport> reliability_result, const ReportOptions& options,
-                         Overview overview) {
+std::string group_report(const Instrument& instrument, const CompareReport& report,
+                         const std::vector<WaveScores>& groups, Result<ReliabilityReport> reliability_result,
+                         const ReportOptions& options, Overview overview) {
   const ReportContext context{.instrument = instrument, .show_ids = options.show_ids};
   std::size_t respondents = 0;
   for (const WaveScores& group : groups) {
@@ -177,8 +177,8 @@ Result<std::string> compare_report(const Instrument& instrument,
     add_input_warnings(wave, name, overview);
   }
   const ResponseMatrix all = concatenate(groups);
-  return group_report(instrument, *compare_result, std::move(scores), reliability(instrument, all, options.reliability),
-                      options, std::move(overview));
+  return group_report(instrument, *compare_result, scores, reliability(instrument, all, options.reliability), options,
+                      std::move(overview));
 }
 
 Result<std::string> compare_report(const Instrument& instrument, const ResponseMatrix& responses,
@@ -191,8 +191,8 @@ Result<std::string> compare_report(const Instrument& instrument, const ResponseM
   }
   Overview overview;
   add_input_warnings(responses, "", overview);
-  return group_report(instrument, *compare_result, std::move(scores),
-                      reliability(instrument, responses, options.reliability), options, std::move(overview));
+  return group_report(instrument, *compare_result, scores, reliability(instrument, responses, options.reliability),
+                      options, std::move(overview));
 }
 
 }  // namespace psyscore

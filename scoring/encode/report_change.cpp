@@ -25,6 +25,7 @@ constexpr CategoryStyle kRecovered{"recovered", svg::kOkabeIto[5], svg::Shape::d
 constexpr CategoryStyle kImproved{"improved", svg::kOkabeIto[3], svg::Shape::circle, false};
 constexpr CategoryStyle kUnchanged{"unchanged", "#7F7F7F", svg::Shape::square, true};
 constexpr CategoryStyle kDeteriorated{"deteriorated", svg::kOkabeIto[6], svg::Shape::triangle_down, false};
+constexpr CategoryStyle kHarmed{"harmed", svg::kOkabeIto[7], svg::Shape::cross, false};
 
 const CategoryStyle& style_of(const RciParticipant& participant) {
   if (participant.clinical_category) {
@@ -33,6 +34,7 @@ const CategoryStyle& style_of(const RciParticipant& participant) {
       case ClinicalCategory::improved: return kImproved;
       case ClinicalCategory::unchanged: return kUnchanged;
       case ClinicalCategory::deteriorated: return kDeteriorated;
+      case ClinicalCategory::harmed: return kHarmed;
     }
   }
   switch (participant.category) {
@@ -137,15 +139,35 @@ std::string source_words(const ReliableChange& rci) {
   return {};
 }
 
+std::string_view method_name(RciMethod method) {
+  switch (method) {
+    case RciMethod::jt: return "Jacobson & Truax";
+    case RciMethod::gln: return "Gulliksen, Lord & Novick";
+    case RciMethod::hll: return "Hsu, Lin & Lord";
+    case RciMethod::en: return "Edwards & Nunnally";
+    case RciMethod::nk: return "Nunnally & Kotsch";
+    case RciMethod::ha: return "Hageman & Arrindell";
+  }
+  return {};
+}
+
 std::string rci_sentence(const ReliableChange& rci, const Subscale& subscale, std::size_t n) {
-  const double reach = rci.criterion * rci.s_diff;
-  return "Reliable change (Jacobson & Truax): " + std::to_string(rci.improved) + " of " + std::to_string(n) +
-         " improved reliably, " + std::to_string(rci.unchanged) + " did not change reliably and " +
-         std::to_string(rci.deteriorated) + " deteriorated reliably. A change counts as reliable when it exceeds " +
-         format_score(reach, subscale) + " points either way (" + format_statistic(rci.criterion) +
-         " times s_diff = " + format_statistic(rci.s_diff) + ", from a reliability of " +
-         format_statistic(rci.reliability) + ", " + source_words(rci) + ", and a pre SD of " +
-         format_statistic(rci.sd_pre) + ").";
+  std::string sentence = "Reliable change (" + std::string(method_name(rci.method)) + "): " +
+                         std::to_string(rci.improved) + " of " + std::to_string(n) + " improved reliably, " +
+                         std::to_string(rci.unchanged) + " did not change reliably and " +
+                         std::to_string(rci.deteriorated) + " deteriorated reliably. ";
+  if (rci.method == RciMethod::jt) {
+    const double reach = rci.criterion * rci.s_diff;
+    return sentence + "A change counts as reliable when it exceeds " + format_score(reach, subscale) +
+           " points either way (" + format_statistic(rci.criterion) + " times s_diff = " +
+           format_statistic(rci.s_diff) + ", from a reliability of " + format_statistic(rci.reliability) + ", " +
+           source_words(rci) + ", and a pre SD of " + format_statistic(rci.sd_pre) + ").";
+  }
+  return sentence + "A change counts as reliable when the method's index exceeds " +
+         format_statistic(rci.criterion) + " (its standard error is " + format_statistic(rci.standard_error) +
+         ", from a reliability of " + format_statistic(rci.reliability) + ", " + source_words(rci) +
+         "). This method allows for regression to the mean, so the points needed depend on where a participant "
+         "started.";
 }
 
 std::string clinical_sentence(const ClinicalSignificance& cs, const Subscale& subscale) {
@@ -156,6 +178,11 @@ std::string clinical_sentence(const ClinicalSignificance& cs, const Subscale& su
                          std::to_string(cs.improved) + " improved without crossing it, " +
                          std::to_string(cs.unchanged) + " unchanged and " + std::to_string(cs.deteriorated) +
                          " deteriorated.";
+  if (cs.harmed > 0) {
+    sentence += " Of those who deteriorated, " + std::to_string(cs.harmed) +
+                " were harmed: they started on the healthy side of the cut-off, changed reliably for the worse "
+                "and ended on the clinical side.";
+  }
   if (cs.criterion == CutoffCriterion::a) {
     sentence += " Criterion a uses only this group: the cut-off lies " + format_statistic(cs.sd_multiplier) +
                 " SDs from its mean before, in the better direction.";
@@ -199,13 +226,22 @@ std::string transitions_sentence(const BandTransitions& bands, const Subscale& s
 FigureView jacobson_truax_figure(const ReportContext& context, const SubscaleChange& change, const Subscale& subscale,
                                  const ReliableChange& rci, std::size_t index) {
   const auto range = score_range(context.instrument, subscale);
+  // Only Jacobson-Truax has a band of constant width; the other methods
+  // correct for regression to the mean, and their categories colour the marks.
+  const bool band = rci.method == RciMethod::jt;
+  std::string description =
+      "Each participant's score before (across) against after (up). On the diagonal line nothing changed";
+  if (band) {
+    description += std::string("; the shaded band around it is the change too small to count as reliable. ") +
+                   (subscale.higher_is_better ? "Above" : "Below") +
+                   " the band is reliable improvement on this subscale.";
+  } else {
+    description += "; each mark's colour and shape is its reliable-change category (" +
+                   std::string(method_name(rci.method)) + ").";
+  }
   svg::Figure figure({.id = element_id("change-jt", subscale.id),
                       .title = "Jacobson-Truax plot of " + subscale_name(subscale),
-                      .description = "Each participant's score before (across) against after (up). On the diagonal "
-                                     "line nothing changed; the shaded band around it is the change too small to "
-                                     "count as reliable. " +
-                                     std::string(subscale.higher_is_better ? "Above" : "Below") +
-                                     " the band is reliable improvement on this subscale.",
+                      .description = description,
                       .width = 520,
                       .height = 508});
   figure.set_x(svg::Scale::linear(range.first, range.second, figure.plot_left(), figure.plot_right()));
@@ -213,9 +249,11 @@ FigureView jacobson_truax_figure(const ReportContext& context, const SubscaleCha
   const double reach = rci.criterion * rci.s_diff;
   const double lo = range.first;
   const double hi = range.second;
-  figure.polygon({{lo, lo - reach}, {hi, hi - reach}, {hi, hi + reach}, {lo, lo + reach}},
-                 {.colour = "#BBBBBB", .pattern = svg::Pattern::solid, .opacity = 0.45, .css_class = "rci-band"},
-                 "no reliable change: within " + format_score(reach, subscale) + " points");
+  if (band) {
+    figure.polygon({{lo, lo - reach}, {hi, hi - reach}, {hi, hi + reach}, {lo, lo + reach}},
+                   {.colour = "#BBBBBB", .pattern = svg::Pattern::solid, .opacity = 0.45, .css_class = "rci-band"},
+                   "no reliable change: within " + format_score(reach, subscale) + " points");
+  }
   figure.line(lo, lo, hi, hi, {.colour = svg::kInk, .width = 1.2, .css_class = "identity"});
   if (rci.clinical_significance) {
     const double cutoff = rci.clinical_significance->cutoff;
@@ -225,8 +263,9 @@ FigureView jacobson_truax_figure(const ReportContext& context, const SubscaleCha
                 {.colour = svg::kOkabeIto[5], .width = 1.2, .dashed = true, .css_class = "cutoff"});
   }
   const bool dense = rci.participants.size() > svg::kMaxScatterPoints;
-  std::array<std::size_t, 4> counts{};
-  const std::array<const CategoryStyle*, 4> styles = {&kRecovered, &kImproved, &kUnchanged, &kDeteriorated};
+  std::array<std::size_t, 5> counts{};
+  const std::array<const CategoryStyle*, 5> styles = {&kRecovered, &kImproved, &kUnchanged, &kDeteriorated,
+                                                      &kHarmed};
   for (const RciParticipant& p : rci.participants) {
     const CategoryStyle& style = style_of(p);
     for (std::size_t k = 0; k < styles.size(); ++k) {
@@ -264,16 +303,18 @@ FigureView jacobson_truax_figure(const ReportContext& context, const SubscaleCha
     for (auto& entry : legend) entry.label += " participants";
   } else {
     for (std::size_t k = 0; k < styles.size(); ++k) {
-      if (styles[k] == &kRecovered && !rci.clinical_significance) continue;
+      if ((styles[k] == &kRecovered || styles[k] == &kHarmed) && !rci.clinical_significance) continue;
       legend.push_back({.label = std::string(styles[k]->name) + " (" + std::to_string(counts[k]) + ")",
                         .colour = std::string(styles[k]->colour),
                         .shape = styles[k]->shape,
                         .hollow = styles[k]->hollow});
     }
   }
-  legend.push_back({.label = "no reliable change (within " + format_score(reach, subscale) + ")",
-                    .colour = "#BBBBBB",
-                    .kind = svg::LegendEntry::Kind::area});
+  if (band) {
+    legend.push_back({.label = "no reliable change (within " + format_score(reach, subscale) + ")",
+                      .colour = "#BBBBBB",
+                      .kind = svg::LegendEntry::Kind::area});
+  }
   legend.push_back({.label = "no change", .colour = std::string(svg::kInk), .kind = svg::LegendEntry::Kind::line});
   if (rci.clinical_significance) {
     legend.push_back({.label = "cut-off " + format_score(rci.clinical_significance->cutoff, subscale),
@@ -288,6 +329,7 @@ FigureView jacobson_truax_figure(const ReportContext& context, const SubscaleCha
                         std::to_string(rci.deteriorated) + " deteriorated reliably.";
   if (!dense) {
     std::vector<std::pair<double, double>> points;
+    points.reserve(rci.participants.size());
     for (const RciParticipant& p : rci.participants) points.emplace_back(p.pre, p.post);
     std::sort(points.begin(), points.end());
     std::size_t hidden = 0;

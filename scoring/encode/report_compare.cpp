@@ -117,7 +117,7 @@ FigureView box_figure(const CompareReport& report, const SubscaleComparison& com
         figure.point_px_x(
             points_center + spread(k++, bands.bandwidth() * 0.18), *v,
             {.colour = svg::kOkabeIto[(g % 7) + 1], .shape = svg::shape_for(g), .size = 6, .css_class = "score"},
-            group.name + ": " + format_score(*v, subscale));
+            group.name + ": " + format_score(v, subscale));
       }
     }
   }

@@ -335,12 +335,14 @@ std::vector<double> pretty(double lo, double hi, int n) {
   int k = static_cast<int>(0.5 + nu - ns);
   if (k < min_n) {
     k = min_n - k;
+    // Whole halves, as R's pretty() splits them: the integer division is meant.
+    const int half = k / 2;  // NOLINT(bugprone-integer-division)
     if (ns >= 0) {
-      nu += k / 2;
-      ns -= k / 2 + k % 2;
+      nu += half;
+      ns -= half + k % 2;
     } else {
-      ns -= k / 2;
-      nu += k / 2 + k % 2;
+      ns -= half;
+      nu += half + k % 2;
     }
     k = min_n;
   }

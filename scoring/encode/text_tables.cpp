@@ -52,6 +52,7 @@ class TextTable {
     };
     out += title + "\n";
     std::vector<std::string> header;
+    header.reserve(columns_.size());
     for (const auto& column : columns_) header.push_back(column.first);
     line(header);
     std::size_t total = 0;

@@ -648,6 +648,7 @@ TEST(Change, ClinicalSignificanceMatchesRFixtures) {
       EXPECT_EQ(clinical.improved, at(counts, "improved").as_int64()) << label;
       EXPECT_EQ(clinical.unchanged, at(counts, "unchanged").as_int64()) << label;
       EXPECT_EQ(clinical.deteriorated, at(counts, "deteriorated").as_int64()) << label;
+      EXPECT_EQ(clinical.harmed, at(counts, "harmed").as_int64()) << label;
     }
   }
 }

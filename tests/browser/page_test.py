@@ -70,18 +70,6 @@ def shown(value, text_numbers, places):
 BROWSER = None  # one Chromium for every test: starting one takes seconds
 
 
-def needs_report(test):
-    """Skips `test` while the server has no report endpoint (POST /v1/report)."""
-    def run(self, *args):
-        status, _, body = self.server.request("POST", "/v1/report", "{}", {"Content-Type": "application/json"})
-        if status == 404 and b"no such path" in body:
-            self.skipTest("the server has no report endpoint yet")
-        return test(self, *args)
-    run.__name__ = test.__name__
-    run.__doc__ = test.__doc__
-    return run
-
-
 def setUpModule():
     global BROWSER
     BROWSER = Browser(ARGS.artifacts).__enter__()
@@ -179,7 +167,6 @@ class PageTest(unittest.TestCase):
 
     # Flows -------------------------------------------------------------------
 
-    @needs_report
     def test_one_file_gives_scores_distributions_and_reliability(self):
         self.choose()
         self.attach("data-file", PRE)
@@ -193,7 +180,6 @@ class PageTest(unittest.TestCase):
         self.assertEqual(self.download("download-scores"),
                          self.cli("score", "-i", INSTRUMENT, PRE, "--format", "csv"))
 
-    @needs_report
     def test_before_and_after_gives_change(self):
         self.choose()
         self.attach("pre-file", PRE)
@@ -215,7 +201,6 @@ class PageTest(unittest.TestCase):
         expected = ["wave," + pre_scores[0]] + ["pre," + r for r in pre_scores[1:]] + ["post," + r for r in post_scores[1:]]
         self.assertEqual(self.download("download-scores").decode().splitlines(), expected)
 
-    @needs_report
     def test_group_column_gives_comparison(self):
         self.choose()
         self.attach("data-file", COHORT)
@@ -236,7 +221,6 @@ class PageTest(unittest.TestCase):
         expected = ["years," + scores[0]] + [f"{y},{r}" for y, r in zip(years, scores[1:])]
         self.assertEqual(self.download("download-scores").decode().splitlines(), expected)
 
-    @needs_report
     def test_definition_file_instead_of_a_bundled_questionnaire(self):
         self.attach("definition-file", DEFINITION)
         self.browser.wait(lambda d: "Using" in self.driver.find_element(By.ID, "definition-file-hint").text,
@@ -271,7 +255,6 @@ class PageTest(unittest.TestCase):
                 self.assertIn(name, self.by_id("error").text, name)
                 self.assertIn(place, self.driver.find_element(By.ID, "definition-file-error").text, name)
 
-    @needs_report
     def test_options_reach_the_report(self):
         # Bootstrap for one file.
         self.choose()
@@ -354,7 +337,6 @@ class PageTest(unittest.TestCase):
         self.attach("pre-file", PRE)
         self.assertIn("after as well", self.run_page())
 
-    @needs_report
     def test_invalid_answers_are_noted_beside_their_file(self):
         path = pathlib.Path(self.tmp.name) / "invalid.csv"
         text = PRE.read_text().splitlines()
@@ -409,7 +391,6 @@ class PageTest(unittest.TestCase):
         self.assertIn("after as well", self.run_page())
         self.assert_fits("page")
 
-    @needs_report
     def test_layout_with_the_report(self):
         self.choose()
         self.attach("pre-file", PRE)
@@ -417,7 +398,6 @@ class PageTest(unittest.TestCase):
         self.run_ok()
         self.assert_fits("report")
 
-    @needs_report
     def test_large_files_show_upload_progress(self):
         path = pathlib.Path(self.tmp.name) / "large.csv"
         rows = PRE.read_text().splitlines()
@@ -496,7 +476,6 @@ class ServerWithKeysTest(unittest.TestCase):
         self.assertTrue(any("413" in e.get("message", "") for e in console), console)
         self.browser.assert_clean([e for e in console if "413" not in e.get("message", "")])
 
-    @needs_report
     def test_a_run_with_a_key_gives_the_report(self):
         self.driver.get(self.server.url + "/")
         self.browser.wait(lambda d: self.by_id("api-key").is_displayed())

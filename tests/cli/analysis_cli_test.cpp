@@ -12,6 +12,7 @@
 #include "fixtures.hpp"
 #include "psyscore/change.hpp"
 #include "psyscore/compare.hpp"
+#include "psyscore/controlled.hpp"
 #include "psyscore/json.hpp"
 #include "psyscore/reliability.hpp"
 #include "psyscore/tables.hpp"
@@ -21,6 +22,8 @@ namespace psyscore::test {
 namespace {
 
 std::string example(const std::string& name) { return (source_dir() / "examples" / "balint-cohort" / name).string(); }
+
+std::string trial(const std::string& name) { return (source_dir() / "examples" / "balint-trial" / name).string(); }
 
 InstrumentPtr mbi_hss() { return *load_instrument_file(source_dir() / "instruments" / "mbi-hss.json"); }
 
@@ -67,6 +70,40 @@ TEST(AnalysisCli, CompareReadsTheGroupColumn) {
   EXPECT_EQ(result.out, encode_compare_result(*mbi_hss(), *report));
 }
 
+// --group-covariate: the groups are the levels of a covariate, of a JSON
+// file's respondents or of a CSV column; either way the result of the same
+// groups read with --group-column.
+TEST(AnalysisCli, CompareGroupsByACovariate) {
+  const auto by_column = run_psyscore({"compare", "-i", "mbi-hss", "--group-column", "years", example("cohort.csv")});
+  ASSERT_EQ(by_column.exit_code, 0) << by_column.err;
+
+  const ResponseMatrix cohort = wave(example("cohort.csv"), "years");
+  std::string json = R"({"responses": [)";
+  for (std::size_t r = 0; r < cohort.respondent_count(); ++r) {
+    json += (r ? ", " : "") + (R"({"id": ")" + cohort.ids[r] + R"(", "answers": {)");
+    const InstrumentPtr instrument = mbi_hss();
+    for (std::size_t i = 0; i < cohort.item_count; ++i) {
+      if (is_missing(cohort.at(r, i))) continue;
+      json += (json.ends_with("{") ? "\"" : ", \"") + instrument->items[i].id +
+              "\": " + std::to_string(static_cast<int>(cohort.at(r, i)));
+    }
+    json += R"(}, "covariates": {"years": ")" + cohort.groups[r] + R"(", "age": )" + std::to_string(30 + r) + "}}";
+  }
+  json += "]}";
+  const auto from_json = run_psyscore({"compare", "-i", "mbi-hss", "--group-covariate", "years", "-"}, json);
+  ASSERT_EQ(from_json.exit_code, 0) << from_json.err;
+  EXPECT_EQ(from_json.out, by_column.out);
+
+  const auto from_csv = run_psyscore({"compare", "-i", "mbi-hss", "--group-covariate", "years", example("cohort.csv")});
+  ASSERT_EQ(from_csv.exit_code, 0) << from_csv.err;
+  EXPECT_EQ(from_csv.out, by_column.out);
+
+  const auto numeric = run_psyscore({"compare", "-i", "mbi-hss", "--group-covariate", "age", "-"}, json);
+  EXPECT_EQ(numeric.exit_code, 1) << numeric.err;
+  EXPECT_NE(numeric.err.find("/group_covariate"), std::string::npos) << numeric.err;
+  EXPECT_NE(numeric.err.find("is numeric"), std::string::npos) << numeric.err;
+}
+
 // --items on the survey example: the engine's result with items asked for.
 TEST(AnalysisCli, ItemsFlagAsksForEveryStatement) {
   const std::string survey = (source_dir() / "examples" / "balint-survey-items" / "survey.csv").string();
@@ -96,6 +133,38 @@ TEST(AnalysisCli, ItemsFlagAsksForEveryStatement) {
   ASSERT_TRUE(pooled);
   EXPECT_EQ(described.out, encode_reliability_result(*balint, *pooled));
   EXPECT_EQ(boost::json::parse(described.out).at("subscales").at(0).at("item_answers").as_array().size(), 6u);
+}
+
+TEST(AnalysisCli, ControlledPrintsTheEngineResult) {
+  const auto result = run_psyscore({"controlled", "-i", "mbi-hss", "--group",
+                                    "balint=" + trial("balint_pre.csv") + "," + trial("balint_post.csv"), "--group",
+                                    "waitlist=" + trial("waitlist_pre.csv") + "," + trial("waitlist_post.csv"),
+                                    "--reference", "waitlist", "--rci-method", "en"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::vector<ControlledGroup> groups;
+  groups.push_back({"balint", wave(trial("balint_pre.csv")), wave(trial("balint_post.csv"))});
+  groups.push_back({"waitlist", wave(trial("waitlist_pre.csv")), wave(trial("waitlist_post.csv"))});
+  ControlledOptions options;
+  options.reference = "waitlist";
+  options.rci_method = RciMethod::en;
+  auto report = controlled(*mbi_hss(), groups, options);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(result.out, encode_controlled_result(*mbi_hss(), *report));
+}
+
+TEST(AnalysisCli, ChangeTakesEveryRciMethod) {
+  for (const std::string method : {"jt", "gln", "hll", "en", "ha"}) {
+    const auto result = run_psyscore({"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post",
+                                      example("post.csv"), "--rci-method", method, "--rci-reliability", "published"});
+    ASSERT_EQ(result.exit_code, 0) << method << ": " << result.err;
+    const auto body = boost::json::parse(result.out);
+    EXPECT_EQ(body.at("subscales").at(0).at("rci").at("method").as_string(), method) << method;
+  }
+  const auto nk = run_psyscore({"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post", example("post.csv"),
+                                "--rci-method", "nk", "--rci-reliability", "published", "--reliability-post",
+                                "EE=0.85,DP=0.7,PA=0.75"});
+  ASSERT_EQ(nk.exit_code, 0) << nk.err;
+  EXPECT_EQ(boost::json::parse(nk.out).at("subscales").at(0).at("rci").at("reliability_post").as_double(), 0.85);
 }
 
 TEST(AnalysisCli, BadInputExitsOneAndUsageErrorsTwo) {
@@ -135,6 +204,43 @@ TEST(AnalysisCli, BadInputExitsOneAndUsageErrorsTwo) {
        2,
        "rci-reliability"},
       {"compare without group column", {"compare", "-i", "mbi-hss", example("cohort.csv")}, "", 2, "group-column"},
+      {"compare with a group column and a group covariate",
+       {"compare", "-i", "mbi-hss", "--group-column", "years", "--group-covariate", "years", example("cohort.csv")},
+       "",
+       2,
+       "group-covariate"},
+      {"compare with an unknown group covariate",
+       {"compare", "-i", "mbi-hss", "--group-covariate", "cohort", example("cohort.csv")},
+       "",
+       1,
+       "no covariate column \"cohort\""},
+      {"change with an unknown rci method",
+       {"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post", example("post.csv"), "--rci-method", "hlm"},
+       "",
+       2,
+       "rci-method"},
+      {"change nk without reliability post",
+       {"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post", example("post.csv"), "--rci-method", "nk"},
+       "",
+       1,
+       "/reliability_post"},
+      {"controlled with one group",
+       {"controlled", "-i", "mbi-hss", "--group", "balint=" + trial("balint_pre.csv") + "," + trial("balint_post.csv")},
+       "",
+       1,
+       "/groups: a controlled design needs at least 2 groups"},
+      {"controlled with a malformed group",
+       {"controlled", "-i", "mbi-hss", "--group", "balint=" + trial("balint_pre.csv")},
+       "",
+       2,
+       "NAME=PRE.csv,POST.csv"},
+      {"controlled with an unknown reference",
+       {"controlled", "-i", "mbi-hss", "--group", "balint=" + trial("balint_pre.csv") + "," + trial("balint_post.csv"),
+        "--group", "waitlist=" + trial("waitlist_pre.csv") + "," + trial("waitlist_post.csv"), "--reference",
+        "placebo"},
+       "",
+       1,
+       "/options/reference"},
       {"compare with an unknown group column",
        {"compare", "-i", "mbi-hss", "--group-column", "cohort", example("cohort.csv")},
        "",

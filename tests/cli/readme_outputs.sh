@@ -40,6 +40,17 @@ run change-clinical "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $
 run waves "$psyscore" waves -i mbi-hss --wave-column wave $cohort/waves.csv
 run waves-files "$psyscore" waves -i mbi-hss --wave baseline=$cohort/pre.csv --wave 10m=$cohort/post.csv
 run waves-hlm "$psyscore" waves -i mbi-hss --wave-column wave $cohort/waves.csv --rci-method hlm
+survey=examples/balint-survey
+run model "$psyscore" model -i who-5 $survey/survey.csv --outcome 'raw>=13' \
+    --predictor duration --predictor obligation --predictor teaching \
+    --predictor management --predictor prevention --predictor age --reference duration=lt1
+run model-band "$psyscore" model -i who-5 $survey/survey.csv --outcome 'raw=above cut-offs' \
+    --predictor duration --predictor age --reference duration=lt1
+trial=examples/balint-trial
+run controlled "$psyscore" controlled -i mbi-hss --group balint=$trial/balint_pre.csv,$trial/balint_post.csv \
+    --group waitlist=$trial/waitlist_pre.csv,$trial/waitlist_post.csv --reference waitlist
+run change-nk "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv \
+    --rci-reliability published --rci-method nk --reliability-post sample --clinical-significance auto
 run report-change "$psyscore" report -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv
 run report-wave "$psyscore" report -i mbi-hss $cohort/pre.csv
 run report-groups "$psyscore" report -i mbi-hss --group-column years $cohort/cohort.csv
@@ -49,3 +60,12 @@ run change-csv "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohor
 run compare-table "$psyscore" compare -i mbi-hss --group-column years $cohort/cohort.csv --format table
 run score-fhir "$psyscore" score -i phq-9 tests/data/fhir/phq9_sdc_item_weight.json --format fhir
 run score-fhir-input "$psyscore" score -i pss-10 tests/data/fhir/pss10_integer_nested_groups.json
+formats=tests/data/formats
+run score-sav "$psyscore" score -i gad-7 --column-prefix gad_ $formats/wave.sav
+run score-zsav "$psyscore" score -i gad-7 --column-prefix gad_ $formats/wave.zsav
+run score-dta "$psyscore" score -i gad-7 --column-prefix gad_ $formats/wave.dta
+run score-sas7bdat "$psyscore" score -i gad-7 --column-prefix gad_ $formats/wave.sas7bdat
+run score-semicolon "$psyscore" score -i gad-7 --column-prefix gad_ $formats/wave-semicolon.csv
+# The files' bytes carry a timestamp: their first bytes stand for them.
+run score-format-sav bash -c "\"$psyscore\" score -i gad-7 --column-prefix gad_ $formats/wave.sav --format sav | head -c 4"
+run score-format-xlsx bash -c "\"$psyscore\" score -i gad-7 --column-prefix gad_ $formats/wave.sav --format xlsx | head -c 2"

@@ -120,6 +120,25 @@ TEST(Report, IdsOnlyWhenAsked) {
   EXPECT_NE(page->find("<td>b01</td>"), std::string::npos) << "b01's row names it";
 }
 
+// The change section names the reliable-change method; only Jacobson-Truax,
+// whose reach is the same for everyone, draws the band of no reliable change.
+TEST(Report, TheReliableChangeMethodIsNamed) {
+  const InstrumentPtr instrument = mbi();
+  const ResponseMatrix pre = example_wave(*instrument, "pre.csv");
+  const ResponseMatrix post = example_wave(*instrument, "post.csv");
+  const auto jt = change_report(*instrument, pre, post);
+  ASSERT_TRUE(jt.has_value());
+  EXPECT_NE(jt->find("Reliable change (Jacobson &amp; Truax)"), std::string::npos);
+  EXPECT_EQ(count(*jt, "class=\"area rci-band\""), 3u) << "one band per subscale";
+  ReportOptions options;
+  options.change.rci_method = RciMethod::hll;
+  const auto hll = change_report(*instrument, pre, post, options);
+  ASSERT_TRUE(hll.has_value());
+  EXPECT_NE(hll->find("Reliable change (Hsu, Lin &amp; Lord)"), std::string::npos);
+  EXPECT_EQ(hll->find("Jacobson &amp; Truax"), std::string::npos);
+  EXPECT_EQ(count(*hll, "rci-band"), 0u) << "no band of constant width";
+}
+
 TEST(Report, SameInputSameBytes) {
   const InstrumentPtr instrument = mbi();
   const ResponseMatrix pre = example_wave(*instrument, "pre.csv");

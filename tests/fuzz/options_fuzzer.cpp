@@ -1,6 +1,6 @@
 // Target `options`: the options decoders of the service (service/options.hpp).
 // The bytes are read twice: as a JSON body, whose "options" go to the
-// reliability, change and compare decoders, and as a query string
+// reliability, change, compare and controlled decoders, and as a query string
 // ("name=value&..."), which goes to the decoders of text/csv requests.
 //
 // Decoded options must lie in their documented ranges; a rejection must be
@@ -51,22 +51,47 @@ void check_reliability(const Result<ReliabilityOptions>& options, const service:
 void check_change(const Result<ChangeOptions>& options) {
   if (!options) return check_rejection(options.error(), true);
   PSYSCORE_FUZZ_CHECK(kTarget, is_level(options->ci_level), std::to_string(options->ci_level));
-  PSYSCORE_FUZZ_CHECK(kTarget, std::isfinite(options->rci_criterion) && options->rci_criterion > 0,
-                      std::to_string(options->rci_criterion));
+  if (options->rci_criterion) {
+    PSYSCORE_FUZZ_CHECK(kTarget, std::isfinite(*options->rci_criterion) && *options->rci_criterion > 0,
+                        std::to_string(*options->rci_criterion));
+  }
   if (const auto* given = std::get_if<RciFromCaller>(&options->rci_reliability)) {
     for (const auto& [subscale, reliability] : *given) {
       PSYSCORE_FUZZ_CHECK(kTarget, is_level(reliability), subscale);
     }
   }
+  PSYSCORE_FUZZ_CHECK(kTarget, options->rci_method != RciMethod::nk || options->reliability_post.has_value(),
+                      "nk without reliability_post");
   if (options->clinical_significance) {
     const double multiplier = options->clinical_significance->sd_multiplier;
     PSYSCORE_FUZZ_CHECK(kTarget, std::isfinite(multiplier) && multiplier > 0, std::to_string(multiplier));
   }
 }
 
+void check_controlled(const Result<ControlledOptions>& options) {
+  if (!options) return check_rejection(options.error(), true);
+  PSYSCORE_FUZZ_CHECK(kTarget, is_level(options->ci_level), std::to_string(options->ci_level));
+  if (options->rci_criterion) {
+    PSYSCORE_FUZZ_CHECK(kTarget, std::isfinite(*options->rci_criterion) && *options->rci_criterion > 0,
+                        std::to_string(*options->rci_criterion));
+  }
+  PSYSCORE_FUZZ_CHECK(kTarget, options->rci_method != RciMethod::nk || options->reliability_post.has_value(),
+                      "nk without reliability_post");
+}
+
 void check_compare(const Result<CompareOptions>& options, bool from_body) {
   if (!options) return check_rejection(options.error(), from_body);
   PSYSCORE_FUZZ_CHECK(kTarget, is_level(options->ci_level), std::to_string(options->ci_level));
+  // group_covariate is a body option only, and a name when given.
+  if (!from_body) PSYSCORE_FUZZ_CHECK(kTarget, options->group_covariate.empty(), options->group_covariate);
+}
+
+void check_model(const Result<ModelOptions>& options, bool from_body) {
+  if (!options) return check_rejection(options.error(), from_body);
+  PSYSCORE_FUZZ_CHECK(kTarget, is_level(options->ci_level), std::to_string(options->ci_level));
+  if (options->outcome.kind == ModelOutcome::Kind::subscale_at_least) {
+    PSYSCORE_FUZZ_CHECK(kTarget, std::isfinite(options->outcome.at_least), std::to_string(options->outcome.at_least));
+  }
 }
 
 // "a=1&b=2" as the router would pass it, without %-decoding.
@@ -95,12 +120,16 @@ int run_options(const std::uint8_t* data, std::size_t size) {
     check_reliability(service::reliability_options(body->get_object(), limits), limits, true);
     check_change(service::change_options(body->get_object()));
     check_compare(service::compare_options(body->get_object()), true);
+    check_model(service::model_options(body->get_object()), true);
+    check_controlled(service::controlled_options(body->get_object()));
   }
 
   service::RequestContext context;
   context.query = split_query(text);
   check_reliability(service::reliability_options(context, limits), limits, false);
   check_compare(service::compare_options(context), false);
+  std::vector<std::string> covariate_columns;
+  check_model(service::model_options(context, bundled("who-5"), covariate_columns), false);
   return 0;
 }
 

@@ -100,6 +100,23 @@ TEST(Router, BadRequestsGetTheirStatusAndPointer) {
   const std::string score = "/v1/instruments/gad-7/score";
   const std::string reliability = "/v1/instruments/gad-7/reliability";
   const std::string one = R"({"id": "p1", "answers": )" + kGad7Answers + "}";
+  const std::string controlled = "/v1/instruments/gad-7/controlled";
+  const auto pair = [](const std::string& id) { return R"({"id": ")" + id + R"(", "answers": )" + kGad7Answers + "}"; };
+  // {"pre": [...], "post": [...]} with n respondents <prefix>1..n.
+  const auto arm = [&](const std::string& prefix, int n) {
+    std::string wave;
+    for (int i = 1; i <= n; ++i) wave += (i > 1 ? "," : "") + pair(prefix + std::to_string(i));
+    return R"({"pre": [)" + wave + R"(], "post": [)" + wave + "]}";
+  };
+  // A respondent with covariates, and a compare body of such respondents.
+  const auto with = [](const std::string& id, const std::string& covariates,
+                       const std::string& answers = kGad7Answers) {
+    return R"({"id": ")" + id + R"(", "answers": )" + answers + R"(, "covariates": )" + covariates + "}";
+  };
+  const auto by_covariate = [](const std::string& respondents, const std::string& options) {
+    return R"({"responses": [)" + respondents + R"(], "options": )" + options + "}";
+  };
+  const std::string levels = with("a", R"({"ward": "x", "age": 40})") + "," + with("b", R"({"ward": "y", "age": 50})");
   const std::string too_many = [&] {
     std::string body = R"({"responses": [)";
     for (int i = 0; i < 51; ++i)
@@ -234,9 +251,79 @@ TEST(Router, BadRequestsGetTheirStatusAndPointer) {
        "text/csv", 400, ""},
       {"compare: items in the query of a JSON body", "POST", "/v1/instruments/gad-7/compare?items=true",
        R"({"groups": {}})", "application/json", 400, ""},
+      {"compare: group_covariate not a string", "POST", "/v1/instruments/gad-7/compare",
+       by_covariate(levels, R"({"group_covariate": 1})"), "application/json", 400, "/options/group_covariate"},
+      {"compare: group_covariate empty", "POST", "/v1/instruments/gad-7/compare",
+       by_covariate(levels, R"({"group_covariate": ""})"), "application/json", 400, "/options/group_covariate"},
+      {"compare: unknown group_covariate", "POST", "/v1/instruments/gad-7/compare",
+       by_covariate(levels, R"({"group_covariate": "wrad"})"), "application/json", 422, "/options/group_covariate"},
+      {"compare: numeric group_covariate", "POST", "/v1/instruments/gad-7/compare",
+       by_covariate(levels, R"({"group_covariate": "age"})"), "application/json", 422, "/options/group_covariate"},
+      {"compare: group_covariate of one level", "POST", "/v1/instruments/gad-7/compare",
+       by_covariate(
+           with("a", R"({"ward": "x"})") + "," + with("b", R"({"ward": null})") + "," + with("c", R"({"ward": "x"})"),
+           R"({"group_covariate": "ward"})"),
+       "application/json", 422, "/options/group_covariate"},
+      {"compare: a level without scores", "POST", "/v1/instruments/gad-7/compare",
+       by_covariate(levels + "," + with("c", R"({"ward": "z"})", R"({"1": 9})"), R"({"group_covariate": "ward"})"),
+       "application/json", 422, "/options/group_covariate"},
+      {"compare: group_covariate with groups", "POST", "/v1/instruments/gad-7/compare",
+       R"({"groups": {"x": [)" + one + R"(]}, "options": {"group_covariate": "ward"}})", "application/json", 400,
+       "/options/group_covariate"},
+      {"compare: group_covariate without responses", "POST", "/v1/instruments/gad-7/compare",
+       R"({"options": {"group_covariate": "ward"}})", "application/json", 400, "/responses"},
+      {"compare: responses without group_covariate", "POST", "/v1/instruments/gad-7/compare",
+       by_covariate(levels, "{}"), "application/json", 400, "/responses"},
+      {"compare: responses beside groups", "POST", "/v1/instruments/gad-7/compare",
+       R"({"groups": {}, "responses": []})", "application/json", 400, "/responses"},
+      {"compare: CSV group_covariate", "POST", "/v1/instruments/gad-7/compare?group_covariate=g", "id,g,1\na,x,1\n",
+       "text/csv", 400, ""},
+      {"report: group_covariate with groups", "POST", "/v1/instruments/gad-7/report",
+       R"({"groups": {"x": [)" + one + R"(]}, "options": {"group_covariate": "ward"}})", "application/json", 400,
+       "/options/group_covariate"},
       {"reliability: items as null", "POST", reliability, R"({"responses": [], "options": {"items": null}})",
        "application/json", 400, "/options/items"},
       {"reliability: CSV items=1", "POST", reliability + "?items=1", "id,1\na,1\n", "text/csv", 400, ""},
+      {"change: nk without reliability_post", "POST", "/v1/instruments/gad-7/change",
+       R"({"pre": [], "post": [], "options": {"rci_method": "nk"}})", "application/json", 422,
+       "/options/reliability_post"},
+      {"change: hlm is for waves", "POST", "/v1/instruments/gad-7/change",
+       R"({"pre": [], "post": [], "options": {"rci_method": "hlm"}})", "application/json", 422, "/options/rci_method"},
+      {"change: rci_method not a string", "POST", "/v1/instruments/gad-7/change",
+       R"({"pre": [], "post": [], "options": {"rci_method": 2}})", "application/json", 400, "/options/rci_method"},
+      {"change: reliability_post a number", "POST", "/v1/instruments/gad-7/change",
+       R"({"pre": [], "post": [], "options": {"rci_method": "nk", "reliability_post": 0.8}})", "application/json", 400,
+       "/options/reliability_post"},
+      {"change: reliability_post with jt", "POST", "/v1/instruments/gad-7/change",
+       R"({"pre": [)" + pair("a") + "," + pair("b") + R"(], "post": [)" + pair("a") + "," + pair("b") +
+           R"(], "options": {"rci_reliability": {"total": 0.8}, "reliability_post": {"total": 0.7}}})",
+       "application/json", 422, "/options/reliability_post"},
+      {"controlled: CSV body", "POST", controlled, "id,1\na,1\n", "text/csv", 415, nullptr},
+      {"controlled: no groups", "POST", controlled, R"({"options": {}})", "application/json", 400, "/groups"},
+      {"controlled: group not an object", "POST", controlled, R"({"groups": {"a": []}})", "application/json", 400,
+       "/groups/a"},
+      {"controlled: unknown key in a group", "POST", controlled, R"({"groups": {"a": {"pre": [], "during": []}}})",
+       "application/json", 400, "/groups/a/during"},
+      {"controlled: bad respondent", "POST", controlled,
+       R"({"groups": {"a": {"pre": [{"id": 1.5, "answers": {}}], "post": []}}})", "application/json", 400,
+       "/groups/a/pre/0/id"},
+      {"controlled: one group", "POST", controlled, R"({"groups": {"a": )" + arm("a", 3) + "}}", "application/json",
+       422, "/groups"},
+      {"controlled: unknown reference", "POST", controlled,
+       R"({"groups": {"a": )" + arm("a", 3) + R"(, "b": )" + arm("b", 3) + R"(}, "options": {"reference": "c"}})",
+       "application/json", 422, "/options/reference"},
+      {"controlled: a group of one pair", "POST", controlled,
+       R"({"groups": {"a": )" + arm("a", 3) + R"(, "b": )" + arm("b", 1) + "}}", "application/json", 422, "/groups/b"},
+      {"controlled: nk without reliability_post", "POST", controlled,
+       R"({"groups": {"a": )" + arm("a", 3) + R"(, "b": )" + arm("b", 3) + R"(}, "options": {"rci_method": "nk"}})",
+       "application/json", 422, "/options/reliability_post"},
+      {"controlled: unknown rci_method", "POST", controlled,
+       R"({"groups": {"a": )" + arm("a", 3) + R"(, "b": )" + arm("b", 3) + R"(}, "options": {"rci_method": "x"}})",
+       "application/json", 422, "/options/rci_method"},
+      {"controlled: unknown option", "POST", controlled, R"({"groups": {}, "options": {"refrence": "a"}})",
+       "application/json", 400, "/options/refrence"},
+      {"controlled: reference not a string", "POST", controlled, R"({"groups": {}, "options": {"reference": 1}})",
+       "application/json", 400, "/options/reference"},
   };
   const ServiceState& state = state_with();
   for (const auto& c : cases) {
@@ -258,6 +345,55 @@ TEST(Router, BadRequestsGetTheirStatusAndPointer) {
     ASSERT_FALSE(errors.empty()) << c.name << ": " << response.body;
     EXPECT_EQ(errors[0].at("pointer").as_string(), c.pointer) << c.name << ": " << response.body;
   }
+}
+
+// options.group_covariate: the groups are the levels of a covariate, in
+// order of first appearance, and the result is the bytes of the same groups
+// sent as "groups", but for the warning about respondents without the
+// covariate. The inline route takes it too.
+TEST(Router, CompareGroupsByACovariate) {
+  const ServiceState& state = state_with();
+  const std::string answers[] = {
+      R"({"1": 4, "2": 5, "3": 4, "4": 1, "5": 2, "6": 1})", R"({"1": 3, "2": 4, "3": 4, "4": 2, "5": 1, "6": 1})",
+      R"({"1": 5, "2": 4, "4": 1, "5": 1, "6": 2})",         R"({"1": 5, "2": 5, "3": 5, "4": 1, "5": 1, "6": 1})",
+      R"({"1": 4, "2": 5, "3": 4, "4": 1, "5": 1, "6": 1})", R"({"1": 5, "2": 4, "3": 5, "4": 2, "5": 1, "6": 1})",
+      R"({"1": 2, "2": 3, "3": 4, "4": 3, "5": 2, "6": 2})"};
+  const auto respondent = [&](int r, const std::string& covariates) {
+    std::string out = R"({"id": "p)" + std::to_string(r) + R"(", "answers": )" + answers[r];
+    if (!covariates.empty()) out += R"(, "covariates": )" + covariates;
+    return out + "}";
+  };
+  const std::string responses =
+      "[" + respondent(0, R"({"duration": "5plus", "age": 51})") + "," +
+      respondent(1, R"({"duration": "1-4", "age": 33})") + "," + respondent(2, R"({"duration": "5plus"})") + "," +
+      respondent(3, R"({"duration": null, "age": 45})") + "," + respondent(4, "") + "," +
+      respondent(5, R"({"duration": "1-4"})") + "," + respondent(6, R"({"duration": "5plus"})") + "]";
+  const std::string groups = R"({"groups": {"5plus": [)" + respondent(0, "") + "," + respondent(2, "") + "," +
+                             respondent(6, "") + R"(], "1-4": [)" + respondent(1, "") + "," + respondent(5, "") +
+                             R"(]}, "options": {"items": true}})";
+  const std::string compare = "/v1/instruments/balint-attitudes/compare";
+  const auto explicit_groups = call(state, "POST", compare, groups);
+  ASSERT_EQ(explicit_groups.status, 200) << explicit_groups.body;
+  const auto by_covariate =
+      call(state, "POST", compare,
+           R"({"responses": )" + responses + R"(, "options": {"items": true, "group_covariate": "duration"}})");
+  ASSERT_EQ(by_covariate.status, 200) << by_covariate.body;
+  EXPECT_EQ(by_covariate.respondents, 7u);
+  const std::string warning = R"("2 respondent(s) without a value of covariate \"duration\" are left out")";
+  const std::string warnings = R"("warnings":[)" + warning + "]}\n";
+  const std::string none = "\"warnings\":[]}\n";
+  ASSERT_TRUE(by_covariate.body.ends_with(warnings)) << by_covariate.body;
+  ASSERT_TRUE(explicit_groups.body.ends_with(none)) << explicit_groups.body;
+  EXPECT_EQ(by_covariate.body.substr(0, by_covariate.body.size() - warnings.size()),
+            explicit_groups.body.substr(0, explicit_groups.body.size() - none.size()));
+  EXPECT_NE(by_covariate.body.find(R"("groups":[{"name":"5plus","n":3,)"), std::string::npos) << by_covariate.body;
+
+  const std::string definition = test::read_text(test::source_dir() / "instruments" / "balint-attitudes.json");
+  const auto inline_route = call(state, "POST", "/v1/compare",
+                                 R"({"instrument": )" + definition + R"(, "responses": )" + responses +
+                                     R"(, "options": {"items": true, "group_covariate": "duration"}})");
+  ASSERT_EQ(inline_route.status, 200) << inline_route.body;
+  EXPECT_EQ(inline_route.body, by_covariate.body);
 }
 
 // options.items in a JSON body and items=true in a CSV request's query give
@@ -293,6 +429,24 @@ TEST(Router, ItemsByOptionOrByQuery) {
   ASSERT_EQ(reliability_by_query.status, 200) << reliability_by_query.body;
   EXPECT_NE(reliability_by_query.body.find(R"("item_answers":[{"id":"1","n":6,)"), std::string::npos)
       << reliability_by_query.body;
+}
+
+TEST(Router, ControlledDesignOfTheExample) {
+  // The example's first 10 respondents of each wave (this state allows 50 per request).
+  json::value example =
+      json::parse(test::read_text(test::source_dir() / "examples" / "balint-trial" / "controlled.json"));
+  for (auto& group : example.at("groups").as_object()) {
+    for (const char* wave : {"pre", "post"}) group.value().at(wave).as_array().resize(10);
+  }
+  const std::string body = json::serialize(example);
+  const auto response = call(state_with(), "POST", "/v1/instruments/mbi-hss/controlled", body, "application/json");
+  ASSERT_EQ(response.status, 200) << response.body;
+  const json::value result = json::parse(response.body);
+  EXPECT_EQ(result.at("reference").as_string(), "waitlist");
+  const auto& ee = result.at("subscales").as_array()[0];
+  EXPECT_EQ(ee.at("id").as_string(), "EE");
+  EXPECT_EQ(ee.at("ancova").at("coefficients").as_array()[2].at("term").as_string(), "groupbalint");
+  EXPECT_TRUE(ee.at("change_welch").is_object());
 }
 
 TEST(Router, AnOverflowingNumberMarksOnlyItsRespondent) {

@@ -516,9 +516,12 @@ write_json(list(case = "holm", r_version = R_VERSION,
 #   a: mean_d + better * m * sd_d
 #   b: mean_f - better * m * sd_f            (better = +1 if higher is better)
 #   c: (sd_d * mean_f + sd_f * mean_d) / (sd_d + sd_f)
-# A score is functional when better * (score - cutoff) > 0; crossed = post
-# functional and pre not. Category: reliably improved and crossed ->
-# recovered; reliably improved -> improved; reliably worse -> deteriorated.
+# As the R package clinicalsignificance (2.x, cs_combined) judges it: clinical
+# before when better * pre < better * cutoff, functional after when
+# better * post > better * cutoff (both strict); crossed = both. Category:
+# reliably improved and crossed -> recovered; reliably improved -> improved;
+# reliably worse, neither clinical before nor functional after -> harmed;
+# reliably worse -> deteriorated.
 # ---------------------------------------------------------------------------
 clinical_case <- function(case, description, pre, post, higher_is_better, reliability,
                           norms_mean, norms_sd, variants, criterion_rci = 1.96) {
@@ -535,13 +538,16 @@ clinical_case <- function(case, description, pre, post, higher_is_better, reliab
                      a = mean_d + better * v$sd_multiplier * sd_d,
                      b = norms_mean - better * v$sd_multiplier * sd_f,
                      c = (sd_d * norms_mean + sd_f * mean_d) / (sd_d + sd_f))
-    crossed <- better * (post - cutoff) > 0 & !(better * (pre - cutoff) > 0)
-    category <- ifelse(reliable == "improved", ifelse(crossed, "recovered", "improved"), reliable)
+    clinical_pre <- better * pre < better * cutoff
+    functional_post <- better * post > better * cutoff
+    crossed <- clinical_pre & functional_post
+    category <- ifelse(reliable == "improved", ifelse(crossed, "recovered", "improved"),
+                       ifelse(reliable == "deteriorated" & !clinical_pre & !functional_post, "harmed", reliable))
     list(criterion = v$criterion, sd_multiplier = v$sd_multiplier, functional_sd = v$functional_sd,
          cutoff = cutoff, crossed_cutoff = arr(crossed), category = arr(category),
          counts = list(recovered = sum(category == "recovered"), improved = sum(category == "improved"),
                        unchanged = sum(category == "unchanged"),
-                       deteriorated = sum(category == "deteriorated")))
+                       deteriorated = sum(category == "deteriorated"), harmed = sum(category == "harmed")))
   })
   obj <- list(case = case, r_version = R_VERSION, description = description,
               pre = arr(pre), post = arr(post), higher_is_better = higher_is_better,
