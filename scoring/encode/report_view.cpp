@@ -31,7 +31,13 @@ mustache::data cell_data(const TableCell& cell) {
 
 mustache::data table_data(const TableView& table) {
   mustache::data out;
-  out.set("id", table.id);
+  // Mustache takes an empty string as true: a table without an id is false
+  // here, so it gets no empty id attribute (which HTML does not allow).
+  if (table.id.empty()) {
+    out.set("id", mustache::data::type::bool_false);
+  } else {
+    out.set("id", table.id);
+  }
   out.set("caption", table.caption);
   mustache::data columns{mustache::data::type::list};
   for (const TableCell& column : table.columns) {
