@@ -186,6 +186,28 @@ TEST(Report, ControlledPageHasBothGroupsSideBySide) {
   EXPECT_EQ(*page, *controlled_report(*instrument, trial(*instrument), waitlist_reference())) << "deterministic";
 }
 
+// Three groups, one with markup in its name: the name is text, every group
+// gets its plot in the row, and the element ids stay unique.
+TEST(Report, ControlledGroupsKeepTheirOwnIds) {
+  const InstrumentPtr instrument = mbi();
+  std::vector<ControlledGroup> groups = trial(*instrument);
+  groups.push_back({"<i>co hort</i>", example_wave(*instrument, "pre.csv"), example_wave(*instrument, "post.csv")});
+  const auto page = controlled_report(*instrument, groups, waitlist_reference());
+  ASSERT_TRUE(page.has_value()) << "three groups";
+  EXPECT_EQ(page->find("<i>"), std::string::npos) << "the group's name is escaped";
+  EXPECT_NE(page->find("&lt;i&gt;co hort&lt;/i&gt;"), std::string::npos) << "and kept as text";
+  EXPECT_EQ(count(*page, "<figure id=\"figure-controlled-jt-"), 9u) << "3 groups x 3 subscales";
+  EXPECT_NE(page->find("Do the groups differ at all"), std::string::npos) << "the F test for three groups";
+  EXPECT_EQ(page->find("Welch&#39;s t test"), std::string::npos) << "Welch only for two groups";
+  std::vector<std::string> ids;
+  for (std::size_t at = page->find(" id=\""); at != std::string::npos; at = page->find(" id=\"", at + 1)) {
+    const std::size_t start = at + 5;
+    ids.push_back(page->substr(start, page->find('"', start) - start));
+  }
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end()) << "unique element ids";
+}
+
 TEST(Report, IdsOnlyWhenAsked) {
   const InstrumentPtr instrument = mbi();
   ReportOptions options;
