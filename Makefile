@@ -11,7 +11,8 @@
 PACKAGES := cmake ninja-build g++ ccache pkg-config \
   libboost1.81-dev libboost-json1.81-dev libeigen3-dev libspdlog-dev libcli11-dev \
   libssl-dev libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jsonschema \
-  libkainjow-mustache-dev python3-lxml chromium chromium-driver python3-selenium libnlopt-cxx-dev
+  libkainjow-mustache-dev python3-lxml chromium chromium-driver python3-selenium libnlopt-cxx-dev \
+  libreadstat-dev libxlsxwriter-dev python3-openpyxl
 # Only `make fuzz` needs clang and libFuzzer. Clang 19 is the first whose
 # concepts support lets libstdc++ 12 define std::expected (clang 14 cannot
 # compile psyscore).

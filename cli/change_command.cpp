@@ -127,8 +127,15 @@ int change(const Context& context, const ChangeCommandOptions& options) {
 }
 
 int compare(const Context& context, const CompareCommandOptions& options) {
+  if (options.group_column.empty() == options.group_covariate.empty()) {
+    std::cerr << "error: compare takes the groups from --group-column (a CSV column) or --group-covariate (a "
+                 "covariate of the responses), one of the two\n";
+    return kUsage;
+  }
   CsvOptions csv = csv_options(options.id_column, options.column_prefix);
   csv.group_column = options.group_column;
+  // A CSV's covariate is a column read as one; a JSON file carries its own.
+  if (!options.group_covariate.empty()) csv.covariate_columns = {options.group_covariate};
   const auto input = load_input(context, options.instrument, options.data, csv);
   if (!input) return input.error();
 
@@ -136,6 +143,7 @@ int compare(const Context& context, const CompareCommandOptions& options) {
   engine.ci_level = options.ci_level;
   engine.subscales = options.subscales;
   engine.items = options.items;
+  engine.group_covariate = options.group_covariate;
   auto result = psyscore::compare(*input->instrument, input->responses, engine);
   if (!result) return report(result.error(), options.data);
   if (options.format == "table") {

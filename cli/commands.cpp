@@ -20,15 +20,6 @@ int report(const Error& error, const std::string& source) {
   return kInvalidInput;
 }
 
-namespace {
-
-bool looks_like_json(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  return first != std::string_view::npos && text[first] == '{';
-}
-
-}  // namespace
-
 Result<InstrumentPtr> resolve_instrument(const Context& context, const std::string& name) {
   const std::filesystem::path path(name);
   std::error_code ec;
@@ -45,6 +36,15 @@ Result<InstrumentPtr> resolve_instrument(const Context& context, const std::stri
                                         " (`psyscore instruments` lists them; -i also takes a definition file)"}));
 }
 
+InputFormat file_format(std::string_view source, std::string_view text) {
+  // SPSS, Stata and SAS files by their extension, then every format by its content.
+  InputFormat format = detect_input_format(text);
+  if (const auto by_name = input_format_from_file_name(source)) {
+    if (*by_name != InputFormat::json && *by_name != InputFormat::csv) format = *by_name;
+  }
+  return format;
+}
+
 Result<ResponseMatrix> read_responses(const Instrument& instrument, const std::string& path, CsvOptions csv) {
   auto input = InputStream::open(path);
   if (!input) return std::unexpected(std::move(input.error()));
@@ -52,18 +52,28 @@ Result<ResponseMatrix> read_responses(const Instrument& instrument, const std::s
   if (!input_text) return std::unexpected(std::move(input_text.error()));
   const std::string_view text = input_text->view();
   csv.source = input->source();
-  if (!looks_like_json(text)) return decode_csv_responses(instrument, text, csv);
-  auto wave = decode_json_responses(instrument, text);
+  auto wave = decode_responses(instrument, text, file_format(csv.source, text), csv);
   if (!wave) {
-    for (auto& problem : wave.error().problems) problem.source = csv.source;
+    for (auto& problem : wave.error().problems) {
+      if (problem.source.empty()) problem.source = csv.source;
+    }
   }
   return wave;
 }
+
+namespace {
+
+char csv_delimiter = 0;  // --delimiter, once parsed; 0 = detect
+
+}  // namespace
+
+void set_csv_delimiter(char delimiter) { csv_delimiter = delimiter; }
 
 CsvOptions csv_options(const std::string& id_column, const std::string& column_prefix) {
   CsvOptions csv;
   csv.id_column = id_column;
   csv.column_prefix = column_prefix;
+  csv.delimiter = csv_delimiter;
   return csv;
 }
 

@@ -81,8 +81,9 @@ std::optional<ChangeOptions> change_engine_options(const Instrument& instrument,
 
 struct CompareCommandOptions {
   std::string instrument;
-  std::string data;          // one CSV with a group column
-  std::string group_column;  // required
+  std::string data;             // one CSV with a group column, or responses with covariates
+  std::string group_column;     // this or group_covariate
+  std::string group_covariate;  // the covariate whose levels are the groups (JSON or CSV)
   double ci_level = 0.95;
   std::vector<std::string> subscales;
   bool items = false;  // --items: every item compared on its raw answers
@@ -154,6 +155,20 @@ struct ReportCommandOptions {
 // The HTML report (psyscore/report.hpp): the same bytes as POST .../report.
 int report_command(const Context& context, const ReportCommandOptions& options);
 
+struct ModelCommandOptions {
+  std::string instrument;
+  std::string data;                     // CSV (or JSON with covariates)
+  std::string outcome;                  // "total>=4", "EE=high", "wellbeing=yes"
+  std::vector<std::string> predictors;  // required
+  std::vector<std::string> covariates;  // more CSV covariate columns (predictors are read anyway)
+  std::vector<std::string> references;  // "duration=lt1"
+  double ci_level = 0.95;
+  bool no_profile = false;
+  std::string id_column = "id";
+  std::string column_prefix;
+};
+int model(const Context& context, const ModelCommandOptions& options);
+
 struct ServeOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;
@@ -181,6 +196,9 @@ int report(const Error& error, const std::string& source = {});
 Result<InstrumentPtr> resolve_instrument(const Context& context, const std::string& name);
 // Reads a responses file, or stdin for "-", and decodes it as JSON when it
 // starts with "{", else as CSV. Problems name the file.
+// The format of a file: SPSS, Stata and SAS by the extension of `source`,
+// then any format by its content (detect_input_format).
+InputFormat file_format(std::string_view source, std::string_view text);
 Result<ResponseMatrix> read_responses(const Instrument& instrument, const std::string& path, CsvOptions csv);
 // --rci-reliability and --reliability-post: "sample", "published", one
 // number for every subscale analysed, or "ID=VALUE,ID=VALUE" per subscale;
@@ -191,6 +209,9 @@ std::optional<RciReliability> parse_reliability(const Instrument& instrument, co
 std::optional<RciMethod> parse_rci_method(const std::string& text);
 // The CSV options of --id-column and --column-prefix.
 CsvOptions csv_options(const std::string& id_column, const std::string& column_prefix);
+// The CSV delimiter csv_options() gives (--delimiter): ',', ';' or '\t', or
+// 0 to detect it from the header row.
+void set_csv_delimiter(char delimiter);
 
 // The instrument of -i and the one responses file a subcommand works on.
 struct Input {

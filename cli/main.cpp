@@ -29,10 +29,12 @@ int main(int argc, char** argv) {
   validate_command->add_option("FILE", definition_file, "Definition (JSON)")->required();
 
   ScoreOptions score_options;
-  auto* score_command = app.add_subcommand("score", "Score responses (CSV or JSON; - reads stdin)");
+  auto* score_command = app.add_subcommand(
+      "score", "Score responses (CSV, JSON, SPSS .sav/.zsav, Stata .dta, SAS .sas7bdat; - reads stdin)");
   score_command->add_option("-i,--instrument", score_options.instrument, "Registry id or definition file")->required();
   score_command->add_option("DATA", score_options.data, "Responses file, or - for stdin")->required();
-  score_command->add_option("--format", score_options.format, "Output format")->check(CLI::IsMember({"json", "csv"}));
+  score_command->add_option("--format", score_options.format, "Output format: json, csv, sav (SPSS) or xlsx (Excel)")
+      ->check(CLI::IsMember({"json", "csv", "sav", "xlsx"}));
   score_command->add_option("--id-column", score_options.id_column, "CSV column of respondent ids");
   score_command->add_option("--column-prefix", score_options.column_prefix,
                             "CSV item columns are named <prefix><item id>");
@@ -119,12 +121,17 @@ int main(int argc, char** argv) {
                              "CSV item columns are named <prefix><item id>");
 
   CompareCommandOptions compare_options;
-  auto* compare_command = app.add_subcommand("compare", "Compare groups per subscale (one CSV with a group column)");
+  auto* compare_command = app.add_subcommand(
+      "compare", "Compare groups per subscale (one CSV with a group column, or the levels of a covariate)");
   compare_command->add_option("-i,--instrument", compare_options.instrument, "Registry id or definition file")
       ->required();
-  compare_command->add_option("--group-column", compare_options.group_column, "CSV column naming each group")
-      ->required();
-  compare_command->add_option("DATA", compare_options.data, "Responses (CSV), or - for stdin")->required();
+  auto* group_column =
+      compare_command->add_option("--group-column", compare_options.group_column, "CSV column naming each group");
+  compare_command
+      ->add_option("--group-covariate", compare_options.group_covariate,
+                   "Categorical covariate whose levels are the groups (JSON \"covariates\", or a CSV column)")
+      ->excludes(group_column);
+  compare_command->add_option("DATA", compare_options.data, "Responses (CSV or JSON), or - for stdin")->required();
   compare_command->add_option("--ci-level", compare_options.ci_level, "Level of the Welch interval")
       ->capture_default_str();
   compare_command->add_option("--subscale", compare_options.subscales, "Analyse only this subscale (repeatable)");
@@ -236,6 +243,28 @@ int main(int argc, char** argv) {
   report_cmd->add_option("--column-prefix", report_options.change.column_prefix,
                          "CSV item columns are named <prefix><item id>");
 
+  ModelCommandOptions model_options;
+  auto* model_command =
+      app.add_subcommand("model", "Logistic regression of a binary outcome on covariates, with chi-squared and Fisher");
+  model_command->add_option("-i,--instrument", model_options.instrument, "Registry id or definition file")->required();
+  model_command->add_option("DATA", model_options.data, "Responses (CSV), or - for stdin")->required();
+  model_command
+      ->add_option("--outcome", model_options.outcome,
+                   "SUBSCALE>=VALUE, SUBSCALE=BAND[,BAND] or COVARIATE=EVENT (e.g. total>=4, wellbeing=yes)")
+      ->required();
+  model_command->add_option("--predictor", model_options.predictors, "A covariate in the model (repeatable)")
+      ->required();
+  model_command->add_option("--covariate", model_options.covariates,
+                            "A CSV column to read as a covariate (repeatable; predictors are read anyway)");
+  model_command->add_option("--reference", model_options.references,
+                            "Reference level of a categorical predictor, NAME=LEVEL (repeatable)");
+  model_command->add_option("--ci-level", model_options.ci_level, "Level of the Wald and profile intervals")
+      ->capture_default_str();
+  model_command->add_flag("--no-profile", model_options.no_profile, "Skip the profile-likelihood intervals");
+  model_command->add_option("--id-column", model_options.id_column, "CSV column of respondent ids");
+  model_command->add_option("--column-prefix", model_options.column_prefix,
+                            "CSV item columns are named <prefix><item id>");
+
   ServeOptions serve_options;
   auto* serve_command = app.add_subcommand("serve", "Serve the HTTP API on the instruments of --instruments");
   serve_command->add_option("--host", serve_options.host, "Address to listen on")->capture_default_str();
@@ -276,6 +305,16 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}));
 
+  // Every command that reads responses reads CSV with any of the three delimiters.
+  std::string delimiter;
+  for (CLI::App* command : app.get_subcommands([](CLI::App* c) { return c->get_option_no_throw("--id-column"); })) {
+    command
+        ->add_option("--delimiter", delimiter,
+                     "CSV field delimiter: ',' ';' or tab (default: detected from the header row; with ';' or tab "
+                     "answers may have a decimal comma)")
+        ->check(CLI::IsMember({",", ";", "tab", "\t"}));
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -285,6 +324,8 @@ int main(int argc, char** argv) {
     return kUsage;
   }
 
+  set_csv_delimiter(delimiter.empty() ? '\0' : delimiter == "tab" || delimiter == "\t" ? '\t' : delimiter.front());
+
   if (*show) return show_instrument(context, show_id);
   if (*instruments) return list_instruments(context);
   if (*validate_command) return validate(definition_file);
@@ -292,6 +333,7 @@ int main(int argc, char** argv) {
   if (*change_command) return change(context, change_options);
   if (*compare_command) return compare(context, compare_options);
   if (*waves_command) return waves(context, waves_options);
+  if (*model_command) return model(context, model_options);
   if (*controlled_command) return controlled(context, controlled_options);
   if (*reliability_command) return reliability(context, reliability_options);
   if (*report_cmd) return report_command(context, report_options);

@@ -23,8 +23,10 @@
 #include "psyscore/responses.hpp"
 #include "psyscore/scoring.hpp"
 #include "scoring/decode/csv.hpp"
+#include "scoring/encode/sav_writer.hpp"
 #include "scoring/encode/score_csv_writer.hpp"
 #include "scoring/encode/score_writer.hpp"
+#include "scoring/encode/xlsx_writer.hpp"
 #include "scoring/util/json_writer.hpp"
 
 namespace psyscore::cli {
@@ -155,44 +157,67 @@ int score_csv(const Instrument& instrument, InputStream& input, const ScoreOptio
   return kSuccess;
 }
 
-int score_json(const Instrument& instrument, InputStream& input, const ScoreOptions& options) {
-  auto wave = [&]() -> Result<ResponseMatrix> {
-    const auto text = input.read_all();
-    if (!text) return std::unexpected(std::move(text.error()));
-    return decode_json_responses(instrument, text->view());
-  }();
-  if (!wave) {
-    for (auto& problem : wave.error().problems) problem.source = input.source();
-    return report(wave.error());
+// Writes the scores of a whole wave: JSON or CSV a chunk at a time, SPSS or
+// Excel at once (their writers need every row, and ReadStat the count).
+int score_wave(const Instrument& instrument, const ResponseMatrix& wave, const ScoreOptions& options) {
+  if (options.format == "sav" || options.format == "xlsx") {
+    const ScoreTable table = score(instrument, wave);
+    auto bytes = options.format == "sav" ? detail::encode_score_sav(instrument, wave, table)
+                                         : detail::encode_score_xlsx(instrument, wave, table);
+    if (!bytes) return report(bytes.error());
+    // A binary file has no place for warnings either.
+    for (const auto& warning : wave.warnings) std::cerr << "warning: " << warning << '\n';
+    for (const auto& warning : table.warnings) std::cerr << "warning: " << warning << '\n';
+    std::cout.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+    std::cout.flush();
+    return kSuccess;
   }
-
-  ScoreOutput output(instrument, options.format == "csv", wave->warnings);
+  ScoreOutput output(instrument, options.format == "csv", wave.warnings);
   ResponseMatrix chunk;
-  chunk.item_count = wave->item_count;
+  chunk.item_count = wave.item_count;
   output.begin();
-  for (std::size_t first = 0; first < wave->respondent_count(); first += kChunkRows) {
-    const std::size_t last = std::min(first + kChunkRows, wave->respondent_count());
+  for (std::size_t first = 0; first < wave.respondent_count(); first += kChunkRows) {
+    const std::size_t last = std::min(first + kChunkRows, wave.respondent_count());
     clear_respondents(chunk);
-    chunk.ids.assign(wave->ids.begin() + first, wave->ids.begin() + last);
-    chunk.answers.assign(wave->answers.begin() + first * wave->item_count,
-                         wave->answers.begin() + last * wave->item_count);
-    chunk.errors.assign(wave->errors.begin() + first, wave->errors.begin() + last);
+    chunk.ids.assign(wave.ids.begin() + first, wave.ids.begin() + last);
+    chunk.answers.assign(wave.answers.begin() + first * wave.item_count, wave.answers.begin() + last * wave.item_count);
+    chunk.errors.assign(wave.errors.begin() + first, wave.errors.begin() + last);
     output.add(chunk);
   }
   output.end();
   return kSuccess;
 }
 
-// Whether the input is JSON: its first byte that is not white space is "{".
-Result<bool> is_json(InputStream& input) {
+// Decodes the whole input (JSON, a ReadStat file, or a CSV to be written
+// as SPSS or Excel), then scores it.
+int score_whole(const Instrument& instrument, InputStream& input, const ScoreOptions& options, InputFormat format) {
+  auto wave = [&]() -> Result<ResponseMatrix> {
+    const auto text = input.read_all();
+    if (!text) return std::unexpected(std::move(text.error()));
+    CsvOptions csv = csv_options(options.id_column, options.column_prefix);
+    csv.source = input.source();
+    return decode_responses(instrument, text->view(), format, csv);
+  }();
+  if (!wave) {
+    for (auto& problem : wave.error().problems) {
+      if (problem.source.empty()) problem.source = input.source();
+    }
+    return report(wave.error());
+  }
+  return score_wave(instrument, *wave, options);
+}
+
+// The input's format: a ReadStat format by the file's extension, else by
+// the first bytes (ReadStat's magic numbers, JSON's '{', else CSV).
+Result<InputFormat> input_format(InputStream& input) {
+  if (const auto by_name = input_format_from_file_name(input.source())) {
+    if (*by_name != InputFormat::json && *by_name != InputFormat::csv) return *by_name;
+  }
   std::string text;
   while (true) {
     const auto size = input.read(text, kReadBytes);
     if (!size) return std::unexpected(size.error());
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first != std::string::npos) return text[first] == '{';
-    if (*size == 0) return false;
-    text.clear();
+    if (*size == 0 || text.find_first_not_of(" \t\r\n") != std::string::npos) return detect_input_format(text);
   }
 }
 
@@ -203,9 +228,13 @@ int score(const Context& context, const ScoreOptions& options) {
   if (!instrument) return report(instrument.error());
   auto input = InputStream::open(options.data);
   if (!input) return report(input.error());
-  const auto json = is_json(*input);
-  if (!json) return report(json.error());
-  return *json ? score_json(**instrument, *input, options) : score_csv(**instrument, *input, options);
+  const auto format = input_format(*input);
+  if (!format) return report(format.error());
+  // A CSV is scored as it is read, but into SPSS or Excel, which are written whole.
+  if (*format == InputFormat::csv && options.format != "sav" && options.format != "xlsx") {
+    return score_csv(**instrument, *input, options);
+  }
+  return score_whole(**instrument, *input, options, *format);
 }
 
 }  // namespace psyscore::cli

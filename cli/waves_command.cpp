@@ -67,7 +67,7 @@ int waves(const Context& context, const WavesCommandOptions& options) {
     long_csv.csv.source = input->source();
     long_csv.wave_column = options.wave_column;
     if (!options.wave_order.empty()) long_csv.wave_order = split_list(options.wave_order);
-    auto result = decode_csv_waves(**instrument, text->view(), long_csv);
+    auto result = decode_waves(**instrument, text->view(), file_format(long_csv.csv.source, text->view()), long_csv);
     if (!result) return report(result.error(), options.data);
     decoded = std::move(*result);
   } else {

@@ -72,10 +72,7 @@ ApiResponse controlled_endpoint(const ServiceState& state, const RequestContext&
   if (!decoded) return std::move(decoded.error());
   auto report = controlled(body.instrument(), decoded->groups, decoded->options);
   if (!report) return problem(report.error());
-  ApiResponse response;
-  response.body = encode_controlled_result(body.instrument(), *report);
-  response.respondents = decoded->respondents;
-  return response;
+  return result(encode_controlled_result(body.instrument(), *report), decoded->respondents);
 }
 
 }  // namespace psyscore::service

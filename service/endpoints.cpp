@@ -13,8 +13,10 @@
 #include "psyscore/report.hpp"
 #include "psyscore/scoring.hpp"
 #include "scoring/decode/response_json.hpp"
+#include "scoring/encode/sav_writer.hpp"
 #include "scoring/encode/score_csv_writer.hpp"
 #include "scoring/encode/score_writer.hpp"
+#include "scoring/encode/xlsx_writer.hpp"
 #include "scoring/util/json_input.hpp"
 
 namespace psyscore::service {
@@ -23,17 +25,54 @@ namespace json = boost::json;
 
 namespace {
 
-// The score result, or with Accept: text/csv its CSV form (the bytes of
-// `psyscore score --format csv`, which has no place for warnings).
+constexpr std::string_view kSavMediaType = "application/x-spss-sav";
+constexpr std::string_view kXlsxMediaType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+// The file format an Accept header asks for in place of JSON: the first of
+// the SPSS and Excel media types it lists (parameters such as q= are not
+// weighed), or nullopt.
+std::optional<std::string_view> file_format_accepted(std::string_view accept) {
+  while (!accept.empty()) {
+    const auto comma = accept.find(',');
+    std::string_view range = accept.substr(0, comma);
+    range = range.substr(0, range.find(';'));
+    while (!range.empty() && range.front() == ' ') range.remove_prefix(1);
+    while (!range.empty() && range.back() == ' ') range.remove_suffix(1);
+    std::string lowered(range);
+    std::ranges::transform(lowered, lowered.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (lowered == kSavMediaType) return kSavMediaType;
+    if (lowered == kXlsxMediaType) return kXlsxMediaType;
+    if (comma == std::string_view::npos) break;
+    accept.remove_prefix(comma + 1);
+  }
+  return std::nullopt;
+}
+
+// The score result; with Accept: text/csv its CSV form (the bytes of
+// `psyscore score --format csv`, which has no place for warnings); with
+// Accept naming SPSS or Excel, that file.
 ApiResponse scored(const Instrument& instrument, const ResponseMatrix& wave, const RequestContext& context) {
   ApiResponse response;
+  response.respondents = wave.respondent_count();
+  if (const auto file_format = file_format_accepted(context.accept)) {
+    const ScoreTable table = score(instrument, wave);
+    auto bytes = *file_format == kSavMediaType ? detail::encode_score_sav(instrument, wave, table)
+                                               : detail::encode_score_xlsx(instrument, wave, table);
+    if (!bytes) return problem(bytes.error());
+    response.body = std::move(*bytes);
+    response.content_type = std::string(*file_format);
+    const std::string extension = *file_format == kSavMediaType ? ".sav" : ".xlsx";
+    response.headers.emplace_back("Content-Disposition",
+                                  "attachment; filename=\"" + instrument.id + "-scores" + extension + "\"");
+    return response;
+  }
   if (context.wants_csv()) {
     response.content_type = "text/csv; charset=utf-8";
     response.body = detail::score_and_encode_csv(instrument, wave);
   } else {
     response.body = detail::score_and_encode(instrument, wave);
   }
-  response.respondents = wave.respondent_count();
   return response;
 }
 
@@ -97,14 +136,14 @@ std::expected<Groups, ApiResponse> decode_groups(const ServiceState& state, cons
   return out;
 }
 
+}  // namespace
+
 ApiResponse result(std::string body, std::size_t respondents) {
   ApiResponse response;
   response.body = std::move(body);
   response.respondents = respondents;
   return response;
 }
-
-}  // namespace
 
 ApiResponse reliability_endpoint(const ServiceState& state, const RequestContext& context) {
   if (context.is_csv() && !context.instrument_id.empty()) {
@@ -169,10 +208,39 @@ ApiResponse compare_endpoint(const ServiceState& state, const RequestContext& co
     if (!report) return problem(report.error());
     return result(encode_compare_result(*input->instrument, *report), input->wave.respondent_count());
   }
-  JsonBody body(state, context, {"groups", "options"});
+  JsonBody body(state, context, {"groups", "responses", "options"});
   if (body.failure) return std::move(*body.failure);
   auto options = compare_options(body.root());
   if (!options) return problem(options.error());
+  // The groups are "groups", or the levels of a covariate of "responses".
+  const bool has_groups = body.root().contains("groups");
+  if (!options->group_covariate.empty()) {
+    if (has_groups) {
+      return problem(400,
+                     "options.group_covariate makes groups of \"responses\"; this body names its \"groups\" "
+                     "already: send one or the other",
+                     "/options/group_covariate", "conflicting_keys");
+    }
+    auto wave = decode_wave(state, body.instrument(), body.root(), "responses");
+    if (!wave) return problem(wave.error());
+    auto report = compare(body.instrument(), *wave, *options);
+    if (!report) {
+      // The engine locates the covariate's problems within the options.
+      for (auto& p : report.error().problems) {
+        if (p.pointer.starts_with("/group_covariate")) p.pointer.insert(0, "/options");
+      }
+      return problem(report.error());
+    }
+    return result(encode_compare_result(body.instrument(), *report), wave->respondent_count());
+  }
+  if (body.root().contains("responses")) {
+    return problem(400,
+                   has_groups ? "a compare body holds \"groups\", or \"responses\" with options.group_covariate; "
+                                "this one holds both"
+                              : "\"responses\" need options.group_covariate naming the covariate whose levels are "
+                                "the groups (or send \"groups\")",
+                   "/responses", has_groups ? "conflicting_keys" : "missing_key");
+  }
   auto decoded = decode_groups(state, body);
   if (!decoded) return std::move(decoded.error());
   auto& [waves, respondents] = *decoded;
@@ -284,6 +352,10 @@ ApiResponse report_endpoint(const ServiceState& state, const RequestContext& con
   if (groups) {
     auto options = compare_options(body.root());
     if (!options) return problem(options.error());
+    if (!options->group_covariate.empty()) {
+      return problem(400, "options.group_covariate is for compare; a report of groups takes them as \"groups\"",
+                     "/options/group_covariate", "unknown_key");
+    }
     auto decoded = decode_groups(state, body);
     if (!decoded) return std::move(decoded.error());
     report_options.compare = *options;

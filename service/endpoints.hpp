@@ -1,10 +1,11 @@
 // The endpoints that take waves of responses: score, reliability, change,
-// compare and report. Each is a pure function from a request to a response; the
+// compare, waves, model, controlled and report. Each is a pure function from a request to a response; the
 // router (router.cpp) chooses one by route.
 #pragma once
 
 #include <cstddef>
 #include <expected>
+#include <string>
 #include <vector>
 
 #include "psyscore/controlled.hpp"
@@ -14,6 +15,10 @@
 
 namespace psyscore::service {
 
+// A 200 response with a JSON result body, counting the respondents it took
+// (for the metrics).
+ApiResponse result(std::string body, std::size_t respondents);
+
 // POST /v1/instruments/{id}/score and /v1/score.
 ApiResponse score_endpoint(const ServiceState& state, const RequestContext& context);
 // POST .../reliability, .../change and .../compare.
@@ -22,6 +27,8 @@ ApiResponse change_endpoint(const ServiceState& state, const RequestContext& con
 ApiResponse compare_endpoint(const ServiceState& state, const RequestContext& context);
 // POST .../waves (waves_endpoint.cpp).
 ApiResponse waves_endpoint(const ServiceState& state, const RequestContext& context);
+// POST /v1/instruments/{id}/model and /v1/model (service/model_endpoint.cpp).
+ApiResponse model_endpoint(const ServiceState& state, const RequestContext& context);
 // POST .../controlled (service/controlled_endpoint.cpp).
 ApiResponse controlled_endpoint(const ServiceState& state, const RequestContext& context);
 // The body of POST .../controlled, {"groups": {"<name>": {"pre": [...],

@@ -1,5 +1,6 @@
 #include "options.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -423,7 +424,7 @@ Result<ControlledOptions> controlled_options(const json::object& body) {
 Result<CompareOptions> compare_options(const json::object& body) {
   auto source = locate_options(body);
   if (!source) return std::unexpected(std::move(source.error()));
-  if (auto error = unknown_keys(*source, {"ci_level", "subscales", "items"})) {
+  if (auto error = unknown_keys(*source, {"ci_level", "subscales", "items", "group_covariate"})) {
     return std::unexpected(std::move(*error));
   }
   CompareOptions options;
@@ -441,6 +442,13 @@ Result<CompareOptions> compare_options(const json::object& body) {
     auto items = items_of(*value, pointer_append(source->pointer, "items"));
     if (!items) return std::unexpected(std::move(items.error()));
     options.items = *items;
+  }
+  if (const json::value* value = source->object->if_contains("group_covariate"); value && !value->is_null()) {
+    const std::string pointer = pointer_append(source->pointer, "group_covariate");
+    if (!value->is_string() || value->get_string().empty()) {
+      return std::unexpected(malformed(pointer, "\"group_covariate\" must be the name of a covariate"));
+    }
+    options.group_covariate = std::string(value->get_string());
   }
   return options;
 }
@@ -460,6 +468,181 @@ Result<CompareOptions> compare_options(const RequestContext& context) {
       options.items = *items;
     }
   }
+  return options;
+}
+
+namespace {
+
+Result<std::string> string_of(const json::value& value, const std::string& pointer, std::string_view what) {
+  if (!value.is_string()) return std::unexpected(malformed(pointer, std::string(what) + " must be a string"));
+  return std::string(value.get_string());
+}
+
+Result<ModelOutcome> outcome_of(const json::value& value, const std::string& pointer) {
+  const json::object* object = value.if_object();
+  const std::string usage =
+      "\"outcome\" is {\"subscale\", \"at_least\"}, {\"subscale\", \"bands\"} or {\"covariate\", \"event\"}";
+  if (!object) return std::unexpected(malformed(pointer, usage));
+  for (const auto& entry : *object) {
+    const std::string_view key = entry.key();
+    if (key != "subscale" && key != "at_least" && key != "bands" && key != "covariate" && key != "event") {
+      return std::unexpected(Error::single(ErrorCode::malformed, {"", pointer_append(pointer, key), 0, 0, "unknown_key",
+                                                                  "unknown key in the outcome; " + usage}));
+    }
+  }
+  ModelOutcome outcome;
+  const bool subscale = object->contains("subscale");
+  const bool at_least = object->contains("at_least");
+  const bool bands = object->contains("bands");
+  const bool covariate = object->contains("covariate");
+  const bool event = object->contains("event");
+  if (subscale && at_least && !bands && !covariate && !event) {
+    auto id = string_of(object->at("subscale"), pointer_append(pointer, "subscale"), "\"subscale\"");
+    if (!id) return std::unexpected(std::move(id.error()));
+    double x = 0;
+    if (!detail::get_number(object->at("at_least"), x)) {
+      return std::unexpected(malformed(pointer_append(pointer, "at_least"), "\"at_least\" must be a number"));
+    }
+    outcome.kind = ModelOutcome::Kind::subscale_at_least;
+    outcome.subscale = std::move(*id);
+    outcome.at_least = x;
+    return outcome;
+  }
+  if (subscale && bands && !at_least && !covariate && !event) {
+    auto id = string_of(object->at("subscale"), pointer_append(pointer, "subscale"), "\"subscale\"");
+    if (!id) return std::unexpected(std::move(id.error()));
+    const std::string at = pointer_append(pointer, "bands");
+    const json::array* list = object->at("bands").if_array();
+    if (!list) return std::unexpected(malformed(at, "\"bands\" must be an array of band labels"));
+    outcome.kind = ModelOutcome::Kind::subscale_bands;
+    outcome.subscale = std::move(*id);
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      auto label = string_of((*list)[i], pointer_append(at, i), "a band label");
+      if (!label) return std::unexpected(std::move(label.error()));
+      outcome.bands.push_back(std::move(*label));
+    }
+    return outcome;
+  }
+  if (covariate && event && !subscale && !at_least && !bands) {
+    auto name = string_of(object->at("covariate"), pointer_append(pointer, "covariate"), "\"covariate\"");
+    if (!name) return std::unexpected(std::move(name.error()));
+    auto level = string_of(object->at("event"), pointer_append(pointer, "event"), "\"event\"");
+    if (!level) return std::unexpected(std::move(level.error()));
+    outcome.kind = ModelOutcome::Kind::covariate;
+    outcome.covariate = std::move(*name);
+    outcome.event = std::move(*level);
+    return outcome;
+  }
+  return std::unexpected(malformed(pointer, usage));
+}
+
+// "a,b" -> {"a", "b"}, appended.
+void split_list(std::string_view text, std::vector<std::string>& out) {
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    std::string_view part = text.substr(0, comma);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+    if (!part.empty()) out.emplace_back(part);
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+  }
+}
+
+void add_once(std::vector<std::string>& list, const std::string& name) {
+  if (std::ranges::find(list, name) == list.end()) list.push_back(name);
+}
+
+}  // namespace
+
+Result<ModelOptions> model_options(const json::object& body) {
+  auto source = locate_options(body);
+  if (!source) return std::unexpected(std::move(source.error()));
+  if (auto error = unknown_keys(*source, {"outcome", "predictors", "reference", "ci_level", "profile"})) {
+    return std::unexpected(std::move(*error));
+  }
+  ModelOptions options;
+  const json::object& object = *source->object;
+  const json::value* outcome = object.if_contains("outcome");
+  if (!outcome) {
+    return std::unexpected(Error::single(
+        ErrorCode::malformed, {"", "/options/outcome", 0, 0, "missing_key",
+                               "\"options\" needs an \"outcome\", e.g. {\"subscale\": \"total\", \"at_least\": 4}"}));
+  }
+  auto parsed = outcome_of(*outcome, "/options/outcome");
+  if (!parsed) return std::unexpected(std::move(parsed.error()));
+  options.outcome = std::move(*parsed);
+  const json::value* predictors = object.if_contains("predictors");
+  if (!predictors) {
+    return std::unexpected(Error::single(ErrorCode::malformed, {"", "/options/predictors", 0, 0, "missing_key",
+                                                                "\"options\" needs \"predictors\": covariate names"}));
+  }
+  const json::array* list = predictors->if_array();
+  if (!list) return std::unexpected(malformed("/options/predictors", "\"predictors\" must be an array of names"));
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    auto name = string_of((*list)[i], pointer_append("/options/predictors", i), "a predictor");
+    if (!name) return std::unexpected(std::move(name.error()));
+    options.predictors.push_back(std::move(*name));
+  }
+  if (const json::value* reference = object.if_contains("reference"); reference && !reference->is_null()) {
+    const json::object* levels = reference->if_object();
+    if (!levels) {
+      return std::unexpected(malformed("/options/reference", "\"reference\" must be an object of covariate to level"));
+    }
+    for (const auto& entry : *levels) {
+      auto level = string_of(entry.value(), pointer_append("/options/reference", entry.key()), "a reference level");
+      if (!level) return std::unexpected(std::move(level.error()));
+      options.reference.emplace_back(std::string(entry.key()), std::move(*level));
+    }
+  }
+  if (const json::value* value = object.if_contains("ci_level")) {
+    auto level = ci_level_of(*value, "/options/ci_level");
+    if (!level) return std::unexpected(std::move(level.error()));
+    options.ci_level = *level;
+  }
+  if (const json::value* value = object.if_contains("profile")) {
+    if (!value->is_bool()) return std::unexpected(malformed("/options/profile", "\"profile\" must be true or false"));
+    options.profile = value->get_bool();
+  }
+  return options;
+}
+
+Result<ModelOptions> model_options(const RequestContext& context, const Instrument& instrument,
+                                   std::vector<std::string>& covariate_columns) {
+  ModelOptions options;
+  bool has_outcome = false;
+  for (const auto& [name, value] : context.query) {
+    if (name == "outcome") {
+      auto outcome = parse_model_outcome(instrument, value);
+      if (!outcome) return std::unexpected(std::move(outcome.error()));
+      options.outcome = std::move(*outcome);
+      has_outcome = true;
+    } else if (name == "predictors") {
+      split_list(value, options.predictors);
+    } else if (name == "covariate_columns") {
+      split_list(value, covariate_columns);
+    } else if (name == "reference") {
+      auto reference = parse_model_reference(value);
+      if (!reference) return std::unexpected(std::move(reference.error()));
+      options.reference.push_back(std::move(*reference));
+    } else if (name == "ci_level") {
+      auto level = query_ci_level(value);
+      if (!level) return std::unexpected(std::move(level.error()));
+      options.ci_level = *level;
+    } else if (name == "profile") {
+      if (value != "true" && value != "false") {
+        return std::unexpected(Error::single(
+            ErrorCode::malformed, {"", "", 0, 0, "wrong_type", "query parameter \"profile\" must be true or false"}));
+      }
+      options.profile = value == "true";
+    }
+  }
+  if (!has_outcome) {
+    return std::unexpected(Error::single(ErrorCode::malformed,
+                                         {"", "", 0, 0, "missing_parameter",
+                                          "a text/csv body needs the query parameter outcome, e.g. outcome=total>=4"}));
+  }
+  for (const std::string& predictor : options.predictors) add_once(covariate_columns, predictor);
+  if (options.outcome.kind == ModelOutcome::Kind::covariate) add_once(covariate_columns, options.outcome.covariate);
   return options;
 }
 

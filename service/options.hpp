@@ -8,6 +8,7 @@
 
 #include "psyscore/change.hpp"
 #include "psyscore/compare.hpp"
+#include "psyscore/model.hpp"
 #include "psyscore/controlled.hpp"
 #include "psyscore/reliability.hpp"
 #include "request.hpp"
@@ -21,5 +22,13 @@ Result<ChangeOptions> change_options(const boost::json::object& body);
 Result<ControlledOptions> controlled_options(const boost::json::object& body);
 Result<CompareOptions> compare_options(const boost::json::object& body);
 Result<CompareOptions> compare_options(const RequestContext& context);
+// "outcome" and "predictors" are required.
+Result<ModelOptions> model_options(const boost::json::object& body);
+// From the query of a text/csv body: outcome (text form, parse_model_outcome),
+// predictors and covariate_columns (comma lists, repeatable), reference
+// (NAME=LEVEL, repeatable), ci_level, profile. `covariate_columns` gets the
+// CSV columns to read: those named, the predictors and an outcome covariate.
+Result<ModelOptions> model_options(const RequestContext& context, const Instrument& instrument,
+                                   std::vector<std::string>& covariate_columns);
 
 }  // namespace psyscore::service

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include "problem.hpp"
+#include "scoring/decode/readstat_input.hpp"
 #include "scoring/decode/response_json.hpp"
 #include "scoring/instrument/instrument_json.hpp"
 #include "scoring/util/json_input.hpp"
@@ -18,7 +19,20 @@ namespace psyscore::service {
 namespace json = boost::json;
 
 bool RequestContext::is_json() const { return media_type == "application/json"; }
-bool RequestContext::is_csv() const { return media_type == "text/csv"; }
+bool RequestContext::is_csv() const {
+  return media_type == "text/csv" || detail::stat_format_from_media_type(media_type).has_value();
+}
+
+InputFormat RequestContext::table_format() const {
+  if (const auto stat = detail::stat_format_from_media_type(media_type)) {
+    switch (*stat) {
+      case detail::StatFormat::spss: return InputFormat::spss;
+      case detail::StatFormat::stata: return InputFormat::stata;
+      case detail::StatFormat::sas: return InputFormat::sas;
+    }
+  }
+  return InputFormat::csv;
+}
 
 namespace {
 
@@ -76,7 +90,9 @@ std::optional<std::string_view> RequestContext::parameter(std::string_view name)
 
 ApiResponse unsupported_media_type(const RequestContext& context, bool csv_allowed) {
   std::string detail = "send the body as application/json";
-  if (csv_allowed) detail += " or text/csv";
+  if (csv_allowed) {
+    detail += ", text/csv, application/x-spss-sav, application/x-stata-dta or application/x-sas-data";
+  }
   detail += context.media_type.empty() ? " (the request has no Content-Type)"
                                        : " (the request's Content-Type is " + context.media_type + ")";
   return problem(415, detail);
@@ -149,14 +165,35 @@ Result<ResponseMatrix> decode_wave(const ServiceState& state, const Instrument& 
   return detail::decode_response_array(instrument, *value, pointer);
 }
 
+std::optional<Error> read_delimiter(const RequestContext& context, CsvOptions& options) {
+  const auto delimiter = context.parameter("delimiter");
+  if (!delimiter) return std::nullopt;
+  if (*delimiter == "," || *delimiter == "comma") {
+    options.delimiter = ',';
+  } else if (*delimiter == ";" || *delimiter == "semicolon") {
+    options.delimiter = ';';
+  } else if (*delimiter == "tab" || *delimiter == "\t") {
+    options.delimiter = '\t';
+  } else {
+    return Error::single(
+        ErrorCode::malformed,
+        {.code = "invalid_parameter",
+         .message = "delimiter must be \",\", \";\" or \"tab\" (default: detected from the header row)"});
+  }
+  return std::nullopt;
+}
+
 Result<ResponseMatrix> decode_csv_wave(const ServiceState& state, const Instrument& instrument,
-                                       const RequestContext& context, std::string_view group_column) {
+                                       const RequestContext& context, std::string_view group_column,
+                                       const std::vector<std::string>& covariate_columns) {
   CsvOptions options;
   options.source = "body";
   if (auto id_column = context.parameter("id_column")) options.id_column = *id_column;
   if (auto prefix = context.parameter("column_prefix")) options.column_prefix = *prefix;
   options.group_column = group_column;
-  auto wave = decode_csv_responses(instrument, context.body, options);
+  if (auto error = read_delimiter(context, options)) return std::unexpected(std::move(*error));
+  options.covariate_columns = covariate_columns;
+  auto wave = decode_responses(instrument, context.body, context.table_format(), options);
   if (wave && wave->respondent_count() > state.limits().max_respondents) {
     return std::unexpected(
         Error::single(ErrorCode::invalid, {.code = "too_many_respondents",
@@ -167,6 +204,10 @@ Result<ResponseMatrix> decode_csv_wave(const ServiceState& state, const Instrume
 }
 
 std::optional<Error> check_parameters(const RequestContext& context, std::initializer_list<std::string_view> allowed) {
+  return check_parameters_in(context, std::span<const std::string_view>(allowed.begin(), allowed.size()));
+}
+
+std::optional<Error> check_parameters_in(const RequestContext& context, std::span<const std::string_view> allowed) {
   for (const auto& [name, value] : context.query) {
     if (std::ranges::find(allowed, name) != allowed.end()) continue;
     std::string expected;
@@ -215,11 +256,15 @@ JsonBody::JsonBody(const ServiceState& state, const RequestContext& context,
 }
 
 Result<CsvInput> read_csv_body(const ServiceState& state, const RequestContext& context,
-                               std::initializer_list<std::string_view> parameters, std::string_view group_column) {
-  if (auto error = check_parameters(context, parameters)) return std::unexpected(std::move(*error));
+                               std::initializer_list<std::string_view> parameters, std::string_view group_column,
+                               const std::vector<std::string>& covariate_columns) {
+  // Every table body may name its CSV delimiter.
+  std::vector<std::string_view> allowed(parameters);
+  allowed.push_back("delimiter");
+  if (auto error = check_parameters_in(context, allowed)) return std::unexpected(std::move(*error));
   auto instrument = resolve_instrument(state, context, nullptr);
   if (!instrument) return std::unexpected(std::move(instrument.error()));
-  auto wave = decode_csv_wave(state, **instrument, context, group_column);
+  auto wave = decode_csv_wave(state, **instrument, context, group_column, covariate_columns);
   if (!wave) return std::unexpected(std::move(wave.error()));
   return CsvInput{std::move(*instrument), std::move(*wave)};
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,10 +36,14 @@ struct RequestContext {
   std::string body;
 
   bool is_json() const;
+  // A table of respondents: text/csv, or an SPSS, Stata or SAS file
+  // (application/x-spss-sav, application/x-stata-dta, application/x-sas-data).
   bool is_csv() const;
   // True when Accept prefers text/csv to application/json (a higher q, or
   // text/csv named and application/json not); wildcards choose JSON.
   bool wants_csv() const;
+  // The format of a table body (is_csv()).
+  InputFormat table_format() const;
   std::optional<std::string_view> parameter(std::string_view name) const;
 };
 
@@ -51,15 +56,22 @@ std::optional<Error> check_body_keys(const boost::json::object& body, std::initi
                                      bool inline_instrument);
 // Rejects query parameters other than `allowed`.
 std::optional<Error> check_parameters(const RequestContext& context, std::initializer_list<std::string_view> allowed);
+std::optional<Error> check_parameters_in(const RequestContext& context, std::span<const std::string_view> allowed);
 // The instrument of the path's {id}, or the body's inline "instrument".
 Result<InstrumentPtr> resolve_instrument(const ServiceState& state, const RequestContext& context,
                                          const boost::json::object* body);
 // The respondents array at body[key], within the service's limits.
 Result<ResponseMatrix> decode_wave(const ServiceState& state, const Instrument& instrument,
                                    const boost::json::object& body, std::string_view key);
-// A text/csv body, with id_column and column_prefix from the query.
+// The query's delimiter= (",", ";", "tab" or their names) into `options`;
+// absent leaves it to detection.
+std::optional<Error> read_delimiter(const RequestContext& context, CsvOptions& options);
+// A table body (text/csv, SPSS, Stata or SAS), with id_column,
+// column_prefix and delimiter from the query.
+// `covariate_columns`: columns read as covariates (ResponseMatrix::covariates).
 Result<ResponseMatrix> decode_csv_wave(const ServiceState& state, const Instrument& instrument,
-                                       const RequestContext& context, std::string_view group_column);
+                                       const RequestContext& context, std::string_view group_column,
+                                       const std::vector<std::string>& covariate_columns = {});
 
 // A JSON request body: parsed into an arena that lives as long as this
 // object, checked for its keys, its instrument resolved (the path's {id} or
@@ -89,6 +101,7 @@ struct CsvInput {
   ResponseMatrix wave;
 };
 Result<CsvInput> read_csv_body(const ServiceState& state, const RequestContext& context,
-                               std::initializer_list<std::string_view> parameters, std::string_view group_column);
+                               std::initializer_list<std::string_view> parameters, std::string_view group_column,
+                               const std::vector<std::string>& covariate_columns = {});
 
 }  // namespace psyscore::service

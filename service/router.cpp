@@ -174,6 +174,7 @@ constexpr Route kRoutes[] = {
     {"POST", "/v1/instruments/{id}/change", change_endpoint, true},
     {"POST", "/v1/instruments/{id}/compare", compare_endpoint, true},
     {"POST", "/v1/instruments/{id}/waves", waves_endpoint, true},
+    {"POST", "/v1/instruments/{id}/model", model_endpoint, true},
     {"POST", "/v1/instruments/{id}/controlled", controlled_endpoint, true},
     {"POST", "/v1/instruments/{id}/report", report_endpoint, true},
     {"POST", "/v1/score", score_endpoint, false},
@@ -181,6 +182,7 @@ constexpr Route kRoutes[] = {
     {"POST", "/v1/change", change_endpoint, true},
     {"POST", "/v1/compare", compare_endpoint, true},
     {"POST", "/v1/waves", waves_endpoint, true},
+    {"POST", "/v1/model", model_endpoint, true},
     {"POST", "/v1/controlled", controlled_endpoint, true},
     {"POST", "/v1/report", report_endpoint, true},
 };

@@ -177,10 +177,7 @@ std::vector<std::string> split_list(std::string_view text) {
 ApiResponse encoded(const Instrument& instrument, WavesReport report, std::vector<std::string> warnings,
                     std::size_t respondents) {
   report.warnings.insert(report.warnings.begin(), warnings.begin(), warnings.end());
-  ApiResponse response;
-  response.body = encode_waves_result(instrument, report);
-  response.respondents = respondents;
-  return response;
+  return result(encode_waves_result(instrument, report), respondents);
 }
 
 ApiResponse csv_waves(const ServiceState& state, const RequestContext& context) {
@@ -190,7 +187,8 @@ ApiResponse csv_waves(const ServiceState& state, const RequestContext& context) 
                    "missing_parameter");
   }
   if (auto error = check_parameters(
-          context, {"id_column", "column_prefix", "wave_column", "wave_order", "subscale", "ci_level", "rci_method"})) {
+          context, {"id_column", "column_prefix", "delimiter", "wave_column", "wave_order", "subscale", "ci_level",
+                    "rci_method"})) {
     return problem(*error);
   }
   auto options = waves_query_options(context);
@@ -201,9 +199,10 @@ ApiResponse csv_waves(const ServiceState& state, const RequestContext& context) 
   csv.csv.source = "body";
   if (auto id_column = context.parameter("id_column")) csv.csv.id_column = *id_column;
   if (auto prefix = context.parameter("column_prefix")) csv.csv.column_prefix = *prefix;
+  if (auto error = read_delimiter(context, csv.csv)) return problem(*error);
   csv.wave_column = *wave_column;
   if (auto order = context.parameter("wave_order")) csv.wave_order = split_list(*order);
-  auto decoded = decode_csv_waves(**instrument, context.body, csv);
+  auto decoded = decode_waves(**instrument, context.body, context.table_format(), csv);
   if (!decoded) return problem(decoded.error());
   std::size_t respondents = 0;
   for (const auto& wave : decoded->waves) respondents += wave.respondent_count();

@@ -43,6 +43,10 @@ struct CompareOptions {
   // Also compare every item of each analysed subscale on its raw answers
   // (SubscaleComparison::items). Default: false.
   bool items = false;
+  // One wave only: the categorical covariate (ResponseMatrix::covariates)
+  // whose levels are the groups, in place of the wave's group labels.
+  // Default: empty, meaning the group labels.
+  std::string group_covariate;
 };
 
 struct GroupSummary {
@@ -127,7 +131,8 @@ struct CompareReport {
 //
 // Errors (ErrorCode::invalid): ci_level outside (0, 1); an unknown subscale
 // id; fewer than 2 groups; two groups with the same name; a group with no
-// score in any requested subscale; a wave not decoded for this instrument.
+// score in any requested subscale; a wave not decoded for this instrument;
+// a group_covariate (these groups are named already).
 // A subscale where some group has no score keeps its descriptives and gets
 // null tests with a warning. Thread-safe: no shared state.
 Result<CompareReport> compare(const Instrument& instrument,
@@ -135,9 +140,13 @@ Result<CompareReport> compare(const Instrument& instrument,
                               const CompareOptions& options = {});
 
 // The same for one wave whose `groups` column names each respondent's group
-// (CsvOptions::group_column). Groups are ordered by first appearance;
-// respondents with an empty group are left out with a warning. Errors as
-// above, and ErrorCode::invalid when the wave has no group labels.
+// (CsvOptions::group_column), or, with options.group_covariate, whose
+// categorical covariate of that name does. Groups are ordered by first
+// appearance; respondents with an empty group (a missing covariate) are left
+// out with a warning. Errors as above, and ErrorCode::invalid when the wave
+// has no group labels, or at "/group_covariate" when it has no such
+// covariate, the covariate is numeric, or it has fewer than 2 levels (the
+// other group problems are located there too).
 Result<CompareReport> compare(const Instrument& instrument, const ResponseMatrix& responses,
                               const CompareOptions& options = {});
 

@@ -220,6 +220,12 @@ struct DecodedWaves {
 // repeated or absent wave in wave_order (no line: the query parameter).
 Result<DecodedWaves> decode_csv_waves(const Instrument& instrument, std::string_view text,
                                       const CsvWavesOptions& options);
+// The same for a long table in any format: CSV as above; an SPSS, Stata or
+// SAS file with one case per respondent and wave, problems naming the case
+// and the variable (InputFormat::json is read as CSV; JSON waves have their
+// own decoder).
+Result<DecodedWaves> decode_waves(const Instrument& instrument, std::string_view bytes, InputFormat format,
+                                  const CsvWavesOptions& options);
 
 // The waves result: instrument, ci_level, waves, one entry per subscale, warnings.
 std::string encode_waves_result(const Instrument& instrument, const WavesReport& report);

@@ -255,11 +255,41 @@ Result<CompareReport> compare_waves(const Instrument& instrument, const std::vec
   return report;
 }
 
+// The labels of the categorical covariate `name` of `responses`, one per
+// respondent (empty = missing).
+Result<const std::vector<std::string>*> group_covariate(const ResponseMatrix& responses, const std::string& name) {
+  const Covariate* covariate = responses.covariate(name);
+  if (!covariate) {
+    std::string carried;
+    for (const Covariate& c : responses.covariates) carried += (carried.empty() ? "" : ", ") + in_quotes(c.name);
+    return std::unexpected(detail::invalid_request(
+        {problem_at("/group_covariate", "unknown_covariate",
+                    "no covariate " + in_quotes(name) + " in the responses (" +
+                        (carried.empty() ? std::string("they carry none") : "they carry " + carried) + ")")},
+        "compare request"));
+  }
+  if (covariate->numeric) {
+    return std::unexpected(detail::invalid_request(
+        {problem_at("/group_covariate", "numeric_covariate",
+                    "covariate " + in_quotes(name) +
+                        " is numeric, and groups are the levels of a categorical covariate (text values such as "
+                        "\"5plus\"); give its values as text, or as bands")},
+        "compare request"));
+  }
+  return &covariate->labels;
+}
+
 }  // namespace
 
 Result<CompareReport> compare(const Instrument& instrument,
                               const std::vector<std::pair<std::string, ResponseMatrix>>& groups,
                               const CompareOptions& options) {
+  if (!options.group_covariate.empty()) {
+    return std::unexpected(detail::invalid_request(
+        {problem_at("/group_covariate", "conflicting_options",
+                    "group_covariate groups one wave by a covariate; these groups are named already")},
+        "compare request"));
+  }
   std::vector<std::string> names;
   std::vector<const ResponseMatrix*> waves;
   for (const auto& [name, wave] : groups) {
@@ -276,7 +306,13 @@ Result<CompareReport> compare(const Instrument& instrument, const ResponseMatrix
         {problem_at("", "wrong_instrument", "the responses were not decoded for instrument \"" + instrument.id + "\"")},
         "compare request"));
   }
-  if (responses.groups.size() != responses.respondent_count()) {
+  const std::string& by = options.group_covariate;
+  const std::vector<std::string>* labels = &responses.groups;
+  if (!by.empty()) {
+    auto covariate = group_covariate(responses, by);
+    if (!covariate) return std::unexpected(std::move(covariate.error()));
+    labels = *covariate;
+  } else if (responses.groups.size() != responses.respondent_count()) {
     return std::unexpected(detail::invalid_request(
         {problem_at("/groups", "no_groups",
                     "the responses carry no group labels; read them with a group column (CsvOptions::group_column, CLI "
@@ -288,7 +324,7 @@ Result<CompareReport> compare(const Instrument& instrument, const ResponseMatrix
   std::vector<ResponseMatrix> waves;
   std::size_t unlabelled = 0;
   for (std::size_t r = 0; r < responses.respondent_count(); ++r) {
-    const std::string& label = responses.groups[r];
+    const std::string& label = (*labels)[r];
     if (label.empty()) {
       ++unlabelled;
       continue;
@@ -308,12 +344,31 @@ Result<CompareReport> compare(const Instrument& instrument, const ResponseMatrix
   }
   std::vector<std::string> warnings = responses.warnings;
   if (unlabelled > 0) {
-    warnings.push_back(std::to_string(unlabelled) + " respondent(s) with an empty group are left out");
+    warnings.push_back(std::to_string(unlabelled) +
+                       (by.empty() ? " respondent(s) with an empty group are left out"
+                                   : " respondent(s) without a value of covariate " + in_quotes(by) + " are left out"));
+  }
+  if (!by.empty() && names.size() < 2) {
+    const std::string found = names.empty() ? "no respondent has a value"
+                                            : "its only level among the respondents is " + in_quotes(names.front());
+    return std::unexpected(
+        detail::invalid_request({problem_at("/group_covariate", "too_few_groups",
+                                            "covariate " + in_quotes(by) + " forms fewer than 2 groups (" + found +
+                                                "); a comparison needs at least 2")},
+                                "compare request"));
   }
   std::vector<const ResponseMatrix*> pointers;
   pointers.reserve(waves.size());
   for (const auto& wave : waves) pointers.push_back(&wave);
-  return compare_waves(instrument, names, pointers, options, std::move(warnings));
+  auto report = compare_waves(instrument, names, pointers, options, std::move(warnings));
+  // The groups of a covariate are not in the request: its problems are the
+  // covariate's.
+  if (!report && !by.empty()) {
+    for (Problem& problem : report.error().problems) {
+      if (problem.pointer.starts_with("/groups")) problem.pointer = "/group_covariate";
+    }
+  }
+  return report;
 }
 
 }  // namespace psyscore

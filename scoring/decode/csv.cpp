@@ -3,6 +3,8 @@
 
 #include "scoring/decode/csv.hpp"
 
+#include "scoring/decode/covariates.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -14,6 +16,32 @@
 namespace psyscore {
 
 namespace detail {
+
+std::string_view delimiter_name(char delimiter) {
+  switch (delimiter) {
+    case ';': return "a semicolon";
+    case '\t': return "a tab";
+    default: return "a comma";
+  }
+}
+
+char detect_delimiter(std::string_view text) {
+  std::size_t commas = 0;
+  std::size_t semicolons = 0;
+  std::size_t tabs = 0;
+  bool quoted = false;
+  for (const char c : text) {
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
+    if (c == '\n') break;
+    commas += c == ',';
+    semicolons += c == ';';
+    tabs += c == '\t';
+  }
+  if (semicolons > commas && semicolons >= tabs) return ';';
+  if (tabs > commas && tabs > semicolons) return '\t';
+  return ',';
+}
 
 void CsvReader::fail(std::size_t line, std::size_t column, std::string message) {
   error_ = Problem{.line = line, .column = column, .code = "invalid_csv", .message = std::move(message)};
@@ -97,21 +125,24 @@ CsvReader::Status CsvReader::read(std::vector<std::string_view>& fields) {
       }
       ++p;  // the closing quote
       if (p == end && !last_) return need_more();
-      if (p != end && *p != ',' && *p != '\n' && *p != '\r') {
-        fail(line_, column, "a quoted field must end at a comma or the end of the line");
+      if (p != end && *p != delimiter_ && *p != '\n' && *p != '\r') {
+        fail(line_, column,
+             "a quoted field must end at " + std::string(delimiter_name(delimiter_)) + " or the end of the line");
         return Status::failed;
       }
     } else {
       const char* const field = p;
+      const auto delimiter = static_cast<unsigned char>(delimiter_);
       while (p != end) {
-        // Bytes above ',' (digits, letters, '.', '-') never end a field; this
-        // one test passes almost every byte of a file of answers.
+        // Bytes above ',' (digits, letters, '.', '-') but for a ';' delimiter
+        // never end a field; this one test passes almost every byte of a
+        // file of answers.
         const auto c = static_cast<unsigned char>(*p);
-        if (c > ',') {
+        if (c > ',' && c != delimiter) {
           ++p;
           continue;
         }
-        if (c == ',' || c == '\n' || c == '\r') break;
+        if (c == delimiter || c == '\n' || c == '\r') break;
         if (c == '"') {
           fail(line_, column, "a quote inside an unquoted field; quote the whole field and double the quote");
           return Status::failed;
@@ -124,7 +155,7 @@ CsvReader::Status CsvReader::read(std::vector<std::string_view>& fields) {
 
     if (p == end) break;
     const char c = *p;
-    if (c == ',') {
+    if (c == delimiter_) {
       ++p;
       continue;
     }
@@ -173,6 +204,10 @@ void CsvResponseDecoder::add_problem(Problem problem) {
 std::size_t CsvResponseDecoder::decode(std::string_view window, bool last, ResponseMatrix* wave, std::size_t max_rows) {
   needs_more_ = false;
   if (finished_) return 0;
+  if (!layout_) {
+    // The header row decides the delimiter (the CLI's first window holds a megabyte of the file).
+    reader_.set_delimiter(options_.delimiter != 0 ? options_.delimiter : detect_delimiter(window));
+  }
   reader_.refill(window, last);
   for (std::size_t rows = 0; rows < max_rows;) {
     if (layout_ && problems_.empty() && decode_plain_record(wave)) {
@@ -211,6 +246,11 @@ std::size_t CsvResponseDecoder::decode(std::string_view window, bool last, Respo
     if (wave) {
       const std::size_t row = add_respondent(*wave, *id);
       if (layout_->group_column) wave->groups.emplace_back(trim(fields_[*layout_->group_column]));
+      if (!layout_->covariate_columns.empty()) {
+        covariate_cells_.clear();
+        for (const std::size_t c : layout_->covariate_columns) covariate_cells_.push_back(trim(fields_[c]));
+        store_covariates(*wave, covariate_cells_.data());
+      }
       decode_answers(*wave, row);
     }
     ++rows;
@@ -226,6 +266,17 @@ std::size_t CsvResponseDecoder::decode(std::string_view window, bool last, Respo
 // way, which gives the same result for these records: this is only a
 // shortcut for the common case, worth several times the speed of the rest.
 bool CsvResponseDecoder::decode_plain_record(ResponseMatrix* wave) {
+  switch (reader_.delimiter()) {
+    case ',': return decode_plain_record_with<','>(wave);
+    case ';': return decode_plain_record_with<';'>(wave);
+    default: return decode_plain_record_with<'\t'>(wave);
+  }
+}
+
+// With ';' or a tab as the delimiter, a cell stops at it as well; a decimal
+// comma ("2,5") is not a whole number and takes the general way.
+template <char Delimiter>
+bool CsvResponseDecoder::decode_plain_record_with(ResponseMatrix* wave) {
   const Layout& layout = *layout_;
   const std::string_view text = reader_.unread();
   const char* const begin = text.data();
@@ -264,12 +315,15 @@ bool CsvResponseDecoder::decode_plain_record(ResponseMatrix* wave) {
         p += 2;
       }
     } else {
-      while (p != end && static_cast<unsigned char>(*p) > ',') ++p;
+      while (p != end && static_cast<unsigned char>(*p) > ',' && (Delimiter == ',' || *p != Delimiter)) ++p;
       if (column == layout.id_column) id = std::string_view(cell, static_cast<std::size_t>(p - cell));
       if (column == layout.group_column) group = std::string_view(cell, static_cast<std::size_t>(p - cell));
+      if (const std::ptrdiff_t k = layout.covariate_of_column[column]; k >= 0) {
+        covariate_cells_[static_cast<std::size_t>(k)] = std::string_view(cell, static_cast<std::size_t>(p - cell));
+      }
     }
     if (p == end) return give_up();  // the line goes on in the next window, or the text ends without a line break
-    if (*p == ',') {
+    if (*p == Delimiter) {
       ++p;
       continue;
     }
@@ -288,6 +342,7 @@ bool CsvResponseDecoder::decode_plain_record(ResponseMatrix* wave) {
   if (wave) {
     wave->ids[row] = id;
     if (layout.group_column) wave->groups.emplace_back(group);
+    if (!layout.covariate_columns.empty()) store_covariates(*wave, covariate_cells_.data());
   }
   return true;
 }
@@ -317,6 +372,29 @@ std::optional<std::string_view> CsvResponseDecoder::check_record() {
   return id;
 }
 
+bool CsvResponseDecoder::parse_decimal_comma(std::string_view cell, double& answer) const {
+  if (reader_.delimiter() == ',') return false;  // a comma ends the cell there
+  const std::size_t comma = cell.find(',');
+  if (comma == std::string_view::npos || cell.size() > 32 || cell.find(',', comma + 1) != std::string_view::npos) {
+    return false;
+  }
+  char text[32];
+  std::memcpy(text, cell.data(), cell.size());
+  text[comma] = '.';
+  bool whole = false;
+  return parse_plain_decimal(std::string_view(text, cell.size()), answer, whole);
+}
+
+void CsvResponseDecoder::store_covariates(ResponseMatrix& wave, const std::string_view* cells) {
+  const std::vector<std::size_t>& columns = layout_->covariate_columns;
+  if (wave.covariates.size() != columns.size()) {
+    wave.covariates.clear();
+    for (const std::string& name : options_.covariate_columns) wave.covariates.emplace_back().name = name;
+  }
+  for (std::size_t k = 0; k < columns.size(); ++k) wave.covariates[k].labels.emplace_back(cells[k]);
+  covariate_lines_.push_back(reader_.line());
+}
+
 void CsvResponseDecoder::decode_answers(ResponseMatrix& wave, std::size_t row) const {
   const std::ptrdiff_t* const item_of_column = layout_->item_of_column.data();
   const std::string_view* const cells = fields_.data();
@@ -332,10 +410,12 @@ void CsvResponseDecoder::decode_answers(ResponseMatrix& wave, std::size_t row) c
       if (cell.empty() || cell == "NA") continue;
       if (!parse_plain_decimal(cell, answer, whole)) {
         whole = false;
-        const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), answer);
-        if (ec != std::errc{} || end != cell.data() + cell.size() || !std::isfinite(answer)) {
-          reject_answer(wave, row, instrument_.items[index].id, AnswerErrorCode::not_a_number, cell);
-          continue;
+        if (!parse_decimal_comma(cell, answer)) {
+          const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), answer);
+          if (ec != std::errc{} || end != cell.data() + cell.size() || !std::isfinite(answer)) {
+            reject_answer(wave, row, instrument_.items[index].id, AnswerErrorCode::not_a_number, cell);
+            continue;
+          }
         }
       }
     }
@@ -353,6 +433,8 @@ bool CsvResponseDecoder::read_header() {
   Layout layout;
   layout.column_count = header.size();
   layout.item_of_column.assign(header.size(), -1);
+  layout.covariate_of_column.assign(header.size(), -1);
+  std::vector<std::optional<std::size_t>> covariate_at(options_.covariate_columns.size());
   std::vector<Problem> problems;
   std::unordered_map<std::string_view, std::size_t> seen;
   std::vector<bool> item_has_column(instrument_.items.size(), false);
@@ -372,10 +454,16 @@ bool CsvResponseDecoder::read_header() {
       has_id = true;
       continue;
     }
-    if (!options_.group_column.empty() && name == options_.group_column) {
-      layout.group_column = c;
+    // The group column may be a covariate column too (a model's covariate is
+    // a compare's group): it then fills both.
+    if (!options_.group_column.empty() && name == options_.group_column) layout.group_column = c;
+    if (const auto k = std::ranges::find(options_.covariate_columns, name); k != options_.covariate_columns.end()) {
+      const auto index = static_cast<std::size_t>(k - options_.covariate_columns.begin());
+      covariate_at[index] = c;
+      layout.covariate_of_column[c] = static_cast<std::ptrdiff_t>(index);
       continue;
     }
+    if (layout.group_column == c) continue;
     if (name.starts_with(options_.column_prefix)) {
       if (const auto item = instrument_.item_index(name.substr(options_.column_prefix.size()))) {
         layout.item_of_column[c] = static_cast<std::ptrdiff_t>(*item);
@@ -398,6 +486,25 @@ bool CsvResponseDecoder::read_header() {
     fatal_ = Error{ErrorCode::malformed, "the CSV header has problems", std::move(problems)};
     return false;
   }
+  std::vector<Problem> covariate_problems;
+  for (std::size_t k = 0; k < covariate_at.size(); ++k) {
+    if (covariate_at[k]) {
+      layout.covariate_columns.push_back(*covariate_at[k]);
+      continue;
+    }
+    const std::string& name = options_.covariate_columns[k];
+    const bool repeated = std::ranges::count(options_.covariate_columns, name) > 1;
+    covariate_problems.push_back(at(line, 0, repeated ? "duplicate_covariate" : "unknown_covariate_column",
+                                    repeated ? "covariate column \"" + name + "\" is named twice"
+                                             : "no covariate column \"" + name + "\" in the header"));
+  }
+  if (!covariate_problems.empty()) {
+    std::string summary =
+        covariate_problems.size() == 1 ? covariate_problems.front().message : "the covariate columns have problems";
+    fatal_ = Error{ErrorCode::invalid, std::move(summary), std::move(covariate_problems)};
+    return false;
+  }
+  covariate_cells_.assign(layout.covariate_columns.size(), {});
 
   std::string absent;
   std::size_t present = 0;
@@ -474,6 +581,22 @@ Result<ResponseMatrix> decode_csv_responses(const Instrument& instrument, std::s
   decoder.decode(text, /*last=*/true, &wave, SIZE_MAX);
   if (auto error = decoder.error()) return std::unexpected(std::move(*error));
   wave.warnings = decoder.warnings();
+  if (!options.covariate_columns.empty()) {
+    if (wave.covariates.empty()) {  // no respondents
+      for (const std::string& name : options.covariate_columns) wave.covariates.emplace_back().name = name;
+    }
+    std::vector<Problem> problems;
+    for (std::size_t k = 0; k < wave.covariates.size(); ++k) {
+      if (auto problem = detail::type_csv_covariate(wave.covariates[k], decoder.covariate_lines(),
+                                                    decoder.covariate_column(k), options.source)) {
+        problems.push_back(std::move(*problem));
+      }
+    }
+    if (!problems.empty()) {
+      std::string summary = problems.size() == 1 ? problems.front().message : "covariate columns mix numbers and text";
+      return std::unexpected(Error{ErrorCode::invalid, std::move(summary), std::move(problems)});
+    }
+  }
   return wave;
 }
 

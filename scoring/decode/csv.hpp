@@ -16,6 +16,12 @@
 
 namespace psyscore::detail {
 
+// The field delimiter of a CSV from its header row: ';' or '\t' when the
+// row holds more of it than of ',' (outside quotes), else ','.
+char detect_delimiter(std::string_view text);
+// "a comma", "a semicolon" or "a tab", for messages.
+std::string_view delimiter_name(char delimiter);
+
 class CsvReader {
  public:
   enum class Status {
@@ -31,6 +37,9 @@ class CsvReader {
   // Reads the next record into `fields` (views into the window, valid until
   // the next call). Lines that are entirely empty are skipped.
   Status read(std::vector<std::string_view>& fields);
+  // The field delimiter: ',' (the default), ';' or '\t'.
+  void set_delimiter(char delimiter) { delimiter_ = delimiter; }
+  char delimiter() const { return delimiter_; }
   // read() == Status::record, for a reader of a whole text.
   bool next(std::vector<std::string_view>& fields) { return read(fields) == Status::record; }
 
@@ -67,6 +76,7 @@ class CsvReader {
   bool skip_byte_order_mark();
 
   std::string_view text_;
+  char delimiter_ = ',';
   bool last_ = true;
   bool at_start_ = true;
   std::size_t position_ = 0;
@@ -112,21 +122,35 @@ class CsvResponseDecoder {
   // What the header calls for: items without a column, ignored columns.
   const std::vector<std::string>& warnings() const { return warnings_; }
 
+  // The line of each respondent decoded so far, kept only when there are
+  // covariate columns (a covariate problem names it); and the 1-based column
+  // of covariate k.
+  const std::vector<std::size_t>& covariate_lines() const { return covariate_lines_; }
+  std::size_t covariate_column(std::size_t k) const { return layout_ ? layout_->covariate_columns[k] + 1 : 0; }
+
  private:
   struct Layout {
     std::size_t id_column = 0;
     std::optional<std::size_t> group_column;
     std::size_t column_count = 0;
-    std::vector<std::ptrdiff_t> item_of_column;  // item index, or -1 for an ignored column
+    std::vector<std::ptrdiff_t> item_of_column;       // item index, or -1 for an ignored column
+    std::vector<std::size_t> covariate_columns;       // per CsvOptions::covariate_columns entry
+    std::vector<std::ptrdiff_t> covariate_of_column;  // covariate index, or -1
   };
 
   bool read_header();
   // The common record the quick way, or false having changed nothing.
   bool decode_plain_record(ResponseMatrix* wave);
+  template <char Delimiter>
+  bool decode_plain_record_with(ResponseMatrix* wave);
   // Checks one record; when it is a respondent and no problem was found
   // yet, returns its trimmed id.
   std::optional<std::string_view> check_record();
   void decode_answers(ResponseMatrix& wave, std::size_t row) const;
+  // "2,5" as 2.5 where the delimiter is ';' or a tab.
+  bool parse_decimal_comma(std::string_view cell, double& answer) const;
+  // Appends one respondent's covariate cells (one per covariate column).
+  void store_covariates(ResponseMatrix& wave, const std::string_view* cells);
   Problem at(std::size_t line, std::size_t column, std::string code, std::string message) const;
   void add_problem(Problem problem);
 
@@ -142,6 +166,8 @@ class CsvResponseDecoder {
   std::vector<Problem> problems_;  // structural problems of rows
   bool finished_ = false;
   bool needs_more_ = false;
+  std::vector<std::size_t> covariate_lines_;
+  std::vector<std::string_view> covariate_cells_;  // the plain record's, per covariate
 };
 
 }  // namespace psyscore::detail

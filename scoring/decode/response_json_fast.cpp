@@ -15,6 +15,7 @@
 #include <cstring>
 #include <vector>
 
+#include "scoring/decode/covariates.hpp"
 #include "scoring/decode/decode_common.hpp"
 #include "scoring/decode/response_json.hpp"
 #include "scoring/util/json_writer.hpp"
@@ -188,6 +189,10 @@ class BodyDecoder {
     }
     if (!in_.consume(']') || !in_.consume('}') || !in_.at_end()) return std::nullopt;
     if (duplicate_ids_.error()) return std::nullopt;
+    if (!covariates_.empty() && covariates_.finish(wave_, wave_.respondent_count(),
+                                                   [](std::size_t, std::string_view) { return std::string(); })) {
+      return std::nullopt;  // the document path names the problem
+    }
     return std::move(wave_);
   }
 
@@ -197,6 +202,7 @@ class BodyDecoder {
     const std::size_t row = add_respondent(wave_, {});
     bool has_id = false;
     bool has_answers = false;
+    bool has_covariates = false;
     do {
       std::string_view member;
       if (!in_.string(member) || !in_.consume(':')) return false;
@@ -206,6 +212,9 @@ class BodyDecoder {
       } else if (member == "answers" && !has_answers) {
         has_answers = true;
         if (!answers(row)) return false;
+      } else if (member == "covariates" && !has_covariates) {
+        has_covariates = true;
+        if (!covariates(row)) return false;
       } else {
         return false;
       }
@@ -261,6 +270,40 @@ class BodyDecoder {
     return in_.consume('}');
   }
 
+  // {"name": "text" | whole number | null, ...}; anything else (fractions,
+  // escapes, a repeated name) is left to the document path.
+  bool covariates(std::size_t row) {
+    if (!in_.consume('{')) return false;
+    if (in_.consume('}')) return true;
+    covariate_names_.clear();
+    do {
+      std::string_view name;
+      if (!in_.string(name) || !in_.consume(':')) return false;
+      if (std::ranges::find(covariate_names_, name) != covariate_names_.end()) return false;
+      covariate_names_.push_back(name);
+      bool kept = false;
+      switch (in_.peek()) {
+        case 'n':
+          if (!in_.literal("null")) return false;
+          kept = covariates_.add_missing(name);
+          break;
+        case '"': {
+          std::string_view text;
+          if (!in_.string(text)) return false;
+          kept = covariates_.add_text(row, name, text);
+          break;
+        }
+        default: {
+          std::int64_t number = 0;
+          if (!in_.integer(number)) return false;
+          kept = covariates_.add_number(row, name, static_cast<double>(number));
+        }
+      }
+      if (!kept) return false;
+    } while (in_.consume(','));
+    return in_.consume('}');
+  }
+
   // One answer, handled as decode_response_array handles it.
   // `item` is npos for an id that is no item's.
   bool answer(std::size_t row, std::size_t item, std::string_view item_id) {
@@ -310,7 +353,9 @@ class BodyDecoder {
   std::vector<std::size_t> last_seen_;
   std::size_t respondent_mark_ = 0;
   std::vector<std::string_view> unknown_items_;  // this respondent's
-  std::vector<ShortText> keys_;                  // per item: `"<id>":` when short and plain
+  CovariateCollector covariates_;
+  std::vector<std::string_view> covariate_names_;  // this respondent's
+  std::vector<ShortText> keys_;                    // per item: `"<id>":` when short and plain
 };
 
 }  // namespace

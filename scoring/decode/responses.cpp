@@ -4,7 +4,9 @@
 
 #include <boost/json.hpp>
 
+#include "scoring/decode/covariates.hpp"
 #include "scoring/decode/decode_common.hpp"
+#include "scoring/decode/readstat_input.hpp"
 #include "scoring/decode/response_json.hpp"
 #include "scoring/util/json_input.hpp"
 
@@ -51,6 +53,7 @@ Result<ResponseMatrix> decode_response_array(const Instrument& instrument, const
   const AnswerChecker checker(instrument);
   ItemFinder items(instrument);
   DuplicateIds duplicate_ids(respondents->size());
+  CovariateCollector collector;
 
   std::vector<Problem> problems;
   auto structural = [&](std::string where, std::string code, std::string message) {
@@ -69,9 +72,10 @@ Result<ResponseMatrix> decode_response_array(const Instrument& instrument, const
       continue;
     }
     for (const auto& entry : *respondent) {
-      if (entry.key() != "id" && entry.key() != "answers") {
+      if (entry.key() != "id" && entry.key() != "answers" && entry.key() != "covariates") {
         structural(at(entry.key()), "unknown_key",
-                   "unknown key \"" + std::string(entry.key()) + "\"; a respondent has \"id\" and \"answers\"");
+                   "unknown key \"" + std::string(entry.key()) +
+                       "\"; a respondent has \"id\", \"answers\" and optionally \"covariates\"");
       }
     }
     std::string id;
@@ -94,10 +98,41 @@ Result<ResponseMatrix> decode_response_array(const Instrument& instrument, const
           at("answers"), "wrong_type",
           "\"answers\" must be an object of item id to answer, not " + std::string(describe_type(*answers_value)));
     }
+    const json::value* covariates_value = respondent->if_contains("covariates");
+    const json::object* covariates = covariates_value ? covariates_value->if_object() : nullptr;
+    if (covariates_value && !covariates && !covariates_value->is_null()) {
+      structural(at("covariates"), "wrong_type",
+                 "\"covariates\" must be an object of covariate name to a string, a number or null, not " +
+                     std::string(describe_type(*covariates_value)));
+    }
+    if (covariates) {
+      for (const auto& entry : *covariates) {
+        const json::value& given = entry.value();
+        if (!given.is_null() && !given.is_string() && !given.is_number()) {
+          structural(
+              pointer_append(at("covariates"), entry.key()), "wrong_type",
+              "a covariate is a string (categorical), a number or null, not " + std::string(describe_type(given)));
+        }
+      }
+    }
     if (!problems.empty()) continue;  // the wave fails; keep looking only for more problems
 
     const std::size_t row = add_respondent(matrix, id);
     duplicate_ids.add(id, [&] { return Problem{.pointer = at("id")}; });
+    if (covariates) {
+      for (const auto& entry : *covariates) {
+        const json::value& given = entry.value();
+        double number = 0;
+        const bool kept = given.is_null()             ? collector.add_missing(entry.key())
+                          : given.is_string()         ? collector.add_text(row, entry.key(), given.get_string())
+                          : get_number(given, number) ? collector.add_number(row, entry.key(), number)
+                                                      : true;
+        if (!kept) {
+          structural(pointer_append(at("covariates"), entry.key()), "too_many_covariates",
+                     "at most " + std::to_string(kMaxCovariates) + " different covariates per wave");
+        }
+      }
+    }
     for (const auto& answer : *answers) {
       const std::size_t item = items.find(answer.key());
       if (item == ItemFinder::npos) {
@@ -122,10 +157,78 @@ Result<ResponseMatrix> decode_response_array(const Instrument& instrument, const
     return std::unexpected(Error{ErrorCode::malformed, std::move(summary), std::move(problems)});
   }
   if (auto duplicate = duplicate_ids.error()) return std::unexpected(std::move(*duplicate));
+  if (!collector.empty()) {
+    auto covariate_error =
+        collector.finish(matrix, matrix.respondent_count(), [&](std::size_t row, std::string_view name) {
+          return pointer_append(pointer_append(pointer_append(pointer, row), "covariates"), name);
+        });
+    if (covariate_error) return std::unexpected(std::move(*covariate_error));
+  }
   return matrix;
 }
 
 }  // namespace detail
+
+std::string_view to_string(InputFormat format) {
+  switch (format) {
+    case InputFormat::json: return "json";
+    case InputFormat::csv: return "csv";
+    case InputFormat::spss: return "spss";
+    case InputFormat::stata: return "stata";
+    case InputFormat::sas: return "sas";
+  }
+  return "csv";
+}
+
+namespace {
+
+InputFormat from_stat_format(detail::StatFormat format) {
+  switch (format) {
+    case detail::StatFormat::spss: return InputFormat::spss;
+    case detail::StatFormat::stata: return InputFormat::stata;
+    case detail::StatFormat::sas: return InputFormat::sas;
+  }
+  return InputFormat::spss;
+}
+
+}  // namespace
+
+InputFormat detect_input_format(std::string_view bytes) {
+  if (const auto stat = detail::sniff_stat_format(bytes)) return from_stat_format(*stat);
+  const auto first = bytes.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && bytes[first] == '{') return InputFormat::json;
+  return InputFormat::csv;
+}
+
+std::optional<InputFormat> input_format_from_file_name(std::string_view file_name) {
+  if (const auto stat = detail::stat_format_from_extension(file_name)) return from_stat_format(*stat);
+  const auto dot = file_name.rfind('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  std::string extension(file_name.substr(dot + 1));
+  for (char& c : extension) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if (extension == "json") return InputFormat::json;
+  if (extension == "csv" || extension == "tsv" || extension == "txt") return InputFormat::csv;
+  return std::nullopt;
+}
+
+Result<ResponseMatrix> decode_responses(const Instrument& instrument, std::string_view bytes, InputFormat format,
+                                        const CsvOptions& options) {
+  switch (format) {
+    case InputFormat::json: {
+      auto wave = decode_json_responses(instrument, bytes);
+      if (!wave && !options.source.empty()) {
+        for (auto& problem : wave.error().problems) problem.source = options.source;
+      }
+      return wave;
+    }
+    case InputFormat::csv: return decode_csv_responses(instrument, bytes, options);
+    case InputFormat::spss: return detail::decode_stat_responses(instrument, bytes, detail::StatFormat::spss, options);
+    case InputFormat::stata:
+      return detail::decode_stat_responses(instrument, bytes, detail::StatFormat::stata, options);
+    case InputFormat::sas: return detail::decode_stat_responses(instrument, bytes, detail::StatFormat::sas, options);
+  }
+  return decode_csv_responses(instrument, bytes, options);
+}
 
 Result<ResponseMatrix> decode_json_responses(const Instrument& instrument, std::string_view json_text) {
   if (auto wave = detail::decode_response_body_fast(instrument, json_text, "responses")) return std::move(*wave);

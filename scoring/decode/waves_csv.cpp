@@ -6,6 +6,7 @@
 
 #include "psyscore/waves.hpp"
 #include "scoring/decode/csv.hpp"
+#include "scoring/decode/readstat_input.hpp"
 
 namespace psyscore {
 
@@ -22,7 +23,105 @@ std::string quote(std::string_view text) { return "\"" + std::string(text) + "\"
 // Beyond this many problems a report stops listing them.
 constexpr std::size_t kMaxProblems = 100;
 
+Error waves_error(std::vector<Problem> problems) {
+  std::string message =
+      problems.size() == 1 ? problems.front().message : std::to_string(problems.size()) + " problems with the waves";
+  return Error{ErrorCode::invalid, std::move(message), std::move(problems)};
+}
+
+// wave_order names no wave twice and none empty.
+std::optional<Error> check_wave_order(const CsvWavesOptions& options) {
+  std::vector<Problem> problems;
+  std::unordered_set<std::string_view> listed;
+  for (const std::string& name : options.wave_order) {
+    if (name.empty()) {
+      problems.push_back({.source = options.csv.source, .code = "empty_wave", .message = "wave_order names an empty wave"});
+    } else if (!listed.insert(name).second) {
+      problems.push_back({.source = options.csv.source,
+                          .code = "duplicate_wave",
+                          .message = "wave_order lists wave " + quote(name) + " twice"});
+    }
+  }
+  if (problems.empty()) return std::nullopt;
+  return Error{ErrorCode::invalid, problems.front().message, std::move(problems)};
+}
+
+// The respondents of `all`, whose groups name their waves, wave by wave.
+DecodedWaves split_waves(const ResponseMatrix& all, std::vector<std::string> names,
+                         const std::unordered_map<std::string, std::size_t>& wave_index) {
+  DecodedWaves result;
+  result.names = std::move(names);
+  result.warnings = all.warnings;
+  result.waves.resize(result.names.size());
+  for (ResponseMatrix& wave : result.waves) wave.item_count = all.item_count;
+  for (std::size_t r = 0; r < all.respondent_count(); ++r) {
+    const auto found = wave_index.find(all.groups[r]);
+    if (found == wave_index.end()) continue;  // not reachable: every wave was indexed
+    ResponseMatrix& wave = result.waves[found->second];
+    wave.ids.push_back(all.ids[r]);
+    const auto row = all.row(r);
+    wave.answers.insert(wave.answers.end(), row.begin(), row.end());
+    wave.errors.push_back(all.errors[r]);
+  }
+  return result;
+}
+
+// A long SPSS, Stata or SAS file: one case per respondent and wave.
+Result<DecodedWaves> decode_stat_waves(const Instrument& instrument, std::string_view bytes, detail::StatFormat format,
+                                       const CsvWavesOptions& options) {
+  CsvOptions csv = options.csv;
+  csv.group_column = options.wave_column;
+  auto all = detail::decode_stat_responses(instrument, bytes, format, csv, {}, /*ids_per_group=*/true);
+  if (!all) return std::unexpected(std::move(all.error()));
+  std::vector<std::string> names = options.wave_order;
+  std::unordered_map<std::string, std::size_t> wave_index;
+  for (std::size_t w = 0; w < names.size(); ++w) wave_index.emplace(names[w], w);
+  std::vector<std::size_t> rows(names.size(), 0);
+  std::vector<Problem> problems;
+  for (std::size_t r = 0; r < all->respondent_count(); ++r) {
+    auto found = wave_index.find(all->groups[r]);
+    if (found == wave_index.end()) {
+      if (!options.wave_order.empty()) {
+        // Every case became a respondent (a skipped one fails the file), so r + 1 is its case.
+        if (problems.size() < kMaxProblems) {
+          problems.push_back({.source = options.csv.source,
+                              .code = "unknown_wave",
+                              .message = "case " + std::to_string(r + 1) + ", variable " + quote(options.wave_column) +
+                                         ": wave " + quote(all->groups[r]) + " is not in wave_order"});
+        }
+        continue;
+      }
+      found = wave_index.emplace(all->groups[r], names.size()).first;
+      names.push_back(all->groups[r]);
+      rows.push_back(0);
+    }
+    ++rows[found->second];
+  }
+  for (std::size_t w = 0; w < options.wave_order.size() && problems.empty(); ++w) {
+    if (rows[w] == 0) {
+      problems.push_back({.source = options.csv.source,
+                          .code = "unknown_wave",
+                          .message = "wave_order lists wave " + quote(options.wave_order[w]) +
+                                     ", which no case of variable " + quote(options.wave_column) + " has"});
+    }
+  }
+  if (!problems.empty()) return std::unexpected(waves_error(std::move(problems)));
+  return split_waves(*all, std::move(names), wave_index);
+}
+
 }  // namespace
+
+Result<DecodedWaves> decode_waves(const Instrument& instrument, std::string_view bytes, InputFormat format,
+                                  const CsvWavesOptions& options) {
+  switch (format) {
+    case InputFormat::spss: return decode_stat_waves(instrument, bytes, detail::StatFormat::spss, options);
+    case InputFormat::stata: return decode_stat_waves(instrument, bytes, detail::StatFormat::stata, options);
+    case InputFormat::sas: return decode_stat_waves(instrument, bytes, detail::StatFormat::sas, options);
+    case InputFormat::csv:
+    case InputFormat::json: break;
+  }
+  return decode_csv_waves(instrument, bytes, options);
+}
 
 Result<DecodedWaves> decode_csv_waves(const Instrument& instrument, std::string_view text,
                                       const CsvWavesOptions& options) {
@@ -31,18 +130,8 @@ Result<DecodedWaves> decode_csv_waves(const Instrument& instrument, std::string_
     return Problem{
         .source = source, .line = line, .column = column, .code = std::move(code), .message = std::move(message)};
   };
+  if (auto error = check_wave_order(options)) return std::unexpected(std::move(*error));
   std::vector<Problem> problems;
-  {
-    std::unordered_set<std::string_view> listed;
-    for (const std::string& name : options.wave_order) {
-      if (name.empty()) {
-        problems.push_back(problem(0, 0, "empty_wave", "wave_order names an empty wave"));
-      } else if (!listed.insert(name).second) {
-        problems.push_back(problem(0, 0, "duplicate_wave", "wave_order lists wave " + quote(name) + " twice"));
-      }
-    }
-  }
-  if (!problems.empty()) return std::unexpected(Error{ErrorCode::invalid, problems.front().message, problems});
 
   // First pass: the wave of every row, repeated ids within a wave, waves that
   // wave_order does not list. Structural problems are left to the decoder.
@@ -51,6 +140,7 @@ Result<DecodedWaves> decode_csv_waves(const Instrument& instrument, std::string_
   for (std::size_t w = 0; w < names.size(); ++w) wave_index.emplace(names[w], w);
   {
     detail::CsvReader reader(text, true);
+    reader.set_delimiter(options.csv.delimiter != 0 ? options.csv.delimiter : detail::detect_delimiter(text));
     std::vector<std::string_view> fields;
     std::optional<std::size_t> id_column;
     std::optional<std::size_t> wave_column;
@@ -100,11 +190,7 @@ Result<DecodedWaves> decode_csv_waves(const Instrument& instrument, std::string_
       }
     }
   }
-  if (!problems.empty()) {
-    std::string message =
-        problems.size() == 1 ? problems.front().message : std::to_string(problems.size()) + " problems with the waves";
-    return std::unexpected(Error{ErrorCode::invalid, std::move(message), std::move(problems)});
-  }
+  if (!problems.empty()) return std::unexpected(waves_error(std::move(problems)));
 
   // Second pass: the answers, decoded and checked as any CSV wave.
   CsvOptions csv = options.csv;
@@ -115,21 +201,8 @@ Result<DecodedWaves> decode_csv_waves(const Instrument& instrument, std::string_
   decoder.decode(text, /*last=*/true, &all, SIZE_MAX);
   if (auto error = decoder.error()) return std::unexpected(std::move(*error));
 
-  DecodedWaves result;
-  result.names = names;
-  result.warnings = decoder.warnings();
-  result.waves.resize(names.size());
-  for (ResponseMatrix& wave : result.waves) wave.item_count = all.item_count;
-  for (std::size_t r = 0; r < all.respondent_count(); ++r) {
-    const auto found = wave_index.find(all.groups[r]);
-    if (found == wave_index.end()) continue;  // not reachable: the first pass saw every wave
-    ResponseMatrix& wave = result.waves[found->second];
-    wave.ids.push_back(all.ids[r]);
-    const auto row = all.row(r);
-    wave.answers.insert(wave.answers.end(), row.begin(), row.end());
-    wave.errors.push_back(all.errors[r]);
-  }
-  return result;
+  all.warnings = decoder.warnings();
+  return split_waves(all, std::move(names), wave_index);
 }
 
 }  // namespace psyscore

@@ -137,6 +137,77 @@ TEST(Compare, OneWaveWithAGroupColumnGivesTheSameResult) {
   }
 }
 
+// The groups as the levels of a covariate of one JSON wave: the same result,
+// and a respondent without the covariate is left out with a warning.
+TEST(Compare, OneWaveGroupedByACovariateGivesTheSameResult) {
+  const InstrumentPtr instrument = make_instrument({});
+  for (const std::string name : test::kCompareCases) {
+    SCOPED_TRACE(name);
+    const auto fixture = compare_fixture(name);
+    const auto groups = groups_of(fixture);
+    std::string json = R"({"responses": [{"id": "nobody", "answers": {}, "covariates": {"years": null}})";
+    std::size_t longest = 0;
+    for (const auto& [group, wave] : groups) longest = std::max(longest, wave.respondent_count());
+    for (std::size_t r = 0; r < longest; ++r) {
+      for (const auto& [group, wave] : groups) {
+        if (r >= wave.respondent_count()) continue;
+        json += R"(, {"id": ")" + wave.ids[r] + R"(", "answers": {)";
+        for (std::size_t i = 0; i < wave.item_count; ++i) {
+          json += (i ? ", " : "") + ("\"" + std::to_string(i + 1) + "\": ") +
+                  std::to_string(static_cast<int>(wave.at(r, i)));
+        }
+        json += R"(}, "covariates": {"age": 40, "years": ")" + group + R"("}})";
+      }
+    }
+    json += "]}";
+    const auto wave = decode_json_responses(*instrument, json);
+    ASSERT_TRUE(wave) << wave.error().message;
+    CompareOptions options;
+    options.group_covariate = "years";
+    auto by_covariate = compare(*instrument, *wave, options);
+    ASSERT_TRUE(by_covariate) << by_covariate.error().message;
+    expect_matches_compare_fixture(*by_covariate, fixture);
+    ASSERT_EQ(by_covariate->warnings.size(), 1u);
+    EXPECT_EQ(by_covariate->warnings[0], "1 respondent(s) without a value of covariate \"years\" are left out");
+    by_covariate->warnings.clear();
+    const auto from_groups = compare(*instrument, groups);
+    ASSERT_TRUE(from_groups);
+    EXPECT_EQ(encode_compare_result(*instrument, *by_covariate), encode_compare_result(*instrument, *from_groups));
+  }
+}
+
+TEST(Compare, GroupCovariateProblemsAreTheCovariates) {
+  const InstrumentPtr instrument = make_instrument({});
+  const std::string answers = R"("answers": {"1": 1, "2": 2, "3": 3, "4": 1, "5": 2, "6": 3, "7": 1, "8": 2, "9": 3})";
+  const auto wave = decode_json_responses(*instrument, R"({"responses": [)"
+                                                       R"({"id": "a", )" +
+                                                           answers +
+                                                           R"(, "covariates": {"age": 40, "ward": "x"}},)"
+                                                           R"({"id": "b", )" +
+                                                           answers +
+                                                           R"(, "covariates": {"age": 41, "ward": "x"}},)"
+                                                           R"({"id": "c", )" +
+                                                           answers + R"(, "covariates": {"age": 42, "ward": null}}]})");
+  ASSERT_TRUE(wave) << wave.error().message;
+  const std::pair<const char*, const char*> cases[] = {
+      {"sex", "unknown_covariate"}, {"age", "numeric_covariate"}, {"ward", "too_few_groups"}};
+  for (const auto& [covariate, code] : cases) {
+    CompareOptions options;
+    options.group_covariate = covariate;
+    const auto report = compare(*instrument, *wave, options);
+    ASSERT_FALSE(report) << covariate;
+    EXPECT_EQ(report.error().code, ErrorCode::invalid) << covariate;
+    ASSERT_EQ(report.error().problems.size(), 1u) << covariate;
+    EXPECT_EQ(report.error().problems[0].pointer, "/group_covariate") << covariate;
+    EXPECT_EQ(report.error().problems[0].code, code) << report.error().problems[0].message;
+  }
+  CompareOptions options;
+  options.group_covariate = "ward";
+  const auto named = compare(*instrument, {{"x", *wave}, {"y", *wave}}, options);
+  ASSERT_FALSE(named);
+  EXPECT_EQ(named.error().problems.at(0).pointer, "/group_covariate");
+}
+
 TEST(Compare, EncoderWritesApiFields) {
   const InstrumentPtr instrument = make_instrument({});
   const auto two = compare(*instrument, groups_of(compare_fixture("two_groups_no_ties")));

@@ -71,6 +71,40 @@ TEST(AnalysisCli, CompareReadsTheGroupColumn) {
   EXPECT_EQ(result.out, encode_compare_result(*mbi_hss(), *report));
 }
 
+// --group-covariate: the groups are the levels of a covariate, of a JSON
+// file's respondents or of a CSV column; either way the result of the same
+// groups read with --group-column.
+TEST(AnalysisCli, CompareGroupsByACovariate) {
+  const auto by_column = run_psyscore({"compare", "-i", "mbi-hss", "--group-column", "years", example("cohort.csv")});
+  ASSERT_EQ(by_column.exit_code, 0) << by_column.err;
+
+  const ResponseMatrix cohort = wave(example("cohort.csv"), "years");
+  std::string json = R"({"responses": [)";
+  for (std::size_t r = 0; r < cohort.respondent_count(); ++r) {
+    json += (r ? ", " : "") + (R"({"id": ")" + cohort.ids[r] + R"(", "answers": {)");
+    const InstrumentPtr instrument = mbi_hss();
+    for (std::size_t i = 0; i < cohort.item_count; ++i) {
+      if (is_missing(cohort.at(r, i))) continue;
+      json += (json.ends_with("{") ? "\"" : ", \"") + instrument->items[i].id +
+              "\": " + std::to_string(static_cast<int>(cohort.at(r, i)));
+    }
+    json += R"(}, "covariates": {"years": ")" + cohort.groups[r] + R"(", "age": )" + std::to_string(30 + r) + "}}";
+  }
+  json += "]}";
+  const auto from_json = run_psyscore({"compare", "-i", "mbi-hss", "--group-covariate", "years", "-"}, json);
+  ASSERT_EQ(from_json.exit_code, 0) << from_json.err;
+  EXPECT_EQ(from_json.out, by_column.out);
+
+  const auto from_csv = run_psyscore({"compare", "-i", "mbi-hss", "--group-covariate", "years", example("cohort.csv")});
+  ASSERT_EQ(from_csv.exit_code, 0) << from_csv.err;
+  EXPECT_EQ(from_csv.out, by_column.out);
+
+  const auto numeric = run_psyscore({"compare", "-i", "mbi-hss", "--group-covariate", "age", "-"}, json);
+  EXPECT_EQ(numeric.exit_code, 1) << numeric.err;
+  EXPECT_NE(numeric.err.find("/group_covariate"), std::string::npos) << numeric.err;
+  EXPECT_NE(numeric.err.find("is numeric"), std::string::npos) << numeric.err;
+}
+
 // --items on the survey example: the engine's result with items asked for.
 TEST(AnalysisCli, ItemsFlagAsksForEveryStatement) {
   const std::string survey = (source_dir() / "examples" / "balint-survey-items" / "survey.csv").string();
@@ -189,6 +223,16 @@ TEST(AnalysisCli, BadInputExitsOneAndUsageErrorsTwo) {
        2,
        "rci-reliability"},
       {"compare without group column", {"compare", "-i", "mbi-hss", example("cohort.csv")}, "", 2, "group-column"},
+      {"compare with a group column and a group covariate",
+       {"compare", "-i", "mbi-hss", "--group-column", "years", "--group-covariate", "years", example("cohort.csv")},
+       "",
+       2,
+       "group-covariate"},
+      {"compare with an unknown group covariate",
+       {"compare", "-i", "mbi-hss", "--group-covariate", "cohort", example("cohort.csv")},
+       "",
+       1,
+       "no covariate column \"cohort\""},
       {"change with an unknown rci method",
        {"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post", example("post.csv"), "--rci-method", "hlm"},
        "",

@@ -40,6 +40,12 @@ run change-clinical "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $
 run waves "$psyscore" waves -i mbi-hss --wave-column wave $cohort/waves.csv
 run waves-files "$psyscore" waves -i mbi-hss --wave baseline=$cohort/pre.csv --wave 10m=$cohort/post.csv
 run waves-hlm "$psyscore" waves -i mbi-hss --wave-column wave $cohort/waves.csv --rci-method hlm
+survey=examples/balint-survey
+run model "$psyscore" model -i who-5 $survey/survey.csv --outcome 'raw>=13' \
+    --predictor duration --predictor obligation --predictor teaching \
+    --predictor management --predictor prevention --predictor age --reference duration=lt1
+run model-band "$psyscore" model -i who-5 $survey/survey.csv --outcome 'raw=above cut-offs' \
+    --predictor duration --predictor age --reference duration=lt1
 trial=examples/balint-trial
 run controlled "$psyscore" controlled -i mbi-hss --group balint=$trial/balint_pre.csv,$trial/balint_post.csv \
     --group waitlist=$trial/waitlist_pre.csv,$trial/waitlist_post.csv --reference waitlist
@@ -54,3 +60,12 @@ run reliability-table "$psyscore" reliability -i mbi-hss $cohort/cohort.csv --fo
 run change-table "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv --format table
 run change-csv "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv --format csv
 run compare-table "$psyscore" compare -i mbi-hss --group-column years $cohort/cohort.csv --format table
+formats=tests/data/formats
+run score-sav "$psyscore" score -i gad-7 --column-prefix gad_ $formats/wave.sav
+run score-zsav "$psyscore" score -i gad-7 --column-prefix gad_ $formats/wave.zsav
+run score-dta "$psyscore" score -i gad-7 --column-prefix gad_ $formats/wave.dta
+run score-sas7bdat "$psyscore" score -i gad-7 --column-prefix gad_ $formats/wave.sas7bdat
+run score-semicolon "$psyscore" score -i gad-7 --column-prefix gad_ $formats/wave-semicolon.csv
+# The files' bytes carry a timestamp: their first bytes stand for them.
+run score-format-sav bash -c "\"$psyscore\" score -i gad-7 --column-prefix gad_ $formats/wave.sav --format sav | head -c 4"
+run score-format-xlsx bash -c "\"$psyscore\" score -i gad-7 --column-prefix gad_ $formats/wave.sav --format xlsx | head -c 2"

@@ -106,6 +106,23 @@ TEST(Csv, GroupColumnIsRead) {
   EXPECT_TRUE(wave->warnings.empty());
 }
 
+// A column can be the group column and a covariate at once: it fills both,
+// on the quick path for plain rows and the general one (quoted cells).
+TEST(Csv, GroupColumnCanAlsoBeACovariate) {
+  CsvOptions options;
+  options.group_column = "years";
+  options.covariate_columns = {"years", "age"};
+  auto wave = decode("id,years,age,1,2,3\na,under_1y,51,1,1,1\nb,\"5y_plus\",40,2,2,2\n", options);
+  ASSERT_TRUE(wave) << wave.error().message;
+  EXPECT_EQ(wave->groups, (std::vector<std::string>{"under_1y", "5y_plus"}));
+  ASSERT_EQ(wave->covariates.size(), 2u);
+  EXPECT_EQ(wave->covariates[0].name, "years");
+  EXPECT_FALSE(wave->covariates[0].numeric);
+  EXPECT_EQ(wave->covariates[0].labels, wave->groups);
+  EXPECT_TRUE(wave->covariates[1].numeric);
+  EXPECT_TRUE(wave->warnings.empty()) << wave->warnings.front();
+}
+
 TEST(Csv, BadAnswersMarkOnlyTheirRespondent) {
   struct Case {
     const char* cell;
@@ -433,6 +450,61 @@ TEST(Csv, QuotingEveryFieldChangesNothing) {
   grouped.group_column = "g";
   const std::string with_groups = "id,g,1\na,x,1\nb,NA,1\nc,,1\nd,y z,1\n";
   EXPECT_TRUE(same_wave(decode(quoted(with_groups), grouped), decode(with_groups, grouped)));
+}
+
+TEST(Csv, SemicolonAndTabDelimitersAreDetectedFromTheHeader) {
+  const std::string comma = "id,1,2,3\np01,0,1,2\np02,4,,NA\n\"p 03\",1,\"2\",3\n";
+  auto with = [&](char delimiter) {
+    std::string text = comma;
+    std::ranges::replace(text, ',', delimiter);
+    return text;
+  };
+  const auto expected = decode(comma);
+  ASSERT_TRUE(expected);
+  for (const char delimiter : {';', '\t'}) {
+    SCOPED_TRACE(delimiter == ';' ? "semicolon" : "tab");
+    EXPECT_TRUE(same_wave(decode(with(delimiter)), expected));
+    CsvOptions named;
+    named.delimiter = delimiter;
+    EXPECT_TRUE(same_wave(decode(with(delimiter), named), expected));
+  }
+  // A header with more semicolons than commas is read with ';' unless told otherwise.
+  EXPECT_EQ(detail::detect_delimiter("id;name, first;1;2\n"), ';');
+  EXPECT_EQ(detail::detect_delimiter("id,1;2\n"), ',');
+  EXPECT_EQ(detail::detect_delimiter("\"a;b;c\",1\n"), ',');
+  CsvOptions comma_only;
+  comma_only.delimiter = ',';
+  auto told = decode(with(';'), comma_only);
+  ASSERT_FALSE(told);
+  EXPECT_EQ(told.error().problems.front().code, "missing_column");
+}
+
+TEST(Csv, DecimalCommaWhereTheDelimiterIsNotAComma) {
+  // Demo items take whole numbers: 2,5 reads as 2.5 and is off the step; 2,0 is 2.
+  auto wave = decode("id;1;2;3\np01;2,0;2,5;\" 3,0 \"\n");
+  ASSERT_TRUE(wave) << wave.error().message;
+  EXPECT_EQ(wave->at(0, 0), 2.0);
+  ASSERT_EQ(wave->errors[0].size(), 1u);
+  EXPECT_EQ(wave->errors[0][0].code, AnswerErrorCode::off_step);
+  EXPECT_NE(wave->errors[0][0].message.find("answer 2.5"), std::string::npos) << wave->errors[0][0].message;
+  EXPECT_EQ(wave->at(0, 2), 3.0);
+  auto tab = decode("id\t1\t2\t3\np01\t1,0\t1,2,3\t4\n");
+  ASSERT_TRUE(tab);
+  EXPECT_EQ(tab->at(0, 0), 1.0);
+  ASSERT_EQ(tab->errors[0].size(), 1u);
+  EXPECT_EQ(tab->errors[0][0].code, AnswerErrorCode::not_a_number);  // two commas
+  // With a comma delimiter a quoted "2,5" is not a number.
+  auto comma = decode("id,1,2,3\np01,\"2,5\",1,1\n");
+  ASSERT_TRUE(comma);
+  EXPECT_EQ(comma->errors[0][0].code, AnswerErrorCode::not_a_number);
+}
+
+TEST(Csv, QuotingErrorsNameTheDelimiter) {
+  auto wave = decode("id;1;2;3\np01;\"1\"x;2;3\n");
+  ASSERT_FALSE(wave);
+  EXPECT_EQ(wave.error().problems.front().message, "a quoted field must end at a semicolon or the end of the line");
+  EXPECT_EQ(wave.error().problems.front().line, 2u);
+  EXPECT_EQ(wave.error().problems.front().column, 2u);
 }
 
 }  // namespace

@@ -53,6 +53,17 @@ void check_wave(std::string_view target, const Instrument& instrument, const Res
   PSYSCORE_FUZZ_CHECK(target, wave.answers.size() == respondents * wave.item_count, instrument.id);
   PSYSCORE_FUZZ_CHECK(target, wave.errors.size() == respondents, instrument.id);
   PSYSCORE_FUZZ_CHECK(target, wave.groups.empty() || wave.groups.size() == respondents, instrument.id);
+  // Covariates: one value per respondent, of the covariate's kind; numbers finite.
+  for (const Covariate& covariate : wave.covariates) {
+    const std::size_t values = covariate.numeric ? covariate.numbers.size() : covariate.labels.size();
+    PSYSCORE_FUZZ_CHECK(target, values == respondents, "covariate " + covariate.name);
+    PSYSCORE_FUZZ_CHECK(target, covariate.numeric ? covariate.labels.empty() : covariate.numbers.empty(),
+                        "covariate " + covariate.name);
+    for (std::size_t r = 0; covariate.numeric && r < respondents; ++r) {
+      PSYSCORE_FUZZ_CHECK(target, std::isnan(covariate.numbers[r]) || std::isfinite(covariate.numbers[r]),
+                          "covariate " + covariate.name);
+    }
+  }
   std::set<std::string_view> ids;
   for (std::size_t r = 0; r < respondents; ++r) {
     PSYSCORE_FUZZ_CHECK(target, !wave.ids[r].empty(), "respondent " + std::to_string(r));

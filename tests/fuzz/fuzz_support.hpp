@@ -25,6 +25,9 @@ int run_csv_responses(const std::uint8_t* data, std::size_t size);
 int run_options(const std::uint8_t* data, std::size_t size);
 int run_router(const std::uint8_t* data, std::size_t size);
 int run_waves_csv(const std::uint8_t* data, std::size_t size);
+int run_spss_responses(const std::uint8_t* data, std::size_t size);
+int run_stata_responses(const std::uint8_t* data, std::size_t size);
+int run_sas_responses(const std::uint8_t* data, std::size_t size);
 
 inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};

@@ -82,6 +82,16 @@ void check_controlled(const Result<ControlledOptions>& options) {
 void check_compare(const Result<CompareOptions>& options, bool from_body) {
   if (!options) return check_rejection(options.error(), from_body);
   PSYSCORE_FUZZ_CHECK(kTarget, is_level(options->ci_level), std::to_string(options->ci_level));
+  // group_covariate is a body option only, and a name when given.
+  if (!from_body) PSYSCORE_FUZZ_CHECK(kTarget, options->group_covariate.empty(), options->group_covariate);
+}
+
+void check_model(const Result<ModelOptions>& options, bool from_body) {
+  if (!options) return check_rejection(options.error(), from_body);
+  PSYSCORE_FUZZ_CHECK(kTarget, is_level(options->ci_level), std::to_string(options->ci_level));
+  if (options->outcome.kind == ModelOutcome::Kind::subscale_at_least) {
+    PSYSCORE_FUZZ_CHECK(kTarget, std::isfinite(options->outcome.at_least), std::to_string(options->outcome.at_least));
+  }
 }
 
 // "a=1&b=2" as the router would pass it, without %-decoding.
@@ -110,6 +120,7 @@ int run_options(const std::uint8_t* data, std::size_t size) {
     check_reliability(service::reliability_options(body->get_object(), limits), limits, true);
     check_change(service::change_options(body->get_object()));
     check_compare(service::compare_options(body->get_object()), true);
+    check_model(service::model_options(body->get_object()), true);
     check_controlled(service::controlled_options(body->get_object()));
   }
 
@@ -117,6 +128,8 @@ int run_options(const std::uint8_t* data, std::size_t size) {
   context.query = split_query(text);
   check_reliability(service::reliability_options(context, limits), limits, false);
   check_compare(service::compare_options(context), false);
+  std::vector<std::string> covariate_columns;
+  check_model(service::model_options(context, bundled("who-5"), covariate_columns), false);
   return 0;
 }
 

@@ -36,6 +36,9 @@ constexpr NamedTarget kTargets[] = {
     {"options", psyscore::fuzz::run_options},
     {"router", psyscore::fuzz::run_router},
     {"waves_csv", psyscore::fuzz::run_waves_csv},
+    {"spss_responses", psyscore::fuzz::run_spss_responses},
+    {"stata_responses", psyscore::fuzz::run_stata_responses},
+    {"sas_responses", psyscore::fuzz::run_sas_responses},
 };
 
 std::vector<std::filesystem::path> inputs_under(const std::filesystem::path& path) {

@@ -25,6 +25,7 @@ dictionaries() {
     options) echo json options ;;
     router) echo json router options responses ;;
     waves_csv) echo responses ;;
+    spss_responses | stata_responses | sas_responses) echo responses ;;
   esac
 }
 

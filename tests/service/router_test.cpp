@@ -108,6 +108,15 @@ TEST(Router, BadRequestsGetTheirStatusAndPointer) {
     for (int i = 1; i <= n; ++i) wave += (i > 1 ? "," : "") + pair(prefix + std::to_string(i));
     return R"({"pre": [)" + wave + R"(], "post": [)" + wave + "]}";
   };
+  // A respondent with covariates, and a compare body of such respondents.
+  const auto with = [](const std::string& id, const std::string& covariates,
+                       const std::string& answers = kGad7Answers) {
+    return R"({"id": ")" + id + R"(", "answers": )" + answers + R"(, "covariates": )" + covariates + "}";
+  };
+  const auto by_covariate = [](const std::string& respondents, const std::string& options) {
+    return R"({"responses": [)" + respondents + R"(], "options": )" + options + "}";
+  };
+  const std::string levels = with("a", R"({"ward": "x", "age": 40})") + "," + with("b", R"({"ward": "y", "age": 50})");
   const std::string too_many = [&] {
     std::string body = R"({"responses": [)";
     for (int i = 0; i < 51; ++i)
@@ -242,6 +251,36 @@ TEST(Router, BadRequestsGetTheirStatusAndPointer) {
        "text/csv", 400, ""},
       {"compare: items in the query of a JSON body", "POST", "/v1/instruments/gad-7/compare?items=true",
        R"({"groups": {}})", "application/json", 400, ""},
+      {"compare: group_covariate not a string", "POST", "/v1/instruments/gad-7/compare",
+       by_covariate(levels, R"({"group_covariate": 1})"), "application/json", 400, "/options/group_covariate"},
+      {"compare: group_covariate empty", "POST", "/v1/instruments/gad-7/compare",
+       by_covariate(levels, R"({"group_covariate": ""})"), "application/json", 400, "/options/group_covariate"},
+      {"compare: unknown group_covariate", "POST", "/v1/instruments/gad-7/compare",
+       by_covariate(levels, R"({"group_covariate": "wrad"})"), "application/json", 422, "/options/group_covariate"},
+      {"compare: numeric group_covariate", "POST", "/v1/instruments/gad-7/compare",
+       by_covariate(levels, R"({"group_covariate": "age"})"), "application/json", 422, "/options/group_covariate"},
+      {"compare: group_covariate of one level", "POST", "/v1/instruments/gad-7/compare",
+       by_covariate(
+           with("a", R"({"ward": "x"})") + "," + with("b", R"({"ward": null})") + "," + with("c", R"({"ward": "x"})"),
+           R"({"group_covariate": "ward"})"),
+       "application/json", 422, "/options/group_covariate"},
+      {"compare: a level without scores", "POST", "/v1/instruments/gad-7/compare",
+       by_covariate(levels + "," + with("c", R"({"ward": "z"})", R"({"1": 9})"), R"({"group_covariate": "ward"})"),
+       "application/json", 422, "/options/group_covariate"},
+      {"compare: group_covariate with groups", "POST", "/v1/instruments/gad-7/compare",
+       R"({"groups": {"x": [)" + one + R"(]}, "options": {"group_covariate": "ward"}})", "application/json", 400,
+       "/options/group_covariate"},
+      {"compare: group_covariate without responses", "POST", "/v1/instruments/gad-7/compare",
+       R"({"options": {"group_covariate": "ward"}})", "application/json", 400, "/responses"},
+      {"compare: responses without group_covariate", "POST", "/v1/instruments/gad-7/compare",
+       by_covariate(levels, "{}"), "application/json", 400, "/responses"},
+      {"compare: responses beside groups", "POST", "/v1/instruments/gad-7/compare",
+       R"({"groups": {}, "responses": []})", "application/json", 400, "/responses"},
+      {"compare: CSV group_covariate", "POST", "/v1/instruments/gad-7/compare?group_covariate=g", "id,g,1\na,x,1\n",
+       "text/csv", 400, ""},
+      {"report: group_covariate with groups", "POST", "/v1/instruments/gad-7/report",
+       R"({"groups": {"x": [)" + one + R"(]}, "options": {"group_covariate": "ward"}})", "application/json", 400,
+       "/options/group_covariate"},
       {"reliability: items as null", "POST", reliability, R"({"responses": [], "options": {"items": null}})",
        "application/json", 400, "/options/items"},
       {"reliability: CSV items=1", "POST", reliability + "?items=1", "id,1\na,1\n", "text/csv", 400, ""},
@@ -306,6 +345,55 @@ TEST(Router, BadRequestsGetTheirStatusAndPointer) {
     ASSERT_FALSE(errors.empty()) << c.name << ": " << response.body;
     EXPECT_EQ(errors[0].at("pointer").as_string(), c.pointer) << c.name << ": " << response.body;
   }
+}
+
+// options.group_covariate: the groups are the levels of a covariate, in
+// order of first appearance, and the result is the bytes of the same groups
+// sent as "groups", but for the warning about respondents without the
+// covariate. The inline route takes it too.
+TEST(Router, CompareGroupsByACovariate) {
+  const ServiceState& state = state_with();
+  const std::string answers[] = {
+      R"({"1": 4, "2": 5, "3": 4, "4": 1, "5": 2, "6": 1})", R"({"1": 3, "2": 4, "3": 4, "4": 2, "5": 1, "6": 1})",
+      R"({"1": 5, "2": 4, "4": 1, "5": 1, "6": 2})",         R"({"1": 5, "2": 5, "3": 5, "4": 1, "5": 1, "6": 1})",
+      R"({"1": 4, "2": 5, "3": 4, "4": 1, "5": 1, "6": 1})", R"({"1": 5, "2": 4, "3": 5, "4": 2, "5": 1, "6": 1})",
+      R"({"1": 2, "2": 3, "3": 4, "4": 3, "5": 2, "6": 2})"};
+  const auto respondent = [&](int r, const std::string& covariates) {
+    std::string out = R"({"id": "p)" + std::to_string(r) + R"(", "answers": )" + answers[r];
+    if (!covariates.empty()) out += R"(, "covariates": )" + covariates;
+    return out + "}";
+  };
+  const std::string responses =
+      "[" + respondent(0, R"({"duration": "5plus", "age": 51})") + "," +
+      respondent(1, R"({"duration": "1-4", "age": 33})") + "," + respondent(2, R"({"duration": "5plus"})") + "," +
+      respondent(3, R"({"duration": null, "age": 45})") + "," + respondent(4, "") + "," +
+      respondent(5, R"({"duration": "1-4"})") + "," + respondent(6, R"({"duration": "5plus"})") + "]";
+  const std::string groups = R"({"groups": {"5plus": [)" + respondent(0, "") + "," + respondent(2, "") + "," +
+                             respondent(6, "") + R"(], "1-4": [)" + respondent(1, "") + "," + respondent(5, "") +
+                             R"(]}, "options": {"items": true}})";
+  const std::string compare = "/v1/instruments/balint-attitudes/compare";
+  const auto explicit_groups = call(state, "POST", compare, groups);
+  ASSERT_EQ(explicit_groups.status, 200) << explicit_groups.body;
+  const auto by_covariate =
+      call(state, "POST", compare,
+           R"({"responses": )" + responses + R"(, "options": {"items": true, "group_covariate": "duration"}})");
+  ASSERT_EQ(by_covariate.status, 200) << by_covariate.body;
+  EXPECT_EQ(by_covariate.respondents, 7u);
+  const std::string warning = R"("2 respondent(s) without a value of covariate \"duration\" are left out")";
+  const std::string warnings = R"("warnings":[)" + warning + "]}\n";
+  const std::string none = "\"warnings\":[]}\n";
+  ASSERT_TRUE(by_covariate.body.ends_with(warnings)) << by_covariate.body;
+  ASSERT_TRUE(explicit_groups.body.ends_with(none)) << explicit_groups.body;
+  EXPECT_EQ(by_covariate.body.substr(0, by_covariate.body.size() - warnings.size()),
+            explicit_groups.body.substr(0, explicit_groups.body.size() - none.size()));
+  EXPECT_NE(by_covariate.body.find(R"("groups":[{"name":"5plus","n":3,)"), std::string::npos) << by_covariate.body;
+
+  const std::string definition = test::read_text(test::source_dir() / "instruments" / "balint-attitudes.json");
+  const auto inline_route = call(state, "POST", "/v1/compare",
+                                 R"({"instrument": )" + definition + R"(, "responses": )" + responses +
+                                     R"(, "options": {"items": true, "group_covariate": "duration"}})");
+  ASSERT_EQ(inline_route.status, 200) << inline_route.body;
+  EXPECT_EQ(inline_route.body, by_covariate.body);
 }
 
 // options.items in a JSON body and items=true in a CSV request's query give
