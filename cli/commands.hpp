@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "psyscore/change.hpp"
+#include "psyscore/controlled.hpp"
 #include "psyscore/errors.hpp"
 #include "psyscore/instrument.hpp"
 #include "psyscore/responses.hpp"
@@ -124,13 +125,26 @@ struct ControlledCommandOptions {
 };
 // Prints encode_controlled_result (cli/controlled_command.cpp).
 int controlled(const Context& context, const ControlledCommandOptions& options);
+// What `controlled` and the controlled report analyse: the instrument of -i,
+// each --group's two waves and the engine's options. On failure the problems
+// are on stderr and the error is the exit code (kUsage for a --group or an
+// option that does not parse).
+struct ControlledInput {
+  InstrumentPtr instrument;
+  std::vector<ControlledGroup> groups;
+  ControlledOptions options;
+};
+std::expected<ControlledInput, int> load_controlled(const Context& context, const ControlledCommandOptions& options);
 struct ReportCommandOptions {
   std::string instrument;
   std::string data;  // one wave, or one wave of groups with group_column
   std::string pre;   // with post: a pre/post report
   std::string post;
   std::string group_column;  // with data: a group report
-  std::string output;        // -o; empty: stdout
+  // NAME=PRE,POST, each group's two waves: a controlled report (2 or more).
+  std::vector<std::string> groups;
+  std::string reference;  // with groups; empty: the first group
+  std::string output;     // -o; empty: stdout
   bool show_ids = false;
   // The analyses' options, as their own subcommands take them.
   ChangeCommandOptions change;  // rci_reliability, ci_level, rci_criterion, subscales, clinical_*

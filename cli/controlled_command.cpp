@@ -1,5 +1,6 @@
 // `psyscore controlled`: read each group's two waves, call the engine, print
-// the JSON body that the HTTP API would send.
+// the JSON body that the HTTP API would send. `psyscore report --group` reads
+// its groups and options here too (load_controlled).
 
 #include <iostream>
 #include <string_view>
@@ -32,19 +33,19 @@ std::optional<GroupFiles> parse_group(std::string_view text) {
 
 }  // namespace
 
-int controlled(const Context& context, const ControlledCommandOptions& options) {
+std::expected<ControlledInput, int> load_controlled(const Context& context, const ControlledCommandOptions& options) {
   std::vector<GroupFiles> files;
   for (const std::string& group : options.groups) {
     auto parsed = parse_group(group);
     if (!parsed) {
       std::cerr << "error: --group takes NAME=PRE.csv,POST.csv (e.g. --group balint=pre.csv,post.csv); got \"" << group
                 << "\"\n";
-      return kUsage;
+      return std::unexpected(kUsage);
     }
     files.push_back(std::move(*parsed));
   }
   auto instrument = resolve_instrument(context, options.instrument);
-  if (!instrument) return report(instrument.error());
+  if (!instrument) return std::unexpected(report(instrument.error()));
 
   ControlledOptions engine;
   engine.reference = options.reference;
@@ -56,13 +57,13 @@ int controlled(const Context& context, const ControlledCommandOptions& options) 
     std::cerr << "error: --rci-reliability takes sample, published, a number in (0, 1), or ID=VALUE[,ID=VALUE...]; "
                  "got \""
               << options.rci_reliability << "\"\n";
-    return kUsage;
+    return std::unexpected(kUsage);
   }
   engine.rci_reliability = *reliability;
   const auto method = parse_rci_method(options.rci_method);
   if (!method) {
     std::cerr << "error: --rci-method takes jt, gln, hll, en, nk or ha; got \"" << options.rci_method << "\"\n";
-    return kUsage;
+    return std::unexpected(kUsage);
   }
   engine.rci_method = *method;
   if (!options.reliability_post.empty()) {
@@ -71,7 +72,7 @@ int controlled(const Context& context, const ControlledCommandOptions& options) 
       std::cerr << "error: --reliability-post takes sample, published, a number in (0, 1), or "
                    "ID=VALUE[,ID=VALUE...]; got \""
                 << options.reliability_post << "\"\n";
-      return kUsage;
+      return std::unexpected(kUsage);
     }
     engine.reliability_post = *post;
   }
@@ -80,15 +81,20 @@ int controlled(const Context& context, const ControlledCommandOptions& options) 
   std::vector<ControlledGroup> groups;
   for (const GroupFiles& group : files) {
     auto pre = read_responses(**instrument, group.pre, csv);
-    if (!pre) return report(pre.error(), group.pre);
+    if (!pre) return std::unexpected(report(pre.error(), group.pre));
     auto post = read_responses(**instrument, group.post, csv);
-    if (!post) return report(post.error(), group.post);
+    if (!post) return std::unexpected(report(post.error(), group.post));
     groups.push_back({group.name, std::move(*pre), std::move(*post)});
   }
+  return ControlledInput{.instrument = std::move(*instrument), .groups = std::move(groups), .options = engine};
+}
 
-  auto result = psyscore::controlled(**instrument, groups, engine);
+int controlled(const Context& context, const ControlledCommandOptions& options) {
+  auto input = load_controlled(context, options);
+  if (!input) return input.error();
+  auto result = psyscore::controlled(*input->instrument, input->groups, input->options);
   if (!result) return report(result.error());
-  std::cout << encode_controlled_result(**instrument, *result);
+  std::cout << encode_controlled_result(*input->instrument, *result);
   return kSuccess;
 }
 

@@ -199,27 +199,33 @@ int main(int argc, char** argv) {
   ReportCommandOptions report_options;
   auto* report_cmd = app.add_subcommand(
       "report",
-      "Self-contained HTML report: one wave (DATA), pre/post (--pre, --post) or groups (--group-column DATA)");
+      "Self-contained HTML report: one wave (DATA), pre/post (--pre, --post), groups (--group-column DATA) or "
+      "groups before and after (--group NAME=PRE,POST ...)");
   report_cmd->add_option("-i,--instrument", report_options.instrument, "Registry id or definition file")->required();
   report_cmd->add_option("DATA", report_options.data, "One wave of responses (CSV or JSON), or - for stdin");
   report_cmd->add_option("--pre", report_options.pre, "Pre-wave responses (with --post)");
   report_cmd->add_option("--post", report_options.post, "Post-wave responses (with --pre)");
   report_cmd->add_option("--group-column", report_options.group_column, "CSV column naming each group (with DATA)");
+  report_cmd->add_option("--group", report_options.groups,
+                         "NAME=PRE.csv,POST.csv: one group's two waves (repeat, 2 or more): a controlled report");
+  report_cmd->add_option("--reference", report_options.reference,
+                         "With --group: the group the others are compared with (default: the first)");
   report_cmd->add_option("-o,--output", report_options.output, "Write the page to this file (default: stdout)");
   report_cmd->add_flag("--show-ids", report_options.show_ids, "Show respondent ids (default: numbered instead)");
   report_cmd->add_option("--subscale", report_options.change.subscales, "Analyse only this subscale (repeatable)");
   report_cmd->add_option("--ci-level", report_options.change.ci_level, "Level of the intervals")->capture_default_str();
   report_cmd
       ->add_option("--rci-reliability", report_options.change.rci_reliability,
-                   "Pre/post: sample, published, a value in (0, 1), or ID=VALUE[,ID=VALUE...]")
+                   "Pre/post and --group: sample, published, a value in (0, 1), or ID=VALUE[,ID=VALUE...]")
       ->capture_default_str();
   report_cmd->add_option("--rci-criterion", report_options.change.rci_criterion,
-                         "Pre/post: |RCI| beyond this is reliable (default 1.96; 1.645 for ha)");
-  report_cmd->add_option("--rci-method", report_options.change.rci_method, "Pre/post: jt, gln, hll, en, nk or ha")
+                         "Pre/post and --group: |RCI| beyond this is reliable (default 1.96; 1.645 for ha)");
+  report_cmd
+      ->add_option("--rci-method", report_options.change.rci_method, "Pre/post and --group: jt, gln, hll, en, nk or ha")
       ->capture_default_str()
       ->check(CLI::IsMember({"jt", "gln", "hll", "en", "nk", "ha"}));
   report_cmd->add_option("--reliability-post", report_options.change.reliability_post,
-                         "Pre/post, nk only: the post wave's reliability, as --rci-reliability");
+                         "Pre/post and --group, nk only: the post wave's reliability, as --rci-reliability");
   report_cmd
       ->add_option("--clinical-significance", report_options.change.clinical_criterion,
                    "Pre/post: Jacobson-Truax cut-off: auto, a, b or c")

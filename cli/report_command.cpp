@@ -1,5 +1,6 @@
-// psyscore report: the HTML report of one wave, a pre/post pair or groups,
-// byte for byte what POST /v1/instruments/{id}/report sends.
+// psyscore report: the HTML report of one wave, a pre/post pair, groups, or
+// groups before and after (--group), byte for byte what
+// POST /v1/instruments/{id}/report sends.
 
 #include <fstream>
 #include <iostream>
@@ -26,9 +27,45 @@ int write_page(const std::string& page, const std::string& output) {
   return kSuccess;
 }
 
+// The controlled report: the groups and options exactly as `psyscore
+// controlled` reads them.
+int controlled_report_command(const Context& context, const ReportCommandOptions& options) {
+  if (!options.data.empty() || !options.pre.empty() || !options.post.empty() || !options.group_column.empty()) {
+    std::cerr << "error: --group goes alone, without DATA, --pre, --post or --group-column\n";
+    return kUsage;
+  }
+  const ChangeCommandOptions& change = options.change;
+  const ControlledCommandOptions controlled{.instrument = options.instrument,
+                                            .groups = options.groups,
+                                            .reference = options.reference,
+                                            .ci_level = change.ci_level,
+                                            .subscales = change.subscales,
+                                            .rci_reliability = change.rci_reliability,
+                                            .rci_criterion = change.rci_criterion,
+                                            .rci_method = change.rci_method,
+                                            .reliability_post = change.reliability_post,
+                                            .id_column = change.id_column,
+                                            .column_prefix = change.column_prefix};
+  auto input = load_controlled(context, controlled);
+  if (!input) return input.error();
+  ReportOptions engine;
+  engine.show_ids = options.show_ids;
+  engine.controlled = input->options;
+  engine.reliability.subscales = change.subscales;
+  engine.reliability.ci_level = change.ci_level;
+  auto page = controlled_report(*input->instrument, input->groups, engine);
+  if (!page) return report(page.error());
+  return write_page(*page, options.output);
+}
+
 }  // namespace
 
 int report_command(const Context& context, const ReportCommandOptions& options) {
+  if (!options.groups.empty()) return controlled_report_command(context, options);
+  if (!options.reference.empty()) {
+    std::cerr << "error: --reference goes with --group\n";
+    return kUsage;
+  }
   const bool pre_post = !options.pre.empty() || !options.post.empty();
   if (pre_post && (options.pre.empty() || options.post.empty())) {
     std::cerr << "error: --pre and --post go together\n";

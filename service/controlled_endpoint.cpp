@@ -1,6 +1,7 @@
 // POST /v1/instruments/{id}/controlled and /v1/controlled: a controlled
 // pre/post design, {"groups": {"<name>": {"pre": [...], "post": [...]}, ...},
-// "options": {...}}.
+// "options": {...}}. The report endpoint decodes the same body for the
+// controlled report (decode_controlled_body).
 
 #include <boost/json.hpp>
 
@@ -15,33 +16,31 @@ namespace psyscore::service {
 
 namespace json = boost::json;
 
-ApiResponse controlled_endpoint(const ServiceState& state, const RequestContext& context) {
-  if (context.is_csv()) return unsupported_media_type(context, false);
-  JsonBody body(state, context, {"groups", "options"});
-  if (body.failure) return std::move(*body.failure);
+std::expected<ControlledBody, ApiResponse> decode_controlled_body(const ServiceState& state, const JsonBody& body) {
   auto options = controlled_options(body.root());
-  if (!options) return problem(options.error());
+  if (!options) return std::unexpected(problem(options.error()));
   const json::value* groups_value = body.root().if_contains("groups");
-  if (!groups_value) return problem(400, "\"groups\" is required", "/groups", "missing_key");
+  if (!groups_value) return std::unexpected(problem(400, "\"groups\" is required", "/groups", "missing_key"));
   const json::object* groups = groups_value->if_object();
   if (!groups) {
-    return problem(400, "\"groups\" must be an object of group name to {\"pre\": [...], \"post\": [...]}", "/groups",
-                   "wrong_type");
+    return std::unexpected(problem(400,
+                                   "\"groups\" must be an object of group name to {\"pre\": [...], \"post\": [...]}",
+                                   "/groups", "wrong_type"));
   }
-  std::vector<ControlledGroup> waves;
-  std::size_t respondents = 0;
+  ControlledBody out{.options = std::move(*options)};
   for (const auto& entry : *groups) {
     const std::string pointer = detail::pointer_append("/groups", entry.key());
     const json::object* group = entry.value().if_object();
     if (!group) {
-      return problem(400,
-                     "group \"" + std::string(entry.key()) + "\" must be an object {\"pre\": [...], \"post\": [...]}",
-                     pointer, "wrong_type");
+      return std::unexpected(
+          problem(400, "group \"" + std::string(entry.key()) + "\" must be an object {\"pre\": [...], \"post\": [...]}",
+                  pointer, "wrong_type"));
     }
     for (const auto& member : *group) {
       if (member.key() == "pre" || member.key() == "post") continue;
-      return problem(400, "unknown key \"" + std::string(member.key()) + "\"; a group has \"pre\" and \"post\"",
-                     detail::pointer_append(pointer, member.key()), "unknown_key");
+      return std::unexpected(
+          problem(400, "unknown key \"" + std::string(member.key()) + "\"; a group has \"pre\" and \"post\"",
+                  detail::pointer_append(pointer, member.key()), "unknown_key"));
     }
     ControlledGroup decoded;
     decoded.name = std::string(entry.key());
@@ -50,20 +49,30 @@ ApiResponse controlled_endpoint(const ServiceState& state, const RequestContext&
       if (!wave) {
         Error error = std::move(wave.error());
         for (auto& p : error.problems) p.pointer.insert(0, pointer);
-        return problem(error);
+        return std::unexpected(problem(error));
       }
-      respondents += wave->respondent_count();
+      out.respondents += wave->respondent_count();
       (std::string_view(wave_key) == "pre" ? decoded.pre : decoded.post) = std::move(*wave);
     }
-    if (respondents > state.limits().max_respondents) {
-      return problem(422, "at most " + std::to_string(state.limits().max_respondents) + " respondents per request",
-                     "/groups", "too_many_respondents");
+    if (out.respondents > state.limits().max_respondents) {
+      return std::unexpected(
+          problem(422, "at most " + std::to_string(state.limits().max_respondents) + " respondents per request",
+                  "/groups", "too_many_respondents"));
     }
-    waves.push_back(std::move(decoded));
+    out.groups.push_back(std::move(decoded));
   }
-  auto report = controlled(body.instrument(), waves, *options);
+  return out;
+}
+
+ApiResponse controlled_endpoint(const ServiceState& state, const RequestContext& context) {
+  if (context.is_csv()) return unsupported_media_type(context, false);
+  JsonBody body(state, context, {"groups", "options"});
+  if (body.failure) return std::move(*body.failure);
+  auto decoded = decode_controlled_body(state, body);
+  if (!decoded) return std::move(decoded.error());
+  auto report = controlled(body.instrument(), decoded->groups, decoded->options);
   if (!report) return problem(report.error());
-  return result(encode_controlled_result(body.instrument(), *report), respondents);
+  return result(encode_controlled_result(body.instrument(), *report), decoded->respondents);
 }
 
 }  // namespace psyscore::service

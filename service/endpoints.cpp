@@ -3,6 +3,8 @@
 
 #include "endpoints.hpp"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "options.hpp"
@@ -273,6 +275,15 @@ std::expected<bool, ApiResponse> show_ids(const RequestContext& context, const j
   return std::unexpected(problem(400, "the query parameter show_ids must be true or false", "", "invalid_parameter"));
 }
 
+// A "groups" object whose groups are objects ({"pre": [...], "post": [...]})
+// is the controlled design's body; groups of respondents (arrays) are compare's.
+bool controlled_shape(const json::object& root) {
+  const json::value* groups = root.if_contains("groups");
+  if (!groups || !groups->is_object()) return false;
+  const json::object& object = groups->get_object();
+  return std::any_of(object.begin(), object.end(), [](const auto& entry) { return entry.value().is_object(); });
+}
+
 }  // namespace
 
 ApiResponse report_endpoint(const ServiceState& state, const RequestContext& context) {
@@ -320,6 +331,12 @@ ApiResponse report_endpoint(const ServiceState& state, const RequestContext& con
                    "a report body holds one of \"responses\", \"pre\" and \"post\", or \"groups\"; this one "
                    "holds more",
                    "", "conflicting_keys");
+  }
+  if (groups && controlled_shape(body.root())) {
+    auto decoded = decode_controlled_body(state, body);
+    if (!decoded) return std::move(decoded.error());
+    report_options.controlled = decoded->options;
+    return html(controlled_report(body.instrument(), decoded->groups, report_options), decoded->respondents);
   }
   if (pre_post) {
     auto options = change_options(body.root());

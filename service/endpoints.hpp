@@ -4,8 +4,11 @@
 #pragma once
 
 #include <cstddef>
+#include <expected>
 #include <string>
+#include <vector>
 
+#include "psyscore/controlled.hpp"
 #include "request.hpp"
 #include "router.hpp"
 #include "state.hpp"
@@ -28,8 +31,18 @@ ApiResponse waves_endpoint(const ServiceState& state, const RequestContext& cont
 ApiResponse model_endpoint(const ServiceState& state, const RequestContext& context);
 // POST .../controlled (service/controlled_endpoint.cpp).
 ApiResponse controlled_endpoint(const ServiceState& state, const RequestContext& context);
+// The body of POST .../controlled, {"groups": {"<name>": {"pre": [...],
+// "post": [...]}, ...}, "options": {...}}, decoded for body.instrument(); the
+// error is the problem response. The controlled report takes the same body.
+struct ControlledBody {
+  std::vector<ControlledGroup> groups = {};
+  ControlledOptions options = {};
+  std::size_t respondents = 0;
+};
+std::expected<ControlledBody, ApiResponse> decode_controlled_body(const ServiceState& state, const JsonBody& body);
 // POST /v1/instruments/{id}/report and /v1/report: the HTML report of a
-// wave, a pre/post pair or groups (text/html; charset=utf-8).
+// wave, a pre/post pair, groups, or groups before and after (the body of
+// .../controlled) (text/html; charset=utf-8).
 ApiResponse report_endpoint(const ServiceState& state, const RequestContext& context);
 
 }  // namespace psyscore::service

@@ -12,6 +12,9 @@
 //   pre and post   the same for both waves, and change (Jacobson-Truax plot,
 //                  clinical significance when asked, band transitions)
 //   groups         the same for all respondents, and the group comparison
+//   groups before  scores and reliability of everyone before and after, and
+//     and after    the controlled comparison (ANCOVA in plain words, adjusted
+//                  means, each group's Jacobson-Truax plot side by side)
 //
 // The figures and tables are drawn from the same result structs the JSON
 // encoders write, so the numbers are the JSON result's numbers, rounded for
@@ -30,6 +33,7 @@
 
 #include "psyscore/change.hpp"
 #include "psyscore/compare.hpp"
+#include "psyscore/controlled.hpp"
 #include "psyscore/errors.hpp"
 #include "psyscore/instrument.hpp"
 #include "psyscore/reliability.hpp"
@@ -46,6 +50,9 @@ struct ReportOptions {
   ChangeOptions change;
   // Options of the comparison (group reports). Default: as CompareOptions.
   CompareOptions compare;
+  // Options of the controlled design (controlled reports). Default: as
+  // ControlledOptions.
+  ControlledOptions controlled;
   // Respondent ids appear in the page only when true. Default: false, and
   // participants are numbered in input order instead.
   bool show_ids = false;
@@ -74,5 +81,11 @@ Result<std::string> compare_report(const Instrument& instrument,
 // The same for one wave whose `groups` column names each respondent's group.
 Result<std::string> compare_report(const Instrument& instrument, const ResponseMatrix& responses,
                                    const ReportOptions& options = {});
+
+// Scores and reliability of everyone before and after (all groups pooled),
+// and the controlled comparison of the groups per subscale. Errors: those of
+// psyscore::controlled() for the same groups and options, unchanged.
+Result<std::string> controlled_report(const Instrument& instrument, const std::vector<ControlledGroup>& groups,
+                                      const ReportOptions& options = {});
 
 }  // namespace psyscore

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "psyscore/scoring.hpp"
+#include "scoring/analysis/controlled_design.hpp"
 #include "scoring/analysis/request_checks.hpp"
 #include "scoring/stats/ancova.hpp"
 #include "scoring/stats/descriptives.hpp"
@@ -23,16 +24,11 @@ namespace {
 using detail::in_quotes;
 using detail::problem_at;
 
-// Below this many pairs in a group, the ANCOVA rests on a handful of people.
-constexpr std::size_t kSmallGroup = 5;
-// A group at least this many times larger than another makes the F test
-// sensitive to unequal variances.
-constexpr double kUnequalRatio = 2.0;
-// Groups further apart than this at baseline (in pooled SDs) were not made
-// comparable by randomisation.
-constexpr double kBaselineImbalance = 0.5;
-// The interaction test's level for the warning that slopes differ.
-constexpr double kInteractionLevel = 0.05;
+// The limits of the design warnings (shared with the report's notes).
+constexpr std::size_t kSmallGroup = detail::kControlledSmallGroup;
+constexpr double kUnequalRatio = detail::kControlledUnequalRatio;
+constexpr double kBaselineImbalance = detail::kControlledBaselineImbalance;
+constexpr double kInteractionLevel = detail::kControlledInteractionLevel;
 
 std::string number_text(double x) {
   char buffer[32];

@@ -61,15 +61,22 @@ void add_input_warnings(const ResponseMatrix& responses, const std::string& labe
   }
 }
 
-ResponseMatrix concatenate(const std::vector<std::pair<std::string, ResponseMatrix>>& groups) {
+ResponseMatrix concatenate(const std::vector<const ResponseMatrix*>& waves) {
   ResponseMatrix all;
-  for (const auto& [name, wave] : groups) {
-    all.item_count = wave.item_count;
-    all.ids.insert(all.ids.end(), wave.ids.begin(), wave.ids.end());
-    all.answers.insert(all.answers.end(), wave.answers.begin(), wave.answers.end());
-    all.errors.insert(all.errors.end(), wave.errors.begin(), wave.errors.end());
+  for (const ResponseMatrix* wave : waves) {
+    all.item_count = wave->item_count;
+    all.ids.insert(all.ids.end(), wave->ids.begin(), wave->ids.end());
+    all.answers.insert(all.answers.end(), wave->answers.begin(), wave->answers.end());
+    all.errors.insert(all.errors.end(), wave->errors.begin(), wave->errors.end());
   }
   return all;
+}
+
+ResponseMatrix concatenate(const std::vector<std::pair<std::string, ResponseMatrix>>& groups) {
+  std::vector<const ResponseMatrix*> waves;
+  waves.reserve(groups.size());
+  for (const auto& group : groups) waves.push_back(&group.second);
+  return concatenate(waves);
 }
 
 std::string group_report(const Instrument& instrument, const CompareReport& report,
@@ -193,6 +200,52 @@ Result<std::string> compare_report(const Instrument& instrument, const ResponseM
   add_input_warnings(responses, "", overview);
   return group_report(instrument, *compare_result, scores, reliability(instrument, responses, options.reliability),
                       options, std::move(overview));
+}
+
+Result<std::string> controlled_report(const Instrument& instrument, const std::vector<ControlledGroup>& groups,
+                                      const ReportOptions& options) {
+  auto controlled_result = controlled(instrument, groups, options.controlled);
+  if (!controlled_result) return std::unexpected(controlled_result.error());
+  const ControlledReport& report = *controlled_result;
+  const ReportContext context{.instrument = instrument, .show_ids = options.show_ids};
+  std::vector<const ResponseMatrix*> pre_waves;
+  std::vector<const ResponseMatrix*> post_waves;
+  std::size_t pre_respondents = 0;
+  std::size_t post_respondents = 0;
+  std::string sizes;
+  Overview overview;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const ControlledGroup& group = groups[g];
+    pre_waves.push_back(&group.pre);
+    post_waves.push_back(&group.post);
+    pre_respondents += group.pre.respondent_count();
+    post_respondents += group.post.respondent_count();
+    sizes += (g == 0 ? "" : "; ") + group.name + " " + std::to_string(group.pre.respondent_count()) + " before and " +
+             std::to_string(group.post.respondent_count()) + " after";
+    add_input_warnings(group.pre, group.name + ", before", overview);
+    add_input_warnings(group.post, group.name + ", after", overview);
+  }
+  const ResponseMatrix all_pre = concatenate(pre_waves);
+  const ResponseMatrix all_post = concatenate(post_waves);
+  const WaveScores before = detail::wave_scores(instrument, all_pre, "before");
+  const WaveScores after = detail::wave_scores(instrument, all_post, "after");
+  overview.summary = "This report compares " + detail::count_of(groups.size(), "group", "groups") + " who answered " +
+                     (instrument.name.empty() ? instrument.id : instrument.name) + " before and after (" + sizes +
+                     "). Within each group participants are paired by id; the scores and reliability sections take "
+                     "everyone together.";
+  add_wave_facts(before, "before", overview);
+  add_wave_facts(after, "after", overview);
+  Page page = base_page(instrument, options, "Groups before and after",
+                        std::to_string(pre_respondents) + " before, " + std::to_string(post_respondents) +
+                            " after, in " + detail::count_of(groups.size(), "group", "groups"));
+  page.sections.push_back(detail::overview_section(context, overview));
+  page.sections.push_back(detail::scores_section(context, {before, after}, false));
+  std::vector<WaveReliability> waves;
+  waves.push_back({.label = "before", .report = reliability(instrument, all_pre, options.reliability)});
+  waves.push_back({.label = "after", .report = reliability(instrument, all_post, options.reliability)});
+  page.sections.push_back(detail::reliability_section(context, waves));
+  page.sections.push_back(detail::controlled_section(context, report));
+  return detail::render_page(page);
 }
 
 }  // namespace psyscore

@@ -151,24 +151,29 @@ std::string_view method_name(RciMethod method) {
   return {};
 }
 
+}  // namespace
+
 std::string rci_sentence(const ReliableChange& rci, const Subscale& subscale, std::size_t n) {
-  std::string sentence = "Reliable change (" + std::string(method_name(rci.method)) + "): " +
-                         std::to_string(rci.improved) + " of " + std::to_string(n) + " improved reliably, " +
+  std::string sentence = "Reliable change (" + std::string(method_name(rci.method)) +
+                         "): " + std::to_string(rci.improved) + " of " + std::to_string(n) + " improved reliably, " +
                          std::to_string(rci.unchanged) + " did not change reliably and " +
                          std::to_string(rci.deteriorated) + " deteriorated reliably. ";
   if (rci.method == RciMethod::jt) {
     const double reach = rci.criterion * rci.s_diff;
     return sentence + "A change counts as reliable when it exceeds " + format_score(reach, subscale) +
-           " points either way (" + format_statistic(rci.criterion) + " times s_diff = " +
-           format_statistic(rci.s_diff) + ", from a reliability of " + format_statistic(rci.reliability) + ", " +
-           source_words(rci) + ", and a pre SD of " + format_statistic(rci.sd_pre) + ").";
+           " points either way (" + format_statistic(rci.criterion) +
+           " times s_diff = " + format_statistic(rci.s_diff) + ", from a reliability of " +
+           format_statistic(rci.reliability) + ", " + source_words(rci) + ", and a pre SD of " +
+           format_statistic(rci.sd_pre) + ").";
   }
-  return sentence + "A change counts as reliable when the method's index exceeds " +
-         format_statistic(rci.criterion) + " (its standard error is " + format_statistic(rci.standard_error) +
-         ", from a reliability of " + format_statistic(rci.reliability) + ", " + source_words(rci) +
+  return sentence + "A change counts as reliable when the method's index exceeds " + format_statistic(rci.criterion) +
+         " (its standard error is " + format_statistic(rci.standard_error) + ", from a reliability of " +
+         format_statistic(rci.reliability) + ", " + source_words(rci) +
          "). This method allows for regression to the mean, so the points needed depend on where a participant "
          "started.";
 }
+
+namespace {
 
 std::string clinical_sentence(const ClinicalSignificance& cs, const Subscale& subscale) {
   std::string criterion = std::string(to_string(cs.criterion));
@@ -223,8 +228,20 @@ std::string transitions_sentence(const BandTransitions& bands, const Subscale& s
   return sentence;
 }
 
-FigureView jacobson_truax_figure(const ReportContext& context, const SubscaleChange& change, const Subscale& subscale,
-                                 const ReliableChange& rci, std::size_t index) {
+std::string with_group(std::string_view text, std::string_view group) {
+  return group.empty() ? std::string(text) : std::string(text) + ", " + std::string(group);
+}
+
+// "<prefix>-<subscale>", and "-<group>" after it when there is a group.
+std::string figure_id(std::string_view prefix, const Subscale& subscale, std::string_view group) {
+  const std::string id = element_id(prefix, subscale.id);
+  return group.empty() ? id : element_id(id, group);
+}
+
+}  // namespace
+
+FigureView jacobson_truax_figure(const ReportContext& context, const Subscale& subscale, const ReliableChange& rci,
+                                 std::string_view id_prefix, std::string_view group) {
   const auto range = score_range(context.instrument, subscale);
   // Only Jacobson-Truax has a band of constant width; the other methods
   // correct for regression to the mean, and their categories colour the marks.
@@ -239,11 +256,16 @@ FigureView jacobson_truax_figure(const ReportContext& context, const SubscaleCha
     description += "; each mark's colour and shape is its reliable-change category (" +
                    std::string(method_name(rci.method)) + ").";
   }
-  svg::Figure figure({.id = element_id("change-jt", subscale.id),
-                      .title = "Jacobson-Truax plot of " + subscale_name(subscale),
+  const std::string id = figure_id(std::string(id_prefix) + "-jt", subscale, group);
+  svg::Figure figure({.id = id,
+                      .title = with_group("Jacobson-Truax plot of " + subscale_name(subscale), group),
                       .description = description,
                       .width = 520,
-                      .height = 508});
+                      .height = group.empty() ? 508.0 : 524.0,
+                      .margin_top = group.empty() ? 20.0 : 36.0});
+  // Side by side, each plot names its group above it.
+  if (!group.empty())
+    figure.text(figure.plot_left(), 20, group, "start", figure.plot_right() - figure.plot_left(), "group");
   figure.set_x(svg::Scale::linear(range.first, range.second, figure.plot_left(), figure.plot_right()));
   figure.set_y(svg::Scale::linear(range.first, range.second, figure.plot_bottom(), figure.plot_top()));
   const double reach = rci.criterion * rci.s_diff;
@@ -264,8 +286,7 @@ FigureView jacobson_truax_figure(const ReportContext& context, const SubscaleCha
   }
   const bool dense = rci.participants.size() > svg::kMaxScatterPoints;
   std::array<std::size_t, 5> counts{};
-  const std::array<const CategoryStyle*, 5> styles = {&kRecovered, &kImproved, &kUnchanged, &kDeteriorated,
-                                                      &kHarmed};
+  const std::array<const CategoryStyle*, 5> styles = {&kRecovered, &kImproved, &kUnchanged, &kDeteriorated, &kHarmed};
   for (const RciParticipant& p : rci.participants) {
     const CategoryStyle& style = style_of(p);
     for (std::size_t k = 0; k < styles.size(); ++k) {
@@ -323,7 +344,7 @@ FigureView jacobson_truax_figure(const ReportContext& context, const SubscaleCha
                       .dashed = true});
   }
   figure.legend(legend);
-  std::string caption = "Jacobson-Truax plot of " + subscale_name(subscale) + ": " +
+  std::string caption = with_group("Jacobson-Truax plot of " + subscale_name(subscale), group) + ": " +
                         count_of(rci.participants.size(), "participant", "participants") + ", " +
                         std::to_string(rci.improved) + " improved, " + std::to_string(rci.unchanged) + " unchanged, " +
                         std::to_string(rci.deteriorated) + " deteriorated reliably.";
@@ -346,14 +367,13 @@ FigureView jacobson_truax_figure(const ReportContext& context, const SubscaleCha
                " participants the marks would hide each other, so the plot shows how many fall in each small square "
                "(darker = more) instead of one mark each.";
   }
-  (void)change;
-  (void)index;
-  return {.id = element_id("figure-change-jt", subscale.id), .svg = figure.render(), .caption = caption};
+  return {.id = "figure-" + id, .svg = figure.render(), .caption = caption};
 }
 
-TableView participants_table(const ReportContext& context, const ReliableChange& rci, const Subscale& subscale) {
-  TableView table{.id = element_id("table-change-participants", subscale.id),
-                  .caption = "Change per participant (" + subscale_name(subscale) + ")"};
+TableView participants_table(const ReportContext& context, const ReliableChange& rci, const Subscale& subscale,
+                             std::string_view id_prefix, std::string_view group) {
+  TableView table{.id = figure_id("table-" + std::string(id_prefix) + "-participants", subscale, group),
+                  .caption = "Change per participant (" + with_group(subscale_name(subscale), group) + ")"};
   table.columns = {{context.show_ids ? "Id" : "Participant"},
                    {"Before", true},
                    {"After", true},
@@ -376,6 +396,8 @@ TableView participants_table(const ReportContext& context, const ReliableChange&
   }
   return table;
 }
+
+namespace {
 
 TableView transitions_table(const BandTransitions& bands, const Subscale& subscale) {
   TableView table{.caption = "Band before (rows) and after (columns), " + subscale_name(subscale)};
@@ -440,8 +462,7 @@ TableView summary_table(const SubscaleChange& change, const Subscale& subscale, 
 Section change_section(const ReportContext& context, const ChangeReport& report) {
   Section section{.id = "change", .title = "Change from before to after", .template_name = "change"};
   for (const std::string& warning : report.warnings) section.block.details.push_back(warning);
-  for (std::size_t c = 0; c < report.subscales.size(); ++c) {
-    const SubscaleChange& change = report.subscales[c];
+  for (const SubscaleChange& change : report.subscales) {
     const auto index = context.instrument.subscale_index(change.id);
     if (!index) continue;
     const Subscale& subscale = context.instrument.subscales[*index];
@@ -476,9 +497,9 @@ Section change_section(const ReportContext& context, const ChangeReport& report)
     block.details = change.warnings;
     block.tables.push_back(summary_table(change, subscale, report.ci_level));
     if (change.rci) {
-      block.figures.push_back(jacobson_truax_figure(context, change, subscale, *change.rci, c));
+      block.figures.push_back(jacobson_truax_figure(context, subscale, *change.rci, "change"));
       if (change.rci->participants.size() <= kMaxTableRows) {
-        block.tables.push_back(participants_table(context, *change.rci, subscale));
+        block.tables.push_back(participants_table(context, *change.rci, subscale, "change"));
       } else {
         block.plain_notes.push_back(
             "The table of " + std::to_string(change.rci->participants.size()) +

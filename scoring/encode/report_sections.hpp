@@ -13,6 +13,7 @@
 
 #include "psyscore/change.hpp"
 #include "psyscore/compare.hpp"
+#include "psyscore/controlled.hpp"
 #include "psyscore/errors.hpp"
 #include "psyscore/instrument.hpp"
 #include "psyscore/reliability.hpp"
@@ -73,6 +74,25 @@ Section change_section(const ReportContext& context, const ChangeReport& report)
 // `groups`: each group's scores, in the report's group order.
 Section compare_section(const ReportContext& context, const CompareReport& report,
                         const std::vector<WaveScores>& groups);
+
+// Per subscale the ANCOVA in plain words, the adjusted means, and each
+// group's Jacobson-Truax plot side by side.
+Section controlled_section(const ReportContext& context, const ControlledReport& report);
+
+// ---------------------------------------------------------------- reliable change
+// Shared by the change section and the controlled section (one plot per group).
+
+// The Jacobson-Truax plot of `rci` on `subscale`. Its element ids are
+// "<id_prefix>-jt-<subscale>" (the figure's "figure-" before that), with
+// "-<group>" after them when `group` is given, which also names the group in
+// the title and caption.
+FigureView jacobson_truax_figure(const ReportContext& context, const Subscale& subscale, const ReliableChange& rci,
+                                 std::string_view id_prefix, std::string_view group = {});
+// The plot's numbers: one row per participant ("table-<id_prefix>-participants-...").
+TableView participants_table(const ReportContext& context, const ReliableChange& rci, const Subscale& subscale,
+                             std::string_view id_prefix, std::string_view group = {});
+// How many of `n` changed reliably, and by what rule.
+std::string rci_sentence(const ReliableChange& rci, const Subscale& subscale, std::size_t n);
 
 // ---------------------------------------------------------------- words
 

@@ -31,7 +31,13 @@ mustache::data cell_data(const TableCell& cell) {
 
 mustache::data table_data(const TableView& table) {
   mustache::data out;
-  out.set("id", table.id);
+  // Mustache takes an empty string as true: a table without an id is false
+  // here, so it gets no empty id attribute (which HTML does not allow).
+  if (table.id.empty()) {
+    out.set("id", mustache::data::type::bool_false);
+  } else {
+    out.set("id", table.id);
+  }
   out.set("caption", table.caption);
   mustache::data columns{mustache::data::type::list};
   for (const TableCell& column : table.columns) {
@@ -52,6 +58,18 @@ mustache::data table_data(const TableView& table) {
   return out;
 }
 
+mustache::data figure_list(const std::vector<FigureView>& figures) {
+  mustache::data out{mustache::data::type::list};
+  for (const FigureView& figure : figures) {
+    mustache::data f;
+    f.set("id", figure.id);
+    f.set("svg", figure.svg);
+    f.set("caption", figure.caption);
+    out.push_back(f);
+  }
+  return out;
+}
+
 // Every key the block template reads is set, so a subscale's block never
 // falls back to its section's values through Mustache's context stack.
 void set_block(mustache::data& out, const Block& block) {
@@ -61,15 +79,10 @@ void set_block(mustache::data& out, const Block& block) {
   out.set("plain", list_of(block.plain_notes));
   out.set("has_details", block.details.empty() ? mustache::data::type::bool_false : mustache::data::type::bool_true);
   out.set("details", list_of(block.details));
-  mustache::data figures{mustache::data::type::list};
-  for (const FigureView& figure : block.figures) {
-    mustache::data f;
-    f.set("id", figure.id);
-    f.set("svg", figure.svg);
-    f.set("caption", figure.caption);
-    figures.push_back(f);
-  }
-  out.set("figures", figures);
+  out.set("figures", figure_list(block.figures));
+  out.set("has_figure_row",
+          block.figure_row.empty() ? mustache::data::type::bool_false : mustache::data::type::bool_true);
+  out.set("figure_row", figure_list(block.figure_row));
   mustache::data tables{mustache::data::type::list};
   for (const TableView& table : block.tables) tables.push_back(table_data(table));
   out.set("tables", tables);

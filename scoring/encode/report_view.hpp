@@ -35,12 +35,15 @@ struct FigureView {
   std::string caption = {};
 };
 
-// Text, notes, figures and tables in that order.
+// Text, notes, figures, the row of figures and tables in that order.
 struct Block {
   std::vector<std::string> statements = {};   // plain-language sentences, one paragraph each
   std::vector<std::string> plain_notes = {};  // cautions in plain words (small samples, ...)
   std::vector<std::string> details = {};      // the analysis's own warnings, verbatim
   std::vector<FigureView> figures = {};
+  // Figures drawn side by side (one per group), wrapping onto the next line
+  // where the page is too narrow for them.
+  std::vector<FigureView> figure_row = {};
   std::vector<TableView> tables = {};
 };
 

@@ -6,7 +6,8 @@
 For every report-*.html that tests/report/check_reports.py wrote to
 PAGES_DIR: open it, fail on any console error or any request beyond the file
 itself, check that every figure has a size and that no text of a figure runs
-outside it (measured with the browser's own fonts), and save a whole-page
+outside it (measured with the browser's own fonts), that the figures of a row
+(the controlled report's Jacobson-Truax plots) stand side by side, and save a whole-page
 screenshot and an A4 PDF (printed as --print-to-pdf prints, in the same
 browser) to ARTIFACTS_DIR.
 Exit 77 (skipped) when Chromium or Selenium is not installed.
@@ -33,6 +34,22 @@ for (const svg of document.querySelectorAll('svg.figure')) {
       out.push(svg.id + ': "' + text.textContent + '" runs outside the figure (' +
                [b.left - box.left, b.top - box.top, b.width, b.height].map(v => v.toFixed(1)).join(', ') +
                ' in ' + box.width.toFixed(0) + 'x' + box.height.toFixed(0) + ')');
+    }
+  }
+}
+return out;
+"""
+
+# The figures of a row (each group's plot in the controlled report) stand
+# side by side at the window's width: the same top, each right of the one before.
+SIDE_BY_SIDE_SCRIPT = """
+const out = [];
+for (const row of document.querySelectorAll('.figure-row')) {
+  const boxes = [...row.querySelectorAll(':scope > figure')].map(f => f.getBoundingClientRect());
+  if (boxes.length < 2) out.push('a row of ' + boxes.length + ' figure(s)');
+  for (let i = 1; i < boxes.length; ++i) {
+    if (Math.abs(boxes[i].top - boxes[0].top) > 1 || boxes[i].left < boxes[i - 1].right - 1) {
+      out.push(row.querySelectorAll(':scope > figure')[i].id + ' is not beside the figure before it');
     }
   }
 }
@@ -71,6 +88,8 @@ def main():
                 if requested != url and EXTERNAL.match(requested):
                     failures.append(f"{name}: requested {requested}")
             for problem in browser.run(OVERFLOW_SCRIPT):
+                failures.append(f"{name}: {problem}")
+            for problem in browser.run(SIDE_BY_SIDE_SCRIPT):
                 failures.append(f"{name}: {problem}")
             figures = browser.run("return document.querySelectorAll('svg.figure').length")
             if figures == 0:

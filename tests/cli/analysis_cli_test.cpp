@@ -15,6 +15,7 @@
 #include "psyscore/controlled.hpp"
 #include "psyscore/json.hpp"
 #include "psyscore/reliability.hpp"
+#include "psyscore/report.hpp"
 #include "psyscore/tables.hpp"
 #include "run_process.hpp"
 
@@ -152,6 +153,24 @@ TEST(AnalysisCli, ControlledPrintsTheEngineResult) {
   EXPECT_EQ(result.out, encode_controlled_result(*mbi_hss(), *report));
 }
 
+TEST(AnalysisCli, ControlledReportIsTheEnginePage) {
+  const auto result = run_psyscore({"report", "-i", "mbi-hss", "--group",
+                                    "balint=" + trial("balint_pre.csv") + "," + trial("balint_post.csv"), "--group",
+                                    "waitlist=" + trial("waitlist_pre.csv") + "," + trial("waitlist_post.csv"),
+                                    "--reference", "waitlist", "--subscale", "EE"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::vector<ControlledGroup> groups;
+  groups.push_back({"balint", wave(trial("balint_pre.csv")), wave(trial("balint_post.csv"))});
+  groups.push_back({"waitlist", wave(trial("waitlist_pre.csv")), wave(trial("waitlist_post.csv"))});
+  ReportOptions options;
+  options.controlled.reference = "waitlist";
+  options.controlled.subscales = {"EE"};
+  options.reliability.subscales = {"EE"};
+  auto page = controlled_report(*mbi_hss(), groups, options);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(result.out, *page);
+}
+
 TEST(AnalysisCli, ChangeTakesEveryRciMethod) {
   for (const std::string method : {"jt", "gln", "hll", "en", "ha"}) {
     const auto result = run_psyscore({"change", "-i", "mbi-hss", "--pre", example("pre.csv"), "--post",
@@ -236,6 +255,29 @@ TEST(AnalysisCli, BadInputExitsOneAndUsageErrorsTwo) {
        "NAME=PRE.csv,POST.csv"},
       {"controlled with an unknown reference",
        {"controlled", "-i", "mbi-hss", "--group", "balint=" + trial("balint_pre.csv") + "," + trial("balint_post.csv"),
+        "--group", "waitlist=" + trial("waitlist_pre.csv") + "," + trial("waitlist_post.csv"), "--reference",
+        "placebo"},
+       "",
+       1,
+       "/options/reference"},
+      {"controlled report with a malformed group",
+       {"report", "-i", "mbi-hss", "--group", "balint=" + trial("balint_pre.csv")},
+       "",
+       2,
+       "NAME=PRE.csv,POST.csv"},
+      {"controlled report with --pre",
+       {"report", "-i", "mbi-hss", "--group", "balint=" + trial("balint_pre.csv") + "," + trial("balint_post.csv"),
+        "--pre", trial("balint_pre.csv")},
+       "",
+       2,
+       "--group goes alone"},
+      {"report --reference without --group",
+       {"report", "-i", "mbi-hss", "--reference", "waitlist", example("pre.csv")},
+       "",
+       2,
+       "--reference goes with --group"},
+      {"controlled report with an unknown reference",
+       {"report", "-i", "mbi-hss", "--group", "balint=" + trial("balint_pre.csv") + "," + trial("balint_post.csv"),
         "--group", "waitlist=" + trial("waitlist_pre.csv") + "," + trial("waitlist_post.csv"), "--reference",
         "placebo"},
        "",

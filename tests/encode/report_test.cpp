@@ -17,6 +17,7 @@
 #include "fixtures.hpp"
 #include "psyscore/change.hpp"
 #include "psyscore/compare.hpp"
+#include "psyscore/controlled.hpp"
 #include "psyscore/reliability.hpp"
 #include "scoring/encode/report_templates.hpp"
 
@@ -40,6 +41,29 @@ ResponseMatrix example_wave(const Instrument& instrument, const std::string& fil
   return *wave;
 }
 
+// The synthetic trial of examples/balint-trial: the Balint group and the
+// waiting list, each before and after.
+std::vector<ControlledGroup> trial(const Instrument& instrument) {
+  const auto wave = [&](const std::string& file) {
+    CsvOptions csv;
+    csv.source = file;
+    auto decoded =
+        decode_csv_responses(instrument, test::read_text(test::source_dir() / "examples" / "balint-trial" / file), csv);
+    EXPECT_TRUE(decoded.has_value()) << file;
+    return *decoded;
+  };
+  std::vector<ControlledGroup> groups;
+  groups.push_back({"balint", wave("balint_pre.csv"), wave("balint_post.csv")});
+  groups.push_back({"waitlist", wave("waitlist_pre.csv"), wave("waitlist_post.csv")});
+  return groups;
+}
+
+ReportOptions waitlist_reference() {
+  ReportOptions options;
+  options.controlled.reference = "waitlist";
+  return options;
+}
+
 void expect_same_error(const Error& actual, const Error& expected, const std::string& name) {
   EXPECT_EQ(actual.code, expected.code) << name;
   EXPECT_EQ(actual.message, expected.message) << name;
@@ -61,7 +85,7 @@ std::size_t count(const std::string& text, const std::string& needle) {
 
 TEST(ReportTemplates, EveryTemplateIsCompiledIn) {
   for (const char* name :
-       {"page", "block", "figure", "table", "overview", "scores", "reliability", "change", "compare"}) {
+       {"page", "block", "figure", "table", "overview", "scores", "reliability", "change", "compare", "controlled"}) {
     EXPECT_FALSE(detail::report_template(std::string(name) + ".mustache").empty()) << name;
   }
   EXPECT_TRUE(detail::report_template("missing.mustache").empty()) << "unknown name";
@@ -107,6 +131,81 @@ TEST(Report, ExamplesGiveCompletePages) {
       EXPECT_EQ(page.find(id), std::string::npos) << c.name << ": no ids (" << id << ")";
     }
   }
+}
+
+// The controlled section of examples/balint-trial: per subscale the adjusted
+// means and both groups' Jacobson-Truax plots side by side.
+TEST(Report, ControlledPageHasBothGroupsSideBySide) {
+  const InstrumentPtr instrument = mbi();
+  const auto page = controlled_report(*instrument, trial(*instrument), waitlist_reference());
+  ASSERT_TRUE(page.has_value()) << "controlled report";
+  EXPECT_EQ(page->rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(page->find("</html>"), std::string::npos) << "complete";
+  for (const char* section : {"overview", "scores", "reliability", "controlled"}) {
+    EXPECT_NE(page->find(std::string("<section class=\"report-section\" id=\"") + section + "\""), std::string::npos)
+        << "section " << section;
+  }
+  // Scores 3, the alpha overview 1, item analyses 3 before and 3 after, and
+  // per subscale the adjusted means and one Jacobson-Truax plot per group.
+  const std::size_t figures = 3 + 1 + 6 + 3 * (1 + 2);
+  EXPECT_EQ(count(*page, "<svg "), figures) << "figures";
+  EXPECT_EQ(count(*page, "<title id="), figures) << "every figure has a title";
+  EXPECT_EQ(count(*page, "<desc id="), figures) << "every figure has a description";
+  EXPECT_EQ(count(*page, "<div class=\"figure-row\">"), 3u) << "one row of plots per subscale";
+  for (const char* subscale : {"EE", "DP", "PA"}) {
+    const std::string s(subscale);
+    EXPECT_EQ(count(*page, "<svg class=\"figure\" id=\"controlled-means-" + s + "\""), 1u) << s << ": adjusted means";
+    EXPECT_EQ(count(*page, "id=\"table-controlled-means-" + s + "\""), 1u) << s << ": their table";
+    for (const char* group : {"balint", "waitlist"}) {
+      const std::string g(group);
+      EXPECT_EQ(count(*page, "<svg class=\"figure\" id=\"controlled-jt-" + s + "-" + g + "\""), 1u)
+          << s << ": " << g << "'s plot";
+      EXPECT_EQ(count(*page, "id=\"table-controlled-participants-" + s + "-" + g + "\""), 1u)
+          << s << ": " << g << "'s participants";
+    }
+    // The two plots are in the row, one after the other.
+    const std::size_t row = page->find("<div class=\"figure-row\">", page->find("id=\"controlled-" + s + "\""));
+    ASSERT_NE(row, std::string::npos) << s;
+    const std::size_t end =
+        page->find("</div>", page->rfind("</figure>", page->find("<div class=\"table-wrap\">", row)));
+    const std::string inside = page->substr(row, end - row);
+    EXPECT_EQ(count(inside, "<figure id=\"figure-controlled-jt-" + s + "-"), 2u) << s << ": both plots in the row";
+  }
+  EXPECT_NE(page->find("Adjusted for where they started, the balint group ended 4.4 points lower than the waitlist "
+                       "group (95 % CI -8.7 to -0.2, p = 0.040)."),
+            std::string::npos)
+      << "the ANCOVA in plain words";
+  EXPECT_NE(page->find("waitlist 26.0 (95 % CI 22.8 to 29.2); balint 21.6 (95 % CI 18.8 to 24.4)"), std::string::npos)
+      << "the adjusted means";
+  EXPECT_NE(page->find("Welch&#39;s t test"), std::string::npos) << "the plain comparison of the changes";
+  EXPECT_NE(page->find("The groups did not start in the same place"), std::string::npos) << "DP's baseline gap";
+  for (const char* id : {">t01<", "t01:", ">w01<", "w01:"}) {
+    EXPECT_EQ(page->find(id), std::string::npos) << "no ids (" << id << ")";
+  }
+  EXPECT_EQ(page->find("<script"), std::string::npos) << "no script";
+  EXPECT_EQ(*page, *controlled_report(*instrument, trial(*instrument), waitlist_reference())) << "deterministic";
+}
+
+// Three groups, one with markup in its name: the name is text, every group
+// gets its plot in the row, and the element ids stay unique.
+TEST(Report, ControlledGroupsKeepTheirOwnIds) {
+  const InstrumentPtr instrument = mbi();
+  std::vector<ControlledGroup> groups = trial(*instrument);
+  groups.push_back({"<i>co hort</i>", example_wave(*instrument, "pre.csv"), example_wave(*instrument, "post.csv")});
+  const auto page = controlled_report(*instrument, groups, waitlist_reference());
+  ASSERT_TRUE(page.has_value()) << "three groups";
+  EXPECT_EQ(page->find("<i>"), std::string::npos) << "the group's name is escaped";
+  EXPECT_NE(page->find("&lt;i&gt;co hort&lt;/i&gt;"), std::string::npos) << "and kept as text";
+  EXPECT_EQ(count(*page, "<figure id=\"figure-controlled-jt-"), 9u) << "3 groups x 3 subscales";
+  EXPECT_NE(page->find("Do the groups differ at all"), std::string::npos) << "the F test for three groups";
+  EXPECT_EQ(page->find("Welch&#39;s t test"), std::string::npos) << "Welch only for two groups";
+  std::vector<std::string> ids;
+  for (std::size_t at = page->find(" id=\""); at != std::string::npos; at = page->find(" id=\"", at + 1)) {
+    const std::size_t start = at + 5;
+    ids.push_back(page->substr(start, page->find('"', start) - start));
+  }
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end()) << "unique element ids";
 }
 
 TEST(Report, IdsOnlyWhenAsked) {
@@ -197,6 +296,21 @@ TEST(Report, BadInputGivesTheAnalysisProblems) {
   expect_same_error(compare_report(*instrument, pre).error(), compare(*instrument, pre).error(), "no group column");
   const std::vector<std::pair<std::string, ResponseMatrix>> single = {{"only", pre}};
   expect_same_error(compare_report(*instrument, single).error(), compare(*instrument, single).error(), "one group");
+
+  const std::vector<ControlledGroup> groups = trial(*instrument);
+  const std::vector<ControlledGroup> one_arm = {groups[0]};
+  expect_same_error(controlled_report(*instrument, one_arm).error(), controlled(*instrument, one_arm).error(),
+                    "one arm");
+  std::vector<ControlledGroup> twice = groups;
+  twice[1].name = "balint";
+  expect_same_error(controlled_report(*instrument, twice).error(), controlled(*instrument, twice).error(),
+                    "a name twice");
+  ReportOptions controlled_options;
+  controlled_options.controlled.reference = "nobody";
+  controlled_options.controlled.ci_level = 1.5;
+  controlled_options.controlled.subscales = {"EE", "nope"};
+  expect_same_error(controlled_report(*instrument, groups, controlled_options).error(),
+                    controlled(*instrument, groups, controlled_options.controlled).error(), "controlled options");
 }
 
 TEST(Report, LargeCohortsAreBinned) {

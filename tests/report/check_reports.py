@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""The reports of examples/balint-cohort, read with a real HTML parser.
+"""The reports of examples/balint-cohort and examples/balint-trial, read with a
+real HTML parser.
 
   check_reports.py PSYSCORE_BINARY SOURCE_DIR OUTPUT_DIR
 
@@ -11,7 +12,9 @@ Makes every example report with the CLI and over HTTP and checks that:
 - the Jacobson-Truax plot puts each participant (b01 first) at the pixels its
   pre and post scores map to on the plot's own axes, and the band of no
   reliable change at +/- criterion x s_diff around the identity line, as the
-  JSON change result of the same data says;
+  JSON change result of the same data says; in the controlled report the same
+  for each group's plot, and the adjusted means and their intervals at the
+  pixels of the JSON controlled result's numbers;
 - ids appear only with show_ids;
 - bad input gets exactly the problem the underlying analysis gives.
 Writes the pages to OUTPUT_DIR (the browser test opens them there).
@@ -138,56 +141,93 @@ def check_page(name, html, show_ids):
 
 def check_jacobson_truax(name, document, change, show_ids):
     for subscale in change["subscales"]:
-        rci = subscale["rci"]
-        svg = document.xpath(f"//svg[@id='change-jt-{subscale['id']}']")
-        check(len(svg) == 1, f"{name}: Jacobson-Truax plot of {subscale['id']}")
+        check_jacobson_truax_plot(name, document, f"change-jt-{subscale['id']}", subscale["id"], subscale["rci"],
+                                  show_ids)
+
+
+def check_controlled(name, document, controlled, show_ids):
+    """Each group's Jacobson-Truax plot, and the adjusted means at their numbers."""
+    for subscale in controlled["subscales"]:
+        for group in subscale["groups"]:
+            check_jacobson_truax_plot(name, document, f"controlled-jt-{subscale['id']}-{group['name']}",
+                                      f"{subscale['id']} {group['name']}", group["rci"], show_ids)
+        row = document.xpath(f"//h3[@id='controlled-{subscale['id']}']/following-sibling::div[@class='figure-row'][1]")
+        check(len(row) == 1 and len(row[0].xpath("./figure/svg")) == len(subscale["groups"]),
+              f"{name}: {subscale['id']}: the groups' plots side by side in one row")
+        svg = document.xpath(f"//svg[@id='controlled-means-{subscale['id']}']")
+        check(len(svg) == 1, f"{name}: adjusted means of {subscale['id']}")
         if not svg:
             continue
         svg = svg[0]
-        x = axis(svg, "x", "x1")
         y = axis(svg, "y", "y1")
-        marks = svg.xpath(".//*[@class='marks']/*[contains(concat(' ', @class, ' '), ' mark ')]")
-        participants = rci["participants"]
-        check(len(marks) == len(participants), f"{name}: {subscale['id']}: one mark per participant")
-        for mark, participant in zip(marks, participants):
+        means = subscale["ancova"]["adjusted_means"]
+        marks = svg.xpath(".//*[@class='marks']/*[contains(concat(' ', @class, ' '), ' adjusted-mean ')]")
+        intervals = svg.xpath(".//*[local-name()='path'][contains(@class, 'adjusted-interval')]")
+        check(len(marks) == len(means) and len(intervals) == len(means),
+              f"{name}: {subscale['id']}: one mark and one interval per group")
+        for mark, interval, mean in zip(marks, intervals, means):
+            who = f"{name}: {subscale['id']} adjusted mean of {mean['group']}"
             px, py = translation(mark)
-            who = f"{name}: {subscale['id']} participant {participant['id']}"
-            check(abs(px - x(participant["pre"])) < PIXEL, f"{who}: x at pre {participant['pre']}")
-            check(abs(py - y(participant["post"])) < PIXEL, f"{who}: y at post {participant['post']}")
-            category = participant.get("clinical_category", participant["category"])
-            check(category in mark.get("class").split(), f"{who}: drawn as {category}")
-            title = mark.xpath("./title")
-            check(bool(title) and (title[0].text.startswith(participant["id"] + ":") == show_ids),
-                  f"{who}: id shown only with show_ids")
-        # The band of no reliable change: +/- criterion x s_diff around y = x.
-        reach = rci["criterion"] * rci["s_diff"]
-        band = svg.xpath(".//*[local-name()='polygon'][contains(@class, 'rci-band')]")
-        check(len(band) == 1, f"{name}: {subscale['id']}: one band")
-        if band:
-            points = [tuple(map(float, p.split(","))) for p in band[0].get("points").split()]
-            lo = float(svg.xpath(".//*[local-name()='line'][contains(@class, 'tick-x')]")[0].get("data-value"))
-            corners = [(points[0], lo, lo - reach), (points[3], lo, lo + reach)]
-            for (px, py), vx, vy in corners:
-                check(abs(px - x(vx)) < PIXEL and abs(py - y(vy)) < PIXEL,
-                      f"{name}: {subscale['id']}: band corner at ({vx}, {vy:.3f})")
-            hi_x = points[1][0]
-            hi = lo + (hi_x - x(lo)) / (x(lo + 1) - x(lo))
-            check(abs(points[1][1] - y(hi - reach)) < PIXEL and abs(points[2][1] - y(hi + reach)) < PIXEL,
-                  f"{name}: {subscale['id']}: band's far corners at +/- {reach:.3f}")
-        cutoff = rci.get("clinical_significance")
-        lines = svg.xpath(".//*[local-name()='line'][contains(@class, 'cutoff')]")
-        if cutoff:
-            check(len(lines) == 2, f"{name}: {subscale['id']}: two cut-off lines")
-            if len(lines) == 2:
-                check(abs(float(lines[0].get("x1")) - x(cutoff["cutoff"])) < PIXEL, f"{name}: vertical cut-off")
-                check(abs(float(lines[1].get("y1")) - y(cutoff["cutoff"])) < PIXEL, f"{name}: horizontal cut-off")
-        else:
-            check(not lines, f"{name}: {subscale['id']}: no cut-off lines without clinical significance")
-        legend = " ".join(t.text for t in svg.xpath(".//*[@class='legend']//*[local-name()='text']"))
-        counts = rci["counts"]
-        for category in ("improved", "unchanged", "deteriorated"):
-            if not cutoff:
-                check(f"{category} ({counts[category]})" in legend, f"{name}: legend counts {category}")
+            check(abs(py - y(mean["estimate"])) < PIXEL, f"{who}: y at {mean['estimate']}")
+            # M x lo V hi ...: the interval's ends
+            start, end = interval.get("d")[1:].split("M")[0].split("V")
+            x0, y0 = map(float, start.split())
+            check(abs(x0 - px) < PIXEL, f"{who}: the interval under its mark")
+            check(abs(y0 - y(mean["lower"])) < PIXEL and abs(float(end) - y(mean["upper"])) < PIXEL,
+                  f"{who}: interval {mean['lower']} to {mean['upper']}")
+            check(mark.xpath("./title")[0].text.startswith(mean["group"] + ": adjusted mean"), f"{who}: its title")
+
+
+def check_jacobson_truax_plot(name, document, svg_id, label, rci, show_ids):
+    svg = document.xpath(f"//svg[@id='{svg_id}']")
+    check(len(svg) == 1, f"{name}: Jacobson-Truax plot of {label}")
+    if not svg:
+        return
+    svg = svg[0]
+    x = axis(svg, "x", "x1")
+    y = axis(svg, "y", "y1")
+    marks = svg.xpath(".//*[@class='marks']/*[contains(concat(' ', @class, ' '), ' mark ')]")
+    participants = rci["participants"]
+    check(len(marks) == len(participants), f"{name}: {label}: one mark per participant")
+    for mark, participant in zip(marks, participants):
+        px, py = translation(mark)
+        who = f"{name}: {label} participant {participant['id']}"
+        check(abs(px - x(participant["pre"])) < PIXEL, f"{who}: x at pre {participant['pre']}")
+        check(abs(py - y(participant["post"])) < PIXEL, f"{who}: y at post {participant['post']}")
+        category = participant.get("clinical_category", participant["category"])
+        check(category in mark.get("class").split(), f"{who}: drawn as {category}")
+        title = mark.xpath("./title")
+        check(bool(title) and (title[0].text.startswith(participant["id"] + ":") == show_ids),
+              f"{who}: id shown only with show_ids")
+    # The band of no reliable change: +/- criterion x s_diff around y = x.
+    reach = rci["criterion"] * rci["s_diff"]
+    band = svg.xpath(".//*[local-name()='polygon'][contains(@class, 'rci-band')]")
+    check(len(band) == 1, f"{name}: {label}: one band")
+    if band:
+        points = [tuple(map(float, p.split(","))) for p in band[0].get("points").split()]
+        lo = float(svg.xpath(".//*[local-name()='line'][contains(@class, 'tick-x')]")[0].get("data-value"))
+        corners = [(points[0], lo, lo - reach), (points[3], lo, lo + reach)]
+        for (px, py), vx, vy in corners:
+            check(abs(px - x(vx)) < PIXEL and abs(py - y(vy)) < PIXEL,
+                  f"{name}: {label}: band corner at ({vx}, {vy:.3f})")
+        hi_x = points[1][0]
+        hi = lo + (hi_x - x(lo)) / (x(lo + 1) - x(lo))
+        check(abs(points[1][1] - y(hi - reach)) < PIXEL and abs(points[2][1] - y(hi + reach)) < PIXEL,
+              f"{name}: {label}: band's far corners at +/- {reach:.3f}")
+    cutoff = rci.get("clinical_significance")
+    lines = svg.xpath(".//*[local-name()='line'][contains(@class, 'cutoff')]")
+    if cutoff:
+        check(len(lines) == 2, f"{name}: {label}: two cut-off lines")
+        if len(lines) == 2:
+            check(abs(float(lines[0].get("x1")) - x(cutoff["cutoff"])) < PIXEL, f"{name}: vertical cut-off")
+            check(abs(float(lines[1].get("y1")) - y(cutoff["cutoff"])) < PIXEL, f"{name}: horizontal cut-off")
+    else:
+        check(not lines, f"{name}: {label}: no cut-off lines without clinical significance")
+    legend = " ".join(t.text for t in svg.xpath(".//*[@class='legend']//*[local-name()='text']"))
+    counts = rci["counts"]
+    for category in ("improved", "unchanged", "deteriorated"):
+        if not cutoff:
+            check(f"{category} ({counts[category]})" in legend, f"{name}: legend counts {category}")
 
 
 def main():
@@ -203,11 +243,20 @@ def main():
     change_clinical = json.loads(
         run(base[0], *base[1:], "change", "-i", "mbi-hss", "--pre", pre, "--post", post, *clinical_args).stdout)
 
+    trial = os.path.join(source, "examples", "balint-trial")
+    trial_groups = ["--group", ",".join(["balint=" + os.path.join(trial, "balint_pre.csv"),
+                                        os.path.join(trial, "balint_post.csv")]),
+                    "--group", ",".join(["waitlist=" + os.path.join(trial, "waitlist_pre.csv"),
+                                        os.path.join(trial, "waitlist_post.csv")])]
+    controlled_json = json.loads(
+        run(base[0], *base[1:], "controlled", "-i", "mbi-hss", "--reference", "waitlist", *trial_groups).stdout)
+
     cases = {
         "wave": (["report", "-i", "mbi-hss", pre], False),
         "change": (["report", "-i", "mbi-hss", "--pre", pre, "--post", post], False),
         "change-ids": (["report", "-i", "mbi-hss", "--pre", pre, "--post", post, "--show-ids", *clinical_args], True),
         "groups": (["report", "-i", "mbi-hss", "--group-column", "years", cohort], False),
+        "controlled": (["report", "-i", "mbi-hss", "--reference", "waitlist", *trial_groups], False),
     }
     pages = {}
     for name, (arguments, show_ids) in cases.items():
@@ -220,8 +269,10 @@ def main():
         document = check_page(name, pages[name], show_ids)
         if name.startswith("change"):
             check_jacobson_truax(name, document, change_clinical if show_ids else change_json, show_ids)
+        if name == "controlled":
+            check_controlled(name, document, controlled_json, show_ids)
         text = pages[name].decode()
-        for participant_id in ("b01", "b12", "c01"):
+        for participant_id in ("b01", "b12", "c01", "t01", "w01"):
             if not show_ids:
                 check(f">{participant_id}<" not in text and f"{participant_id}:" not in text,
                       f"{name}: id {participant_id} not shown")
@@ -234,6 +285,8 @@ def main():
             pre_csv = f.read()
         with open(cohort, "rb") as f:
             cohort_csv = f.read()
+        with open(os.path.join(trial, "controlled.json"), "rb") as f:
+            controlled_body = f.read()
         requests = {
             "wave": ("/v1/instruments/mbi-hss/report", pre_csv, "text/csv"),
             "change": ("/v1/instruments/mbi-hss/report", json.dumps(change_body).encode(), "application/json"),
@@ -242,6 +295,7 @@ def main():
                      options={"rci_reliability": "published", "clinical_significance": {}})).encode(),
                 "application/json"),
             "groups": ("/v1/instruments/mbi-hss/report?group_column=years", cohort_csv, "text/csv"),
+            "controlled": ("/v1/instruments/mbi-hss/report", controlled_body, "application/json"),
         }
         for name, (path, body, content_type) in requests.items():
             status, media, page = server.post(path, body, content_type)
@@ -266,6 +320,9 @@ def main():
              "/v1/instruments/mbi-hss/report?group_column=cohort", cohort_csv, "text/csv"),
             ("groups", "/v1/instruments/mbi-hss/compare", "/v1/instruments/mbi-hss/report",
              json.dumps({"groups": {"a": change_body["pre"]}}).encode(), "application/json"),
+            ("controlled", "/v1/instruments/mbi-hss/controlled", "/v1/instruments/mbi-hss/report",
+             json.dumps(dict(json.loads(controlled_body), options={"reference": "nobody"})).encode(),
+             "application/json"),
         ]
         for name, analysis_path, report_path, body, content_type in bad:
             expected = server.post(analysis_path, body, content_type)
@@ -285,7 +342,9 @@ def main():
              ["change", "-i", "mbi-hss", "--pre", ragged, "--post", post]),
             (["report", "-i", "mbi-hss", ragged], ["reliability", "-i", "mbi-hss", ragged]),
             (["report", "-i", "mbi-hss", "--group-column", "nope", cohort],
-             ["compare", "-i", "mbi-hss", "--group-column", "nope", cohort])):
+             ["compare", "-i", "mbi-hss", "--group-column", "nope", cohort]),
+            (["report", "-i", "mbi-hss", "--reference", "nobody", *trial_groups],
+             ["controlled", "-i", "mbi-hss", "--reference", "nobody", *trial_groups])):
         actual = run(base[0], *base[1:], *arguments, expect=1)
         expected = run(base[0], *base[1:], *analysis, expect=1)
         check(actual.stderr == expected.stderr and actual.stdout == b"",

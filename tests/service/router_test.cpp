@@ -449,6 +449,43 @@ TEST(Router, ControlledDesignOfTheExample) {
   EXPECT_TRUE(ee.at("change_welch").is_object());
 }
 
+// The report endpoint takes the body of .../controlled and answers with the
+// controlled report; its bad bodies get the controlled endpoint's problems.
+TEST(Router, ControlledReportOfTheExample) {
+  json::value example =
+      json::parse(test::read_text(test::source_dir() / "examples" / "balint-trial" / "controlled.json"));
+  for (auto& group : example.at("groups").as_object()) {
+    for (const char* wave : {"pre", "post"}) group.value().at(wave).as_array().resize(10);
+  }
+  const ServiceState& state = state_with();
+  const std::string report = "/v1/instruments/mbi-hss/report";
+  const auto page = call(state, "POST", report, json::serialize(example), "application/json");
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find(R"(<section class="report-section" id="controlled")"), std::string::npos);
+  for (const char* id : {"controlled-means-EE", "controlled-jt-EE-balint", "controlled-jt-EE-waitlist"}) {
+    EXPECT_NE(page.body.find(std::string("<svg class=\"figure\" id=\"") + id + "\""), std::string::npos) << id;
+  }
+  EXPECT_NE(page.body.find("than the waitlist group"), std::string::npos) << "the reference is the body's";
+  example.as_object()["show_ids"] = true;
+  const auto with_ids = call(state, "POST", report, json::serialize(example), "application/json");
+  ASSERT_EQ(with_ids.status, 200) << with_ids.body;
+  EXPECT_NE(with_ids.body.find("<td>t01</td>"), std::string::npos) << "show_ids";
+
+  example.as_object().erase("show_ids");
+  example.at("options").as_object()["reference"] = "nobody";
+  const std::string bad_reference = json::serialize(example);
+  const std::string missing_post = R"({"groups": {"a": {"pre": []}}})";
+  const std::string unknown_key = R"({"groups": {"a": {"pre": [], "during": []}}})";
+  for (const std::string& body : {bad_reference, missing_post, unknown_key}) {
+    const auto expected = call(state, "POST", "/v1/instruments/mbi-hss/controlled", body, "application/json");
+    const auto actual = call(state, "POST", report, body, "application/json");
+    EXPECT_GE(expected.status, 400) << body.substr(0, 80);
+    EXPECT_EQ(actual.status, expected.status) << body.substr(0, 80);
+    EXPECT_EQ(actual.body, expected.body) << body.substr(0, 80);
+  }
+}
+
 TEST(Router, AnOverflowingNumberMarksOnlyItsRespondent) {
   const auto response = call(state_with(), "POST", "/v1/instruments/gad-7/score",
                              R"({"responses": [{"id": "a", "answers": {"1": 1e999}}, {"id": "b", "answers": {}}]})");
