@@ -205,8 +205,7 @@ bool is_fhir(std::string_view text) { return text.find("\"resourceType\"") != st
 
 // Decodes the whole input (JSON or FHIR JSON, a ReadStat file, or a CSV to be
 // written as SPSS, Excel or FHIR), then scores it.
-int score_whole(const InstrumentPtr& instrument, InputStream& input, const ScoreOptions& options,
-                InputFormat format) {
+int score_whole(const InstrumentPtr& instrument, InputStream& input, const ScoreOptions& options, InputFormat format) {
   const auto text = input.read_all();
   if (!text) return report(text.error());
   const auto failed = [&](Error error) {
@@ -253,8 +252,7 @@ int score(const Context& context, const ScoreOptions& options) {
   const auto format = input_format(*input);
   if (!format) return report(format.error());
   // A CSV is scored as it is read, but into SPSS, Excel or FHIR, which are written whole.
-  if (*format == InputFormat::csv && options.format != "sav" && options.format != "xlsx" &&
-      options.format != "fhir") {
+  if (*format == InputFormat::csv && options.format != "sav" && options.format != "xlsx" && options.format != "fhir") {
     return score_csv(**instrument, *input, options);
   }
   return score_whole(*instrument, *input, options, *format);

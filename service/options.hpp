@@ -8,8 +8,8 @@
 
 #include "psyscore/change.hpp"
 #include "psyscore/compare.hpp"
-#include "psyscore/model.hpp"
 #include "psyscore/controlled.hpp"
+#include "psyscore/model.hpp"
 #include "psyscore/reliability.hpp"
 #include "request.hpp"
 

@@ -186,9 +186,8 @@ ApiResponse csv_waves(const ServiceState& state, const RequestContext& context) 
     return problem(400, "a text/csv body needs the query parameter wave_column naming the wave column", "",
                    "missing_parameter");
   }
-  if (auto error = check_parameters(
-          context, {"id_column", "column_prefix", "delimiter", "wave_column", "wave_order", "subscale", "ci_level",
-                    "rci_method"})) {
+  if (auto error = check_parameters(context, {"id_column", "column_prefix", "delimiter", "wave_column", "wave_order",
+                                              "subscale", "ci_level", "rci_method"})) {
     return problem(*error);
   }
   auto options = waves_query_options(context);

@@ -448,9 +448,9 @@ class StatWaveDecoder {
       covariates.push_back(table.find(name));
       if (covariates.back()) continue;
       const bool repeated = std::ranges::count(options_.covariate_columns, name) > 1;
-      problems.push_back(at(repeated ? "duplicate_covariate" : "unknown_covariate_column",
-                            repeated ? "covariate variable \"" + name + "\" is named twice"
-                                     : "no covariate variable \"" + name + "\""));
+      problems.push_back(at(
+          repeated ? "duplicate_covariate" : "unknown_covariate_column",
+          repeated ? "covariate variable \"" + name + "\" is named twice" : "no covariate variable \"" + name + "\""));
     }
     if (!problems.empty()) {
       return std::unexpected(Error{ErrorCode::malformed, "the file lacks variables", std::move(problems)});

@@ -35,7 +35,8 @@ std::optional<Error> check_wave_order(const CsvWavesOptions& options) {
   std::unordered_set<std::string_view> listed;
   for (const std::string& name : options.wave_order) {
     if (name.empty()) {
-      problems.push_back({.source = options.csv.source, .code = "empty_wave", .message = "wave_order names an empty wave"});
+      problems.push_back(
+          {.source = options.csv.source, .code = "empty_wave", .message = "wave_order names an empty wave"});
     } else if (!listed.insert(name).second) {
       problems.push_back({.source = options.csv.source,
                           .code = "duplicate_wave",

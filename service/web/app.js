@@ -757,6 +757,36 @@ async function scoresCsv(wave, locate) {
   return response;
 }
 
+// The scores of one wave as an SPSS file or an Excel workbook, by Accept.
+const kScoreFiles = [
+  {kind: 'sav', label: 'SPSS', type: 'application/x-spss-sav'},
+  {kind: 'xlsx', label: 'Excel', type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'},
+];
+async function scoresFile(wave, file, locate) {
+  const body = objectJson([...instrumentPart(), ['responses', respondentsJson(wave.respondents)]]);
+  const response = await api({method: 'POST', path: analysisPath('score'), body, contentType: 'application/json',
+    accept: file.type, onProgress: showProgress});
+  if (response.status !== 200) throw failure(response, 'score the answers', locate, new Blob([body]).size);
+  if (!response.type.startsWith(file.type)) {
+    throw new PageError(`The server did not answer with an ${file.label} file; it may be an older psyscore.`);
+  }
+  return response.bytes;
+}
+
+// A download link for each wave's scores as an SPSS file and an Excel
+// workbook; `part` names the wave in the link and the file name ('' for one).
+async function addScoreFiles(wave, part, name, locate) {
+  for (const file of kScoreFiles) {
+    const bytes = await scoresFile(wave, file, locate);
+    const link = document.createElement('a');
+    link.id = part ? `download-${file.kind}-${part}` : `download-${file.kind}`;
+    link.dataset.testid = link.id;
+    link.textContent = `Download the ${part ? `${part} ` : ''}scores (${file.label})`;
+    $('download-files').append(link, ' ');
+    download(link.id, bytes, file.type, `${name}${part ? `-${part}` : ''}-scores.${file.kind}`);
+  }
+}
+
 // The people a score CSV says could not be scored, as notes for their file.
 function unscoredNotes(scoresText, wave) {
   const {records} = readCsvRecords(scoresText);
@@ -838,6 +868,7 @@ function resetResult() {
   $('result').hidden = true;
   for (const url of state.urls.splice(0)) URL.revokeObjectURL(url);
   for (const id of ['download-report', 'download-scores']) $(id).removeAttribute('href');
+  $('download-files').replaceChildren();
 }
 
 async function run(event) {
@@ -890,6 +921,12 @@ async function run(event) {
         : response.bytes;
     }
     download('download-scores', scores, 'text/csv;charset=utf-8', `${name}-scores.csv`);
+    setStatus('Writing the SPSS and Excel files…');
+    if (choices.flow === 'change') {
+      for (const [i, {wave}] of waves.entries()) await addScoreFiles(wave, i === 0 ? 'pre' : 'post', name, locate);
+    } else {
+      await addScoreFiles(waves[0].wave, '', name, locate);
+    }
 
     $('result').hidden = false;
     await showReport(report.text);

@@ -27,6 +27,7 @@ import unittest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from harness import Browser, Server  # noqa: E402
 
+import openpyxl  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
@@ -179,6 +180,16 @@ class PageTest(unittest.TestCase):
             (f"{s['id']} raw_alpha", s["raw_alpha"], STATISTIC) for s in reliability["subscales"]], "reliability")
         self.assertEqual(self.download("download-scores"),
                          self.cli("score", "-i", INSTRUMENT, PRE, "--format", "csv"))
+        self.assert_score_files("", len(respondents(PRE)[None]))
+
+    def assert_score_files(self, suffix, rows):
+        """The SPSS and Excel downloads are those files, with a row per respondent."""
+        sav = self.download(f"download-sav{suffix}")
+        self.assertEqual(sav[:4], b"$FL2", "an SPSS system file")
+        xlsx = self.download(f"download-xlsx{suffix}")
+        self.assertEqual(xlsx[:2], b"PK", "an Excel workbook (a zip)")
+        sheet = openpyxl.load_workbook(io.BytesIO(xlsx), read_only=True).worksheets[0]
+        self.assertEqual(sum(1 for _ in sheet.iter_rows()), rows + 1, "a header and a row per respondent")
 
     def test_before_and_after_gives_change(self):
         self.choose()
@@ -200,6 +211,8 @@ class PageTest(unittest.TestCase):
         post_scores = self.cli("score", "-i", INSTRUMENT, POST, "--format", "csv").decode().splitlines()
         expected = ["wave," + pre_scores[0]] + ["pre," + r for r in pre_scores[1:]] + ["post," + r for r in post_scores[1:]]
         self.assertEqual(self.download("download-scores").decode().splitlines(), expected)
+        self.assert_score_files("-pre", len(pre_scores) - 1)
+        self.assert_score_files("-post", len(post_scores) - 1)
 
     def test_group_column_gives_comparison(self):
         self.choose()

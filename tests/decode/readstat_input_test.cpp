@@ -122,8 +122,8 @@ TEST(ReadStatInput, CovariatesAreReadAsTheCsvReadsThem) {
   CsvOptions options = wave_options("wave.sav");
   options.group_column.clear();
   options.covariate_columns = {"age", "group"};
-  auto wave = detail::decode_stat_responses(*gad7(), test::read_text(formats_dir() / "wave.sav"), StatFormat::spss,
-                                            options);
+  auto wave =
+      detail::decode_stat_responses(*gad7(), test::read_text(formats_dir() / "wave.sav"), StatFormat::spss, options);
   ASSERT_TRUE(wave) << wave.error().message;
   ASSERT_EQ(wave->covariates.size(), 2u);
   const Covariate& age = wave->covariates[0];
@@ -151,8 +151,8 @@ TEST(ReadStatInput, CovariatesAreReadAsTheCsvReadsThem) {
       << "a covariate is not an ignored column";
 
   options.covariate_columns = {"years"};
-  auto unknown = detail::decode_stat_responses(*gad7(), test::read_text(formats_dir() / "wave.sav"),
-                                               StatFormat::spss, options);
+  auto unknown =
+      detail::decode_stat_responses(*gad7(), test::read_text(formats_dir() / "wave.sav"), StatFormat::spss, options);
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().problems.at(0).code, "unknown_covariate_column");
   EXPECT_EQ(unknown.error().problems.at(0).message, "no covariate variable \"years\"");
