@@ -91,7 +91,7 @@ Result<FhirWave> decode_fhir_responses(const Registry& registry, std::string_vie
 
 // The same for a named instrument: a response without `questionnaire` is
 // taken to be one to it; one citing another questionnaire is `invalid`.
-Result<FhirWave> decode_fhir_responses(InstrumentPtr instrument, std::string_view body);
+Result<FhirWave> decode_fhir_responses(const InstrumentPtr& instrument, std::string_view body);
 
 // The instrument as a FHIR R4 Questionnaire (compact JSON, ending in a
 // newline): items with linkId = item id, their codes, and answerOptions

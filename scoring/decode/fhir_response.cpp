@@ -650,7 +650,7 @@ class ResponseReader {
   std::string path_;  // JSON pointer of the element being read
 };
 
-Result<FhirWave> read_wave(InstrumentPtr instrument, const std::vector<Located>& located,
+Result<FhirWave> read_wave(const InstrumentPtr& instrument, const std::vector<Located>& located,
                            std::vector<std::string> warnings) {
   FhirWave wave;
   wave.instrument = instrument;
@@ -757,7 +757,7 @@ Result<FhirWave> decode_fhir_responses(const Registry& registry, std::string_vie
   return detail::read_wave(registry.instruments()[chosen], parsed->located, std::move(parsed->warnings));
 }
 
-Result<FhirWave> decode_fhir_responses(InstrumentPtr instrument, std::string_view body) {
+Result<FhirWave> decode_fhir_responses(const InstrumentPtr& instrument, std::string_view body) {
   using detail::Citation;
   json::monotonic_resource memory;
   auto parsed = std::make_unique<detail::Parsed>();
@@ -779,7 +779,7 @@ Result<FhirWave> decode_fhir_responses(InstrumentPtr instrument, std::string_vie
     return std::unexpected(
         detail::error_of(structural ? ErrorCode::malformed : ErrorCode::invalid, std::move(problems)));
   }
-  return detail::read_wave(std::move(instrument), parsed->located, std::move(parsed->warnings));
+  return detail::read_wave(instrument, parsed->located, std::move(parsed->warnings));
 }
 
 }  // namespace psyscore
