@@ -53,14 +53,6 @@ std::optional<RciReliability> parse_reliability(const Instrument& instrument, co
   return values;
 }
 
-std::optional<RciMethod> parse_rci_method(const std::string& text) {
-  for (const RciMethod method :
-       {RciMethod::jt, RciMethod::gln, RciMethod::hll, RciMethod::en, RciMethod::nk, RciMethod::ha}) {
-    if (to_string(method) == text) return method;
-  }
-  return std::nullopt;
-}
-
 std::optional<ChangeOptions> change_engine_options(const Instrument& instrument, const ChangeCommandOptions& options) {
   ChangeOptions engine;
   engine.ci_level = options.ci_level;
@@ -74,7 +66,7 @@ std::optional<ChangeOptions> change_engine_options(const Instrument& instrument,
     return std::nullopt;
   }
   engine.rci_reliability = *reliability;
-  const auto method = parse_rci_method(options.rci_method);
+  const auto method = rci_method_from(options.rci_method);
   if (!method) {
     std::cerr << "error: --rci-method takes jt, gln, hll, en, nk or ha; got \"" << options.rci_method << "\"\n";
     return std::nullopt;

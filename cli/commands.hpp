@@ -194,19 +194,17 @@ int serve(const Context& context, const ServeOptions& options);
 int report(const Error& error, const std::string& source = {});
 // `-i`: a definition file (a path, or a name ending in .json) or a registry id.
 Result<InstrumentPtr> resolve_instrument(const Context& context, const std::string& name);
-// Reads a responses file, or stdin for "-", and decodes it as JSON when it
-// starts with "{", else as CSV. Problems name the file.
 // The format of a file: SPSS, Stata and SAS by the extension of `source`,
 // then any format by its content (detect_input_format).
 InputFormat file_format(std::string_view source, std::string_view text);
+// Reads a responses file, or stdin for "-", in its file_format(). Problems
+// name the file.
 Result<ResponseMatrix> read_responses(const Instrument& instrument, const std::string& path, CsvOptions csv);
 // --rci-reliability and --reliability-post: "sample", "published", one
 // number for every subscale analysed, or "ID=VALUE,ID=VALUE" per subscale;
 // nullopt when the text is none of these.
 std::optional<RciReliability> parse_reliability(const Instrument& instrument, const std::string& text,
                                                 const std::vector<std::string>& subscales);
-// --rci-method: jt, gln, hll, en, nk or ha.
-std::optional<RciMethod> parse_rci_method(const std::string& text);
 // The CSV options of --id-column and --column-prefix.
 CsvOptions csv_options(const std::string& id_column, const std::string& column_prefix);
 // The CSV delimiter csv_options() gives (--delimiter): ',', ';' or '\t', or

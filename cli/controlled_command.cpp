@@ -60,7 +60,7 @@ std::expected<ControlledInput, int> load_controlled(const Context& context, cons
     return std::unexpected(kUsage);
   }
   engine.rci_reliability = *reliability;
-  const auto method = parse_rci_method(options.rci_method);
+  const auto method = rci_method_from(options.rci_method);
   if (!method) {
     std::cerr << "error: --rci-method takes jt, gln, hll, en, nk or ha; got \"" << options.rci_method << "\"\n";
     return std::unexpected(kUsage);

@@ -182,13 +182,8 @@ std::optional<Error> rci_options(const json::object& object, const std::string& 
     const std::string pointer = pointer_append(base, "rci_method");
     if (!value->is_string()) return malformed(pointer, "\"rci_method\" must be a string");
     const std::string_view name = value->get_string();
-    bool known = false;
-    for (const RciMethod m :
-         {RciMethod::jt, RciMethod::gln, RciMethod::hll, RciMethod::en, RciMethod::nk, RciMethod::ha}) {
-      if (to_string(m) != name) continue;
-      method = m;
-      known = true;
-    }
+    const auto known = rci_method_from(name);
+    if (known) method = *known;
     if (!known) {
       return impossible(pointer,
                         "\"rci_method\" must be one of \"jt\", \"gln\", \"hll\", \"en\", \"nk\", "

@@ -32,6 +32,7 @@
 
 #include "psyscore/errors.hpp"
 #include "psyscore/instrument.hpp"
+#include "psyscore/rci_method.hpp"
 #include "psyscore/responses.hpp"
 #include "psyscore/statistic.hpp"
 
@@ -74,22 +75,6 @@ struct ClinicalSignificanceOptions {
   // Default: FunctionalSd::norms.
   FunctionalSd functional_sd = FunctionalSd::norms;
 };
-
-// The reliable change index, as the R package clinicalsignificance (2.x)
-// defines its methods (formulas: docs/statistics.md, "Reliable change").
-enum class RciMethod {
-  jt,   // Jacobson & Truax: (post - pre) / (sqrt(2) SE_m)
-  gln,  // Gulliksen, Lord & Novick: regression to the pre mean, standard error of prediction
-  hll,  // Hsu, Lin & Lord: as gln, with the post mean
-  en,   // Edwards & Nunnally: the estimated true pre score, SE_m
-  nk,   // Nunnally & Kotsch: as en, with the post wave's own reliability (reliability_post)
-  ha,   // Hageman & Arrindell: the reliability of the differences; one-sided
-};
-std::string_view to_string(RciMethod method);
-
-// The criterion of `method` when none is given: 1.96 (two-sided 5%), and for
-// ha, which the package judges one-sided, qnorm(0.95) = 1.6448536269514722.
-double default_rci_criterion(RciMethod method);
 
 struct ChangeOptions {
   // Level of the paired-t confidence interval, in (0, 1). Default: 0.95.

@@ -45,20 +45,6 @@ std::string_view to_string(ClinicalCategory category) {
   return "unchanged";
 }
 
-std::string_view to_string(RciMethod method) {
-  switch (method) {
-    case RciMethod::jt: return "jt";
-    case RciMethod::gln: return "gln";
-    case RciMethod::hll: return "hll";
-    case RciMethod::en: return "en";
-    case RciMethod::nk: return "nk";
-    case RciMethod::ha: return "ha";
-  }
-  return "jt";
-}
-
-double default_rci_criterion(RciMethod method) { return method == RciMethod::ha ? 1.6448536269514722 : 1.96; }
-
 std::string_view to_string(ReliabilitySource source) {
   switch (source) {
     case ReliabilitySource::sample: return "sample";
@@ -332,18 +318,6 @@ std::optional<ReliabilityChoice> choose_reliability(const Instrument& instrument
   return ReliabilityChoice{alpha, ReliabilitySource::sample, pairs.size()};
 }
 
-detail::RciMethod detail_method(RciMethod method) {
-  switch (method) {
-    case RciMethod::jt: return detail::RciMethod::jt;
-    case RciMethod::gln: return detail::RciMethod::gln;
-    case RciMethod::hll: return detail::RciMethod::hll;
-    case RciMethod::en: return detail::RciMethod::en;
-    case RciMethod::nk: return detail::RciMethod::nk;
-    case RciMethod::ha: return detail::RciMethod::ha;
-  }
-  return detail::RciMethod::jt;
-}
-
 // The cut-off between the clinical (the matched pre wave) and the functional
 // population (the norms), and each participant's combined category, as the
 // package's cs_combined forms them.
@@ -369,8 +343,8 @@ void add_clinical_significance(ReliableChange& rci, const Subscale& subscale, st
     cutoff.functional_mean = functional.mean;
     cutoff.functional_sd = functional.sd;
   }
-  const detail::ClinicalComputation outcome = detail::clinical_significance(
-      detail_method(rci.method), computation, pre_scores, post_scores, parameters, cutoff);
+  const detail::ClinicalComputation outcome =
+      detail::clinical_significance(rci.method, computation, pre_scores, post_scores, parameters, cutoff);
   clinical.cutoff = outcome.cutoff;
   clinical.recovered = outcome.recovered;
   clinical.improved = outcome.improved;
@@ -422,7 +396,7 @@ void add_reliable_change(SubscaleChange& result, const Instrument& instrument, c
   parameters.criterion = options.rci_criterion.value_or(default_rci_criterion(options.rci_method));
   parameters.higher_is_better = subscale.higher_is_better;
   const detail::RciComputation computation =
-      detail::reliable_change(detail_method(options.rci_method), pre_scores, post_scores, parameters);
+      detail::reliable_change(options.rci_method, pre_scores, post_scores, parameters);
   if (!std::isfinite(computation.standard_error)) {
     result.warnings.push_back(
         "the " + std::string(to_string(options.rci_method)) +

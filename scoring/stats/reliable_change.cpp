@@ -28,26 +28,6 @@ double normal_cdf(double z) {
 
 }  // namespace
 
-std::string_view to_string(RciMethod method) {
-  switch (method) {
-    case RciMethod::jt: return "jt";
-    case RciMethod::gln: return "gln";
-    case RciMethod::hll: return "hll";
-    case RciMethod::en: return "en";
-    case RciMethod::nk: return "nk";
-    case RciMethod::ha: return "ha";
-  }
-  return "jt";
-}
-
-std::optional<RciMethod> rci_method_from(std::string_view name) {
-  for (const RciMethod method :
-       {RciMethod::jt, RciMethod::gln, RciMethod::hll, RciMethod::en, RciMethod::nk, RciMethod::ha}) {
-    if (to_string(method) == name) return method;
-  }
-  return std::nullopt;
-}
-
 RciComputation reliable_change(RciMethod method, std::span<const double> pre, std::span<const double> post,
                                const RciParameters& parameters) {
   assert(pre.size() == post.size() && pre.size() >= 2);
@@ -215,3 +195,29 @@ ClinicalComputation clinical_significance(RciMethod method, const RciComputation
 }
 
 }  // namespace psyscore::detail
+
+namespace psyscore {
+
+std::string_view to_string(RciMethod method) {
+  switch (method) {
+    case RciMethod::jt: return "jt";
+    case RciMethod::gln: return "gln";
+    case RciMethod::hll: return "hll";
+    case RciMethod::en: return "en";
+    case RciMethod::nk: return "nk";
+    case RciMethod::ha: return "ha";
+  }
+  return "jt";
+}
+
+std::optional<RciMethod> rci_method_from(std::string_view name) {
+  for (const RciMethod method :
+       {RciMethod::jt, RciMethod::gln, RciMethod::hll, RciMethod::en, RciMethod::nk, RciMethod::ha}) {
+    if (to_string(method) == name) return method;
+  }
+  return std::nullopt;
+}
+
+double default_rci_criterion(RciMethod method) { return method == RciMethod::ha ? 1.6448536269514722 : 1.96; }
+
+}  // namespace psyscore

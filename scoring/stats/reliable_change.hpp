@@ -25,11 +25,9 @@
 #include <string_view>
 #include <vector>
 
-namespace psyscore::detail {
+#include "psyscore/rci_method.hpp"
 
-enum class RciMethod { jt, gln, hll, en, nk, ha };
-std::string_view to_string(RciMethod method);
-std::optional<RciMethod> rci_method_from(std::string_view name);
+namespace psyscore::detail {
 
 enum class ReliableDirection { improved, unchanged, deteriorated };
 
