@@ -25,9 +25,7 @@ using test::number_at;
 constexpr double kRelative = 1e-9;
 
 ::testing::AssertionResult near(double actual, std::optional<double> expected) {
-  if (!expected) return ::testing::AssertionFailure() << "expected null";
-  if (std::abs(actual - *expected) <= kRelative * std::abs(*expected)) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "actual " << actual << " vs expected " << *expected;
+  return test::near_fraction(actual, expected, kRelative);
 }
 
 struct DataSet {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -24,17 +25,12 @@ using test::number_at;
 
 constexpr double kRelative = 1e-9;
 
-::testing::AssertionResult near(Statistic actual, std::optional<double> expected) {
-  if (!expected || !actual) {
-    if (!expected && !actual) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "one of actual and expected is null";
-  }
-  if (std::abs(*actual - *expected) <= kRelative * std::abs(*expected)) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "actual " << *actual << " vs expected " << *expected;
+::testing::AssertionResult near(double actual, std::optional<double> expected) {
+  return test::near_fraction(actual, expected, kRelative);
 }
 
-::testing::AssertionResult near(double actual, std::optional<double> expected) {
-  return near(Statistic(actual), expected);
+::testing::AssertionResult near(Statistic actual, std::optional<double> expected) {
+  return near(actual.value_or(std::numeric_limits<double>::quiet_NaN()), expected);
 }
 
 // One item on 0..100 (higher is worse), scored as its sum: the answer is the score.

@@ -21,12 +21,7 @@ using test::number_at;
 constexpr double kRelative = 1e-9;
 
 ::testing::AssertionResult near(double actual, std::optional<double> expected) {
-  if (!expected) {
-    if (std::isnan(actual)) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "actual " << actual << " vs expected null";
-  }
-  if (std::abs(actual - *expected) <= kRelative * std::abs(*expected)) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "actual " << actual << " vs expected " << *expected;
+  return test::near_fraction(actual, expected, kRelative);
 }
 
 constexpr std::array kDataSets = {"claus_2020", "jacobson_1989_das", "jacobson_1989_gds", "hechler_2014"};

@@ -57,6 +57,19 @@ std::vector<std::vector<double>> matrix(const json::value& rows) {
   return out;
 }
 
+::testing::AssertionResult near_fraction(double actual, std::optional<double> expected, double tolerance) {
+  if (!expected || std::isnan(*expected)) {
+    if (std::isnan(actual)) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "expected NaN/null, got " << actual;
+  }
+  if (std::abs(actual - *expected) <= tolerance * std::abs(*expected)) return ::testing::AssertionSuccess();
+  std::ostringstream message;
+  message.precision(17);
+  message << "actual " << actual << " vs expected " << *expected << " (relative "
+          << std::abs(actual - *expected) / std::abs(*expected) << ", tolerance " << tolerance << ")";
+  return ::testing::AssertionFailure() << message.str();
+}
+
 ::testing::AssertionResult near_relative(double actual, std::optional<double> expected, double tolerance) {
   if (!expected || std::isnan(*expected)) {
     if (std::isnan(actual)) return ::testing::AssertionSuccess();

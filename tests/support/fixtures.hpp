@@ -31,6 +31,9 @@ std::vector<std::vector<double>> matrix(const boost::json::value& rows);
 
 // |actual - expected| <= tolerance * max(1, |expected|), or both NaN/null.
 ::testing::AssertionResult near_relative(double actual, std::optional<double> expected, double tolerance);
+// |actual - expected| <= tolerance * |expected|, strictly relative at any
+// size (a p value of 1e-12 too), or both NaN/null: R's closed-form values.
+::testing::AssertionResult near_fraction(double actual, std::optional<double> expected, double tolerance);
 
 }  // namespace psyscore::test
 
