@@ -13,6 +13,7 @@
 #include "psyscore/controlled.hpp"
 #include "psyscore/errors.hpp"
 #include "psyscore/instrument.hpp"
+#include "psyscore/model.hpp"
 #include "psyscore/responses.hpp"
 
 namespace psyscore::cli {
@@ -143,8 +144,14 @@ struct ReportCommandOptions {
   std::string group_column;  // with data: a group report
   // NAME=PRE,POST, each group's two waves: a controlled report (2 or more).
   std::vector<std::string> groups;
-  std::string reference;  // with groups; empty: the first group
-  std::string output;     // -o; empty: stdout
+  // With groups: at most one, the reference group (default: the first).
+  // With outcome: "NAME=LEVEL", a predictor's reference level.
+  std::vector<std::string> references;
+  // With data alone: the cohort-factor model as ModelCommandOptions takes it.
+  std::string outcome;
+  std::vector<std::string> predictors;
+  std::vector<std::string> covariates;
+  std::string output;  // -o; empty: stdout
   bool show_ids = false;
   // The analyses' options, as their own subcommands take them.
   ChangeCommandOptions change;  // rci_reliability, ci_level, rci_criterion, subscales, clinical_*
@@ -168,6 +175,11 @@ struct ModelCommandOptions {
   std::string column_prefix;
 };
 int model(const Context& context, const ModelCommandOptions& options);
+// The engine's options of `model` (and of the report's model section), with
+// the covariate columns `csv` must read; nullopt, with the message on stderr,
+// for an --outcome or --reference that does not parse.
+std::optional<ModelOptions> model_engine_options(const Instrument& instrument, const ModelCommandOptions& options,
+                                                 CsvOptions& csv);
 
 struct ServeOptions {
   std::string host = "127.0.0.1";

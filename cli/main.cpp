@@ -199,8 +199,8 @@ int main(int argc, char** argv) {
   ReportCommandOptions report_options;
   auto* report_cmd = app.add_subcommand(
       "report",
-      "Self-contained HTML report: one wave (DATA), pre/post (--pre, --post), groups (--group-column DATA) or "
-      "groups before and after (--group NAME=PRE,POST ...)");
+      "Self-contained HTML report: one wave (DATA, with --outcome its cohort-factor model), pre/post (--pre, "
+      "--post), groups (--group-column DATA) or groups before and after (--group NAME=PRE,POST ...)");
   report_cmd->add_option("-i,--instrument", report_options.instrument, "Registry id or definition file")->required();
   report_cmd->add_option("DATA", report_options.data, "One wave of responses (CSV or JSON), or - for stdin");
   report_cmd->add_option("--pre", report_options.pre, "Pre-wave responses (with --post)");
@@ -208,8 +208,16 @@ int main(int argc, char** argv) {
   report_cmd->add_option("--group-column", report_options.group_column, "CSV column naming each group (with DATA)");
   report_cmd->add_option("--group", report_options.groups,
                          "NAME=PRE.csv,POST.csv: one group's two waves (repeat, 2 or more): a controlled report");
-  report_cmd->add_option("--reference", report_options.reference,
-                         "With --group: the group the others are compared with (default: the first)");
+  report_cmd->add_option("--reference", report_options.references,
+                         "With --group: the group the others are compared with (default: the first); with "
+                         "--outcome: a predictor's reference level NAME=LEVEL (repeatable)");
+  report_cmd->add_option("--outcome", report_options.outcome,
+                         "One wave: also model this binary outcome (as psyscore model: raw>=13, EE=high, "
+                         "teaching=yes)");
+  report_cmd->add_option("--predictor", report_options.predictors,
+                         "With --outcome: a covariate in the model (repeatable)");
+  report_cmd->add_option("--covariate", report_options.covariates,
+                         "With --outcome: another CSV column to read as a covariate (repeatable)");
   report_cmd->add_option("-o,--output", report_options.output, "Write the page to this file (default: stdout)");
   report_cmd->add_flag("--show-ids", report_options.show_ids, "Show respondent ids (default: numbered instead)");
   report_cmd->add_option("--subscale", report_options.change.subscales, "Analyse only this subscale (repeatable)");

@@ -1,6 +1,6 @@
-// psyscore report: the HTML report of one wave, a pre/post pair, groups, or
-// groups before and after (--group), byte for byte what
-// POST /v1/instruments/{id}/report sends.
+// psyscore report: the HTML report of one wave (with --outcome, its
+// cohort-factor model too), a pre/post pair, groups, or groups before and
+// after (--group), byte for byte what POST /v1/instruments/{id}/report sends.
 
 #include <fstream>
 #include <iostream>
@@ -35,9 +35,15 @@ int controlled_report_command(const Context& context, const ReportCommandOptions
     return kUsage;
   }
   const ChangeCommandOptions& change = options.change;
+  if (options.references.size() > 1 || !options.outcome.empty() || !options.predictors.empty() ||
+      !options.covariates.empty()) {
+    std::cerr << "error: --group takes one --reference (the reference group) and no --outcome, --predictor or "
+                 "--covariate\n";
+    return kUsage;
+  }
   const ControlledCommandOptions controlled{.instrument = options.instrument,
                                             .groups = options.groups,
-                                            .reference = options.reference,
+                                            .reference = options.references.empty() ? "" : options.references.front(),
                                             .ci_level = change.ci_level,
                                             .subscales = change.subscales,
                                             .rci_reliability = change.rci_reliability,
@@ -62,8 +68,9 @@ int controlled_report_command(const Context& context, const ReportCommandOptions
 
 int report_command(const Context& context, const ReportCommandOptions& options) {
   if (!options.groups.empty()) return controlled_report_command(context, options);
-  if (!options.reference.empty()) {
-    std::cerr << "error: --reference goes with --group\n";
+  const bool model = !options.outcome.empty();
+  if (!model && (!options.predictors.empty() || !options.covariates.empty() || !options.references.empty())) {
+    std::cerr << "error: --predictor, --covariate and --reference go with --outcome (or --reference with --group)\n";
     return kUsage;
   }
   const bool pre_post = !options.pre.empty() || !options.post.empty();
@@ -77,6 +84,10 @@ int report_command(const Context& context, const ReportCommandOptions& options) 
   }
   if (pre_post && !options.group_column.empty()) {
     std::cerr << "error: --group-column goes with DATA, not with --pre and --post\n";
+    return kUsage;
+  }
+  if (model && (pre_post || !options.group_column.empty())) {
+    std::cerr << "error: --outcome goes with one wave (DATA without --group-column)\n";
     return kUsage;
   }
   auto instrument = resolve_instrument(context, options.instrument);
@@ -99,20 +110,33 @@ int report_command(const Context& context, const ReportCommandOptions& options) 
   }
   const std::string source = options.data == "-" ? "<stdin>" : options.data;
   csv.group_column = options.group_column;
-  auto wave = read_responses(**instrument, options.data, csv);
-  if (!wave) return report(wave.error(), options.data);
   if (!options.group_column.empty()) {
+    auto wave = read_responses(**instrument, options.data, csv);
+    if (!wave) return report(wave.error(), options.data);
     engine.compare.ci_level = options.change.ci_level;
     engine.compare.subscales = options.change.subscales;
     auto page = compare_report(**instrument, *wave, engine);
     if (!page) return report(page.error(), source);
     return write_page(*page, options.output);
   }
+  if (model) {
+    const ModelCommandOptions model_options{.instrument = options.instrument,
+                                            .data = options.data,
+                                            .outcome = options.outcome,
+                                            .predictors = options.predictors,
+                                            .covariates = options.covariates,
+                                            .references = options.references,
+                                            .ci_level = options.change.ci_level};
+    engine.model = model_engine_options(**instrument, model_options, csv);
+    if (!engine.model) return kUsage;
+  }
   engine.reliability.subscales = options.change.subscales;
   engine.reliability.ci_level = options.change.ci_level;
   engine.reliability.missing = options.listwise ? MissingData::listwise : MissingData::pairwise;
   if (options.bootstrap)
     engine.reliability.bootstrap = BootstrapOptions{.iterations = *options.bootstrap, .seed = options.seed};
+  auto wave = read_responses(**instrument, options.data, csv);
+  if (!wave) return report(wave.error(), options.data);
   auto page = wave_report(**instrument, *wave, engine);
   if (!page) return report(page.error(), source);
   return write_page(*page, options.output);

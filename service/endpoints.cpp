@@ -4,12 +4,14 @@
 #include "endpoints.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include <boost/json.hpp>
 
 #include "options.hpp"
 #include "problem.hpp"
 #include "psyscore/json.hpp"
+#include "psyscore/model.hpp"
 #include "psyscore/report.hpp"
 #include "psyscore/scoring.hpp"
 #include "scoring/decode/response_json.hpp"
@@ -275,6 +277,10 @@ std::expected<bool, ApiResponse> show_ids(const RequestContext& context, const j
   return std::unexpected(problem(400, "the query parameter show_ids must be true or false", "", "invalid_parameter"));
 }
 
+// The query parameters of a CSV report that ask for the model section.
+constexpr std::array<std::string_view, 5> kModelParameters = {"outcome", "predictors", "covariate_columns", "reference",
+                                                              "profile"};
+
 // A "groups" object whose groups are objects ({"pre": [...], "post": [...]})
 // is the controlled design's body; groups of respondents (arrays) are compare's.
 bool controlled_shape(const json::object& root) {
@@ -310,12 +316,24 @@ ApiResponse report_endpoint(const ServiceState& state, const RequestContext& con
     }
     auto options = reliability_options(context, state.limits());
     if (!options) return problem(options.error());
-    auto input = read_csv_body(
-        state, context,
-        {"id_column", "column_prefix", "subscale", "missing", "ci_level", "bootstrap_iterations", "seed", "show_ids"},
-        {});
-    if (!input) return problem(input.error());
     report_options.reliability = *options;
+    // With any of the model's parameters, its section too, as the model
+    // endpoint reads them.
+    std::vector<std::string> covariate_columns;
+    if (std::ranges::any_of(kModelParameters,
+                            [&](std::string_view name) { return context.parameter(name).has_value(); })) {
+      auto instrument = resolve_instrument(state, context, nullptr);
+      if (!instrument) return problem(instrument.error());
+      auto model = model_options(context, **instrument, covariate_columns);
+      if (!model) return problem(model.error());
+      report_options.model = std::move(*model);
+    }
+    auto input =
+        read_csv_body(state, context,
+                      {"id_column", "column_prefix", "subscale", "missing", "ci_level", "bootstrap_iterations", "seed",
+                       "show_ids", "covariate_columns", "outcome", "predictors", "reference", "profile"},
+                      {}, covariate_columns);
+    if (!input) return problem(input.error());
     return html(wave_report(*input->instrument, input->wave, report_options), input->wave.respondent_count());
   }
   JsonBody body(state, context, {"responses", "pre", "post", "groups", "options", "show_ids"});
@@ -363,11 +381,12 @@ ApiResponse report_endpoint(const ServiceState& state, const RequestContext& con
   }
   // Otherwise one wave, and a body without "responses" gets the problems
   // the reliability endpoint would give it.
-  auto options = reliability_options(body.root(), state.limits());
+  auto options = wave_report_options(body.root(), state.limits());
   if (!options) return problem(options.error());
   auto responses = decode_wave(state, body.instrument(), body.root(), "responses");
   if (!responses) return problem(responses.error());
-  report_options.reliability = *options;
+  report_options.reliability = std::move(options->reliability);
+  report_options.model = std::move(options->model);
   return html(wave_report(body.instrument(), *responses, report_options), responses->respondent_count());
 }
 

@@ -1,6 +1,7 @@
 #include "options.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -598,6 +599,36 @@ Result<ModelOptions> model_options(const json::object& body) {
     if (!value->is_bool()) return std::unexpected(malformed("/options/profile", "\"profile\" must be true or false"));
     options.profile = value->get_bool();
   }
+  return options;
+}
+
+Result<WaveReportOptions> wave_report_options(const json::object& body, const ServiceLimits& limits) {
+  static constexpr std::array<std::string_view, 5> kReliabilityKeys = {"subscales", "missing", "ci_level", "bootstrap",
+                                                                       "items"};
+  static constexpr std::array<std::string_view, 4> kModelKeys = {"outcome", "predictors", "reference", "profile"};
+  auto source = locate_options(body);
+  if (!source) return std::unexpected(std::move(source.error()));
+  if (auto error = unknown_keys(*source, {"subscales", "missing", "ci_level", "bootstrap", "items", "outcome",
+                                          "predictors", "reference", "profile"})) {
+    return std::unexpected(std::move(*error));
+  }
+  // Each analysis reads its own keys from a body of its own.
+  json::object reliability_keys;
+  json::object model_keys;
+  for (const auto& entry : *source->object) {
+    const std::string_view key = entry.key();
+    if (std::ranges::find(kModelKeys, key) != kModelKeys.end()) model_keys[key] = entry.value();
+    if (std::ranges::find(kReliabilityKeys, key) != kReliabilityKeys.end()) reliability_keys[key] = entry.value();
+  }
+  WaveReportOptions options;
+  auto reliability = reliability_options(json::object{{"options", std::move(reliability_keys)}}, limits);
+  if (!reliability) return std::unexpected(std::move(reliability.error()));
+  options.reliability = std::move(*reliability);
+  if (model_keys.empty()) return options;
+  if (const json::value* level = source->object->if_contains("ci_level")) model_keys["ci_level"] = *level;
+  auto model = model_options(json::object{{"options", std::move(model_keys)}});
+  if (!model) return std::unexpected(std::move(model.error()));
+  options.model = std::move(*model);
   return options;
 }
 

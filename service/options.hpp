@@ -24,6 +24,14 @@ Result<CompareOptions> compare_options(const boost::json::object& body);
 Result<CompareOptions> compare_options(const RequestContext& context);
 // "outcome" and "predictors" are required.
 Result<ModelOptions> model_options(const boost::json::object& body);
+// The options of a one-wave report: those of reliability and, when any of
+// "outcome", "predictors", "reference" or "profile" is given, those of model
+// ("ci_level" serves both). An option of neither is unknown_key.
+struct WaveReportOptions {
+  ReliabilityOptions reliability;
+  std::optional<ModelOptions> model;
+};
+Result<WaveReportOptions> wave_report_options(const boost::json::object& body, const ServiceLimits& limits);
 // From the query of a text/csv body: outcome (text form, parse_model_outcome),
 // predictors and covariate_columns (comma lists, repeatable), reference
 // (NAME=LEVEL, repeatable), ci_level, profile. `covariate_columns` gets the

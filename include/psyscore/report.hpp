@@ -8,7 +8,9 @@
 // version for provenance. The page loads nothing from elsewhere (styles
 // inline, no scripts) and prints to A4 with a page break between sections.
 //
-//   one wave       scores and their distributions, reliability with item analysis
+//   one wave       scores and their distributions, reliability with item analysis,
+//                  and with `model` set which respondent factors go with an
+//                  outcome (odds ratios in words, a forest plot, the tables)
 //   pre and post   the same for both waves, and change (Jacobson-Truax plot,
 //                  clinical significance when asked, band transitions)
 //   groups         the same for all respondents, and the group comparison
@@ -27,6 +29,7 @@
 //   std::cout << *html;
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,6 +39,7 @@
 #include "psyscore/controlled.hpp"
 #include "psyscore/errors.hpp"
 #include "psyscore/instrument.hpp"
+#include "psyscore/model.hpp"
 #include "psyscore/reliability.hpp"
 #include "psyscore/responses.hpp"
 
@@ -53,6 +57,9 @@ struct ReportOptions {
   // Options of the controlled design (controlled reports). Default: as
   // ControlledOptions.
   ControlledOptions controlled;
+  // One-wave reports only: the cohort-factor model (psyscore::model()) of the
+  // wave's covariates, as a section after reliability. Default: none.
+  std::optional<ModelOptions> model;
   // Respondent ids appear in the page only when true. Default: false, and
   // participants are numbered in input order instead.
   bool show_ids = false;
@@ -61,8 +68,9 @@ struct ReportOptions {
   std::string generator;
 };
 
-// Scores and reliability of one wave. Errors: those of
-// psyscore::reliability() for the same wave and options, unchanged.
+// Scores and reliability of one wave, and the cohort-factor model when
+// options.model is set. Errors: those of psyscore::reliability() and
+// psyscore::model() for the same wave and options, unchanged.
 Result<std::string> wave_report(const Instrument& instrument, const ResponseMatrix& responses,
                                 const ReportOptions& options = {});
 

@@ -2,6 +2,8 @@
 // sections, render the page.
 #include "psyscore/report.hpp"
 
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -108,12 +110,23 @@ Result<std::string> wave_report(const Instrument& instrument, const ResponseMatr
                                 const ReportOptions& options) {
   auto reliability_result = reliability(instrument, responses, options.reliability);
   if (!reliability_result) return std::unexpected(reliability_result.error());
+  std::optional<ModelReport> model_report;
+  if (options.model) {
+    auto fitted = model(instrument, responses, *options.model);
+    if (!fitted) return std::unexpected(fitted.error());
+    model_report = std::move(*fitted);
+    // The input's own warnings are the overview's already.
+    std::erase_if(model_report->warnings, [&](const std::string& warning) {
+      return std::find(responses.warnings.begin(), responses.warnings.end(), warning) != responses.warnings.end();
+    });
+  }
   const ReportContext context{.instrument = instrument, .show_ids = options.show_ids};
   WaveScores scores = detail::wave_scores(instrument, responses, "");
   Overview overview;
   overview.summary = "This report covers one wave of " +
                      detail::count_of(responses.respondent_count(), "respondent", "respondents") + " who answered " +
-                     (instrument.name.empty() ? instrument.id : instrument.name) + ".";
+                     (instrument.name.empty() ? instrument.id : instrument.name) +
+                     (model_report ? ", and which of their factors go with " + model_report->outcome_label + "." : ".");
   add_input_warnings(responses, "", overview);
   add_wave_facts(scores, "", overview);
   Page page = base_page(instrument, options, "One wave of responses", std::to_string(responses.respondent_count()));
@@ -122,6 +135,7 @@ Result<std::string> wave_report(const Instrument& instrument, const ResponseMatr
   std::vector<WaveReliability> waves;
   waves.push_back({.label = "", .report = std::move(reliability_result)});
   page.sections.push_back(detail::reliability_section(context, waves));
+  if (model_report) page.sections.push_back(detail::model_section(context, *model_report));
   return detail::render_page(page);
 }
 

@@ -95,10 +95,10 @@ std::string tests_sentence(const SubscaleChange& change, std::size_t subscales) 
   std::string sentence;
   if (change.paired_t) {
     sentence = "Paired t test: t(" + format_df(change.paired_t->df) + ") = " + format_statistic(change.paired_t->t) +
-               ", p = " + format_p(change.paired_t->p);
+               ", " + p_equals(change.paired_t->p);
     if (subscales > 1 && value_of(change.paired_t_p_holm)) {
       sentence += " (Holm-adjusted over the " + std::to_string(subscales) +
-                  " subscales: p = " + format_p(change.paired_t_p_holm) + ")";
+                  " subscales: " + p_equals(change.paired_t_p_holm) + ")";
     }
     sentence += ".";
   } else {
@@ -107,7 +107,7 @@ std::string tests_sentence(const SubscaleChange& change, std::size_t subscales) 
   if (change.wilcoxon) {
     sentence += " Wilcoxon signed-rank test (no assumption of normality): V = " +
                 svg::format_fixed(change.wilcoxon->v, change.wilcoxon->v == std::round(change.wilcoxon->v) ? 0 : 1) +
-                ", p = " + format_p(change.wilcoxon->p) +
+                ", " + p_equals(change.wilcoxon->p) +
                 (change.wilcoxon->exact ? " (exact)." : " (normal approximation).");
   }
   return sentence;
@@ -217,7 +217,7 @@ std::string transitions_sentence(const BandTransitions& bands, const Subscale& s
     const bool mcnemar = bands.labels.size() == 2;
     sentence += std::string(mcnemar ? " McNemar's" : " Bowker's") + " test of whether moves one way outnumber moves " +
                 "the other: chi-squared = " + format_statistic(bands.test.statistic) +
-                ", df = " + std::to_string(bands.test.df) + ", p = " + format_p(bands.test.p) + ".";
+                ", df = " + std::to_string(bands.test.df) + ", " + p_equals(bands.test.p) + ".";
   } else {
     sentence += " Nobody moved between bands, so there is nothing for a test of symmetry to weigh.";
   }

@@ -25,7 +25,7 @@ std::string group_sentence(const GroupSummary& group, const Subscale& subscale) 
 std::string kruskal_sentence(const KruskalWallisResult& kw) {
   if (!value_of(kw.h)) return "Kruskal-Wallis: not defined (every score is the same).";
   return "Do the groups differ? Kruskal-Wallis test: H = " + format_statistic(kw.h) +
-         ", df = " + std::to_string(kw.df) + ", p = " + format_p(kw.p) +
+         ", df = " + std::to_string(kw.df) + ", " + p_equals(kw.p) +
          "; epsilon squared = " + format_statistic(kw.epsilon_squared) +
          " (the share of the ranks' variation that lies between the groups).";
 }
@@ -35,7 +35,7 @@ std::string welch_sentence(const WelchT& welch, const std::string& a, const std:
   return "Welch's t test: the mean of " + a + " minus the mean of " + b + " is " +
          format_score(welch.mean_difference, subscale) + " (" + format_percent(ci_level) + " CI " +
          format_score(welch.ci_lower, subscale) + " to " + format_score(welch.ci_upper, subscale) + "), t(" +
-         format_df(welch.df) + ") = " + format_statistic(welch.t) + ", p = " + format_p(welch.p) + ".";
+         format_df(welch.df) + ") = " + format_statistic(welch.t) + ", " + p_equals(welch.p) + ".";
 }
 
 std::string pairs_sentence(const std::vector<MannWhitneyPair>& pairs) {

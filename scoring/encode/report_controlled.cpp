@@ -53,7 +53,7 @@ std::string effect_sentence(const AncovaTerm& term, const std::string& group, co
   }
   if (value_of(term.lower) && value_of(term.upper)) {
     sentence += " (" + ci_words(ci_level) + " " + format_score(term.lower, subscale) + " to " +
-                format_score(term.upper, subscale) + ", p = " + format_p(term.p) + ").";
+                format_score(term.upper, subscale) + ", " + p_equals(term.p) + ").";
     const bool includes_zero = *term.lower <= 0 && *term.upper >= 0;
     clear = !includes_zero;
     sentence += includes_zero
@@ -80,7 +80,7 @@ std::string group_test_sentence(const AncovaReport& ancova, std::size_t groups) 
   if (groups > 2 && value_of(ancova.group_test.f)) {
     sentence = "Do the groups differ at all, once their starting scores are allowed for? F(" +
                format_df(ancova.group_test.num_df) + ", " + format_df(ancova.group_test.den_df) +
-               ") = " + format_statistic(ancova.group_test.f) + ", p = " + format_p(ancova.group_test.p) + ".";
+               ") = " + format_statistic(ancova.group_test.f) + ", " + p_equals(ancova.group_test.p) + ".";
   }
   if (value_of(ancova.partial_eta_squared)) {
     sentence += std::string(sentence.empty() ? "" : " ") + "Partial eta squared is " +
@@ -121,7 +121,7 @@ std::string welch_sentence(const ChangeWelch& welch, const std::string& referenc
   }
   sentence += " (the difference in change " + format_score(difference, subscale) + ", " + ci_words(ci_level) + " " +
               format_score(-welch.ci_upper, subscale) + " to " + format_score(-welch.ci_lower, subscale) + "; t(" +
-              format_df(welch.df) + ") = " + format_statistic(-welch.t) + ", p = " + format_p(welch.p) +
+              format_df(welch.df) + ") = " + format_statistic(-welch.t) + ", " + p_equals(welch.p) +
               "). This comparison ignores where people started, so it is less precise than the adjusted one above, "
               "which is the one to rely on.";
   return sentence;
@@ -166,8 +166,8 @@ std::vector<std::string> design_notes(const SubscaleControlled& result) {
   }
   const AncovaReport& ancova = *result.ancova;
   if (const auto p = value_of(ancova.interaction_test.p); p && *p < kControlledInteractionLevel) {
-    notes.push_back("How scores before lead to scores after differs between the groups (p = " +
-                    format_p(ancova.interaction_test.p) +
+    notes.push_back("How scores before lead to scores after differs between the groups (" +
+                    p_equals(ancova.interaction_test.p) +
                     "), so the gap between them depends on where someone started; the single adjusted difference "
                     "is an average over starting points.");
   }

@@ -1,5 +1,6 @@
 #include "scoring/encode/report_format.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -26,6 +27,21 @@ std::string format_p(std::optional<double> value, std::string_view missing) {
   if (!value || !std::isfinite(*value)) return std::string(missing);
   if (*value < 0.001) return "< 0.001";
   return svg::format_fixed(*value, 3);
+}
+
+std::string p_equals(std::optional<double> value) {
+  const std::string p = format_p(value);
+  return p.starts_with('<') ? "p " + p : "p = " + p;
+}
+
+std::string format_ratio(std::optional<double> value, std::string_view missing) {
+  if (!value || std::isnan(*value) || *value < 0) return std::string(missing);
+  if (*value > 1e6) return "> 1,000,000";
+  if (*value < 1e-4) return "< 0.0001";
+  if (*value >= 1) return svg::format_fixed(*value, 2);
+  // Two significant digits: 0.45, 0.045, 0.0012.
+  const int decimals = std::max(2, 1 - static_cast<int>(std::floor(std::log10(*value))));
+  return svg::format_fixed(*value, decimals);
 }
 
 std::string format_df(std::optional<double> value, std::string_view missing) {

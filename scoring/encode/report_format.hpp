@@ -34,6 +34,11 @@ std::string format_score(std::optional<double> value, const Subscale& subscale,
                          std::string_view missing = kNotAvailable);
 std::string format_statistic(std::optional<double> value, std::string_view missing = kNotAvailable);
 std::string format_p(std::optional<double> value, std::string_view missing = kNotAvailable);
+// "p = 0.012", "p < 0.001" or "p = NA", for sentences.
+std::string p_equals(std::optional<double> value);
+// An odds ratio or another ratio: 2 decimals from 1 up, 2 significant digits
+// below 1 ("0.045"), "> 1,000,000" (infinity too) and "< 0.0001" beyond those.
+std::string format_ratio(std::optional<double> value, std::string_view missing = kNotAvailable);
 std::string format_df(std::optional<double> value, std::string_view missing = kNotAvailable);
 // "12 %" style share of a count, 0 decimals.
 std::string format_percent(double share, std::string_view missing = kNotAvailable);

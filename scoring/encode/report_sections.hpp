@@ -16,6 +16,7 @@
 #include "psyscore/controlled.hpp"
 #include "psyscore/errors.hpp"
 #include "psyscore/instrument.hpp"
+#include "psyscore/model.hpp"
 #include "psyscore/reliability.hpp"
 #include "psyscore/responses.hpp"
 #include "psyscore/scoring.hpp"
@@ -78,6 +79,10 @@ Section compare_section(const ReportContext& context, const CompareReport& repor
 // Per subscale the ANCOVA in plain words, the adjusted means, and each
 // group's Jacobson-Truax plot side by side.
 Section controlled_section(const ReportContext& context, const ControlledReport& report);
+
+// The logistic regression in plain words with its forest plot and tables,
+// and each categorical factor's table against the outcome.
+Section model_section(const ReportContext& context, const ModelReport& report);
 
 // ---------------------------------------------------------------- reliable change
 // Shared by the change section and the controlled section (one plot per group).

@@ -531,7 +531,8 @@ void Figure::x_axis(std::string_view label, std::optional<std::vector<double>> t
                   coordinate(plot_left()), coordinate(bottom), coordinate(plot_right()), coordinate(bottom), kInk);
   for (const double t : values) {
     const double px = scale(t);
-    const std::string value = format_fixed(t, decimals);
+    // On a log axis each tick has the decimals it needs (0.01, 0.1, 1, 10).
+    const std::string value = format_fixed(t, scale.is_log() ? tick_decimals({t}) : decimals);
     grid_ += format("<line class=\"grid grid-x\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\"/>",
                     coordinate(px), coordinate(plot_top()), coordinate(bottom), kGrid);
     axes_ += format(

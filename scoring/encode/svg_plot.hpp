@@ -236,7 +236,8 @@ class Figure {
   const Scale& y() const { return *y_; }
 
   // Axes with their ticks (the scale's, or the given values), light grid lines
-  // across the plot area, and a label. Need the matching scale set.
+  // across the plot area, and a label. Need the matching scale set. Tick
+  // labels share their decimals, except on a log x axis (0.1, 1, 10).
   void x_axis(std::string_view label, std::optional<std::vector<double>> ticks = std::nullopt);
   void y_axis(std::string_view label, std::optional<std::vector<double>> ticks = std::nullopt);
   // Category axes: one label per band, fitted to the band's width.

@@ -18,6 +18,7 @@
 #include "psyscore/change.hpp"
 #include "psyscore/compare.hpp"
 #include "psyscore/controlled.hpp"
+#include "psyscore/model.hpp"
 #include "psyscore/reliability.hpp"
 #include "scoring/encode/report_templates.hpp"
 
@@ -58,6 +59,34 @@ std::vector<ControlledGroup> trial(const Instrument& instrument) {
   return groups;
 }
 
+InstrumentPtr who5() {
+  auto registry = Registry::load_directory(test::source_dir() / "instruments");
+  EXPECT_TRUE(registry.has_value()) << "bundled instruments";
+  return registry->find("who-5");
+}
+
+// examples/balint-survey: 142 respondents with six covariates.
+ResponseMatrix survey(const Instrument& instrument) {
+  CsvOptions csv;
+  csv.source = "survey.csv";
+  csv.covariate_columns = {"duration", "obligation", "teaching", "management", "prevention", "age"};
+  auto wave = decode_csv_responses(
+      instrument, test::read_text(test::source_dir() / "examples" / "balint-survey" / "survey.csv"), csv);
+  EXPECT_TRUE(wave.has_value()) << "survey.csv";
+  return *wave;
+}
+
+// The model of examples/balint-survey/README.md.
+ReportOptions survey_model() {
+  ModelOptions model;
+  model.outcome = ModelOutcome::at_least_value("raw", 13);
+  model.predictors = {"duration", "obligation", "teaching", "management", "prevention", "age"};
+  model.reference = {{"duration", "lt1"}};
+  ReportOptions options;
+  options.model = model;
+  return options;
+}
+
 ReportOptions waitlist_reference() {
   ReportOptions options;
   options.controlled.reference = "waitlist";
@@ -84,8 +113,8 @@ std::size_t count(const std::string& text, const std::string& needle) {
 }
 
 TEST(ReportTemplates, EveryTemplateIsCompiledIn) {
-  for (const char* name :
-       {"page", "block", "figure", "table", "overview", "scores", "reliability", "change", "compare", "controlled"}) {
+  for (const char* name : {"page", "block", "figure", "table", "overview", "scores", "reliability", "change", "compare",
+                           "controlled", "model"}) {
     EXPECT_FALSE(detail::report_template(std::string(name) + ".mustache").empty()) << name;
   }
   EXPECT_TRUE(detail::report_template("missing.mustache").empty()) << "unknown name";
@@ -131,6 +160,73 @@ TEST(Report, ExamplesGiveCompletePages) {
       EXPECT_EQ(page.find(id), std::string::npos) << c.name << ": no ids (" << id << ")";
     }
   }
+}
+
+// The model section of examples/balint-survey: a sentence and a forest-plot
+// row per odds ratio, the tables, one block per categorical factor.
+TEST(Report, ModelSectionHasARowPerOddsRatio) {
+  const InstrumentPtr instrument = who5();
+  const ResponseMatrix wave = survey(*instrument);
+  const ReportOptions options = survey_model();
+  const auto fitted = model(*instrument, wave, *options.model);
+  ASSERT_TRUE(fitted.has_value());
+  const auto page = wave_report(*instrument, wave, options);
+  ASSERT_TRUE(page.has_value());
+  EXPECT_NE(page->find("<section class=\"report-section\" id=\"model\""), std::string::npos);
+  EXPECT_NE(page->find("id=\"figure-model-forest\""), std::string::npos);
+  const std::size_t terms = fitted->logistic.coefficients.size() - 1;  // without the intercept
+  EXPECT_EQ(terms, 7u) << "two duration levels, four yes/no factors, age";
+  EXPECT_EQ(count(*page, "class=\"mark odds-ratio\"") + count(*page, "class=\"label beyond\""), terms);
+  EXPECT_EQ(count(*page, "class=\"interval odds-interval\""), terms) << "every profile interval drawn";
+  EXPECT_EQ(count(*page, "odds-interval wald"), 0u) << "no separation here";
+  EXPECT_NE(page->find("duration: 5plus vs lt1"), std::string::npos) << "terms in words";
+  EXPECT_NE(page->find("Each 1 more in age multiplies the odds of"), std::string::npos);
+  EXPECT_NE(page->find("id=\"table-model-coefficients\""), std::string::npos);
+  EXPECT_NE(page->find("id=\"table-model-fit\""), std::string::npos);
+  for (const char* factor : {"duration", "obligation", "teaching", "management", "prevention"}) {
+    EXPECT_NE(page->find(std::string("id=\"model-association-") + factor + "\""), std::string::npos) << factor;
+    EXPECT_NE(page->find(std::string("id=\"table-model-association-") + factor + "\""), std::string::npos) << factor;
+  }
+  EXPECT_EQ(page->find("p = <"), std::string::npos) << "p < 0.001, not p = < 0.001";
+  EXPECT_EQ(count(*page, "<svg "), count(*page, "<title id=")) << "every figure has a title";
+  const auto plain = wave_report(*instrument, wave);
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_EQ(plain->find("id=\"model\""), std::string::npos) << "no model unless asked";
+}
+
+// A factor that splits the outcome (quasi-completely): its odds ratio lies beyond the axis, its
+// interval is the Wald one (dashed), and the page says why in plain words.
+TEST(Report, SeparatedFactorIsDrawnWithItsWaldInterval) {
+  const InstrumentPtr instrument = who5();
+  std::string csv_text = "id,teaching,duration,1,2,3,4,5\n";
+  // Every teacher has the outcome (WHO-5 raw 20), half of the others too.
+  for (int i = 0; i < 30; ++i) {
+    const bool teaching = i % 2 == 0;
+    const bool event = teaching || i % 4 == 1;
+    const char* duration = i % 3 == 0 ? "lt1" : i % 3 == 1 ? "1to4" : "5plus";
+    csv_text += "r" + std::to_string(i + 1) + "," + (teaching ? "yes" : "no") + "," + duration +
+                (event ? ",4,4,4,4,4\n" : ",1,1,1,1,1\n");
+  }
+  CsvOptions csv;
+  csv.source = "separated.csv";
+  csv.covariate_columns = {"teaching", "duration"};
+  const auto wave = decode_csv_responses(*instrument, csv_text, csv);
+  ASSERT_TRUE(wave.has_value());
+  ReportOptions options;
+  options.model = ModelOptions{.outcome = ModelOutcome::at_least_value("raw", 13),
+                               .predictors = {"teaching", "duration"},
+                               .reference = {{"duration", "lt1"}, {"teaching", "no"}}};
+  const auto fitted = model(*instrument, *wave, *options.model);
+  ASSERT_TRUE(fitted.has_value());
+  ASSERT_EQ(fitted->logistic.separated_predictors, std::vector<std::string>{"teaching"});
+  const auto page = wave_report(*instrument, *wave, options);
+  ASSERT_TRUE(page.has_value());
+  EXPECT_EQ(count(*page, "class=\"interval odds-interval wald\""), 1u) << "teaching: Wald";
+  EXPECT_EQ(count(*page, "class=\"interval odds-interval\""), 2u) << "duration: profile";
+  EXPECT_NE(page->find("\u25B6"), std::string::npos) << "beyond the axis";
+  EXPECT_NE(page->find("teaching separates the respondents with the outcome"), std::string::npos);
+  EXPECT_NE(page->find("teaching almost split the respondents with the outcome"), std::string::npos);
+  EXPECT_NE(page->find("Wald interval (no profile interval)"), std::string::npos) << "legend";
 }
 
 // The controlled section of examples/balint-trial: per subscale the adjusted
@@ -311,6 +407,19 @@ TEST(Report, BadInputGivesTheAnalysisProblems) {
   controlled_options.controlled.subscales = {"EE", "nope"};
   expect_same_error(controlled_report(*instrument, groups, controlled_options).error(),
                     controlled(*instrument, groups, controlled_options.controlled).error(), "controlled options");
+
+  const InstrumentPtr who = who5();
+  const ResponseMatrix cohort = survey(*who);
+  ReportOptions model_options = survey_model();
+  model_options.model->predictors = {"duration", "nope"};
+  model_options.model->reference = {{"duration", "never"}};
+  expect_same_error(wave_report(*who, cohort, model_options).error(), model(*who, cohort, *model_options.model).error(),
+                    "model options");
+  model_options.model->predictors = {"teaching"};
+  model_options.model->reference = {};
+  model_options.model->outcome = ModelOutcome::at_least_value("raw", 100);
+  expect_same_error(wave_report(*who, cohort, model_options).error(), model(*who, cohort, *model_options.model).error(),
+                    "one outcome class");
 }
 
 TEST(Report, LargeCohortsAreBinned) {
