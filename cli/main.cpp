@@ -325,6 +325,14 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({",", ";", "tab", "\t"}));
   }
 
+  // A repeatable option takes one value per occurrence, so that
+  // `--predictor age survey.csv` leaves survey.csv to DATA.
+  for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+    for (CLI::Option* option : command->get_options()) {
+      if (option->get_items_expected_max() > 1 && !option->get_positional()) option->allow_extra_args(false);
+    }
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
