@@ -54,6 +54,8 @@ run change-nk "$psyscore" change -i mbi-hss --pre $cohort/pre.csv --post $cohort
 run report-change "$psyscore" report -i mbi-hss --pre $cohort/pre.csv --post $cohort/post.csv
 run report-wave "$psyscore" report -i mbi-hss $cohort/pre.csv
 run report-groups "$psyscore" report -i mbi-hss --group-column years $cohort/cohort.csv
+run report-model "$psyscore" report -i who-5 $survey/survey.csv --outcome 'raw>=13' \
+    --predictor duration --predictor teaching --predictor age --reference duration=lt1
 run report-controlled "$psyscore" report -i mbi-hss --reference waitlist \
     --group balint=$trial/balint_pre.csv,$trial/balint_post.csv --group waitlist=$trial/waitlist_pre.csv,$trial/waitlist_post.csv
 run reliability-table "$psyscore" reliability -i mbi-hss $cohort/cohort.csv --format table

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""The reports of examples/balint-cohort and examples/balint-trial, read with a
-real HTML parser.
+"""The reports of examples/balint-cohort, examples/balint-trial and
+examples/balint-survey, read with a real HTML parser.
 
   check_reports.py PSYSCORE_BINARY SOURCE_DIR OUTPUT_DIR
 
@@ -14,13 +14,16 @@ Makes every example report with the CLI and over HTTP and checks that:
   reliable change at +/- criterion x s_diff around the identity line, as the
   JSON change result of the same data says; in the controlled report the same
   for each group's plot, and the adjusted means and their intervals at the
-  pixels of the JSON controlled result's numbers;
+  pixels of the JSON controlled result's numbers; in the model section each
+  odds ratio and its interval at the pixels of the JSON model result's numbers
+  on the forest plot's log axis;
 - ids appear only with show_ids;
 - bad input gets exactly the problem the underlying analysis gives.
 Writes the pages to OUTPUT_DIR (the browser test opens them there).
 """
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -90,6 +93,18 @@ def axis(svg, name, coordinate):
     for value, pixel in ticks:
         check(abs(fit(value) - pixel) < 2 * PIXEL, f"{svg.get('id')}: {name} tick {value} on a straight line")
     return fit
+
+
+def log_axis(svg, name, coordinate):
+    """The map value -> pixel of a log10 axis, checked on every tick."""
+    ticks = [(math.log10(float(t.get("data-value"))), float(t.get(coordinate)))
+             for t in svg.xpath(f".//*[local-name()='line'][contains(@class, 'tick-{name}')]")]
+    check(len(ticks) >= 2, f"{svg.get('id')}: {name} log axis has ticks")
+    ticks.sort()
+    fit = linear_fit(ticks)
+    for value, pixel in ticks:
+        check(abs(fit(value) - pixel) < 2 * PIXEL, f"{svg.get('id')}: {name} tick 10^{value:.3f} on a log scale")
+    return lambda v: fit(math.log10(v))
 
 
 def translation(element):
@@ -178,6 +193,40 @@ def check_controlled(name, document, controlled, show_ids):
             check(mark.xpath("./title")[0].text.startswith(mean["group"] + ": adjusted mean"), f"{who}: its title")
 
 
+def check_model(name, document, model):
+    """The forest plot: a row per term, each odds ratio and its profile
+    interval where the JSON model result puts them."""
+    svg = document.xpath("//svg[@id='model-forest']")
+    check(len(svg) == 1, f"{name}: the forest plot")
+    if not svg:
+        return
+    svg = svg[0]
+    x = log_axis(svg, "x", "x1")
+    terms = [c for c in model["logistic"]["coefficients"] if c["term"] != "(Intercept)"]
+    marks = svg.xpath(".//*[@class='marks']/*[contains(concat(' ', @class, ' '), ' odds-ratio ')]")
+    intervals = svg.xpath(".//*[local-name()='path'][contains(@class, 'odds-interval')]")
+    check(len(marks) == len(terms) and len(intervals) == len(terms),
+          f"{name}: one odds ratio and one interval per term ({len(marks)}, {len(intervals)}, {len(terms)})")
+    rows = []
+    for mark, interval, term in zip(marks, intervals, terms):
+        who = f"{name}: {term['term']}"
+        px, py = translation(mark)
+        check(abs(px - x(term["odds_ratio"])) < PIXEL, f"{who}: odds ratio at {term['odds_ratio']}")
+        # M lo y H hi ...: the interval's ends and row
+        start, end = interval.get("d")[1:].split("M")[0].split("H")
+        x0, y0 = map(float, start.split())
+        profile = term["profile"]
+        check(abs(x0 - x(profile["lower"])) < PIXEL and abs(float(end) - x(profile["upper"])) < PIXEL,
+              f"{who}: interval {profile['lower']} to {profile['upper']}")
+        check(abs(y0 - py) < PIXEL, f"{who}: the interval through its mark")
+        rows.append(py)
+    check(rows == sorted(rows), f"{name}: terms top to bottom in model order")
+    line = svg.xpath(".//*[local-name()='line'][contains(@class, 'no-difference')]")
+    check(len(line) == 1 and abs(float(line[0].get("x1")) - x(1)) < PIXEL, f"{name}: the line of no difference at 1")
+    table = document.xpath("//table[@id='table-model-coefficients']/tbody/tr")
+    check(len(table) == len(terms) + 1, f"{name}: a table row per coefficient")
+
+
 def check_jacobson_truax_plot(name, document, svg_id, label, rci, show_ids):
     svg = document.xpath(f"//svg[@id='{svg_id}']")
     check(len(svg) == 1, f"{name}: Jacobson-Truax plot of {label}")
@@ -251,8 +300,16 @@ def main():
     controlled_json = json.loads(
         run(base[0], *base[1:], "controlled", "-i", "mbi-hss", "--reference", "waitlist", *trial_groups).stdout)
 
+    survey_dir = os.path.join(source, "examples", "balint-survey")
+    survey = os.path.join(survey_dir, "survey.csv")
+    predictors = ["duration", "obligation", "teaching", "management", "prevention", "age"]
+    model_args = ["-i", "who-5", survey, "--outcome", "raw>=13", *[a for p in predictors for a in ("--predictor", p)],
+                  "--reference", "duration=lt1"]
+    model_json = json.loads(run(base[0], *base[1:], "model", *model_args).stdout)
+
     cases = {
         "wave": (["report", "-i", "mbi-hss", pre], False),
+        "model": (["report", *model_args], False),
         "change": (["report", "-i", "mbi-hss", "--pre", pre, "--post", post], False),
         "change-ids": (["report", "-i", "mbi-hss", "--pre", pre, "--post", post, "--show-ids", *clinical_args], True),
         "groups": (["report", "-i", "mbi-hss", "--group-column", "years", cohort], False),
@@ -271,6 +328,8 @@ def main():
             check_jacobson_truax(name, document, change_clinical if show_ids else change_json, show_ids)
         if name == "controlled":
             check_controlled(name, document, controlled_json, show_ids)
+        if name == "model":
+            check_model(name, document, model_json)
         text = pages[name].decode()
         for participant_id in ("b01", "b12", "c01", "t01", "w01"):
             if not show_ids:
@@ -287,8 +346,15 @@ def main():
             cohort_csv = f.read()
         with open(os.path.join(trial, "controlled.json"), "rb") as f:
             controlled_body = f.read()
+        with open(os.path.join(survey_dir, "model.json"), "rb") as f:
+            model_body = f.read()
+        with open(survey, "rb") as f:
+            survey_csv = f.read()
+        model_query = ("?outcome=raw%3E%3D13&predictors=" + ",".join(predictors) + "&reference=duration%3Dlt1")
         requests = {
             "wave": ("/v1/instruments/mbi-hss/report", pre_csv, "text/csv"),
+            "model": ("/v1/instruments/who-5/report", model_body, "application/json"),
+            "model (CSV)": ("/v1/instruments/who-5/report" + model_query, survey_csv, "text/csv"),
             "change": ("/v1/instruments/mbi-hss/report", json.dumps(change_body).encode(), "application/json"),
             "change-ids": ("/v1/instruments/mbi-hss/report", json.dumps(
                 dict(change_body, show_ids=True,
@@ -301,7 +367,7 @@ def main():
             status, media, page = server.post(path, body, content_type)
             check(status == 200, f"HTTP {name}: status {status}: {page[:300]!r}")
             check(media == "text/html; charset=utf-8", f"HTTP {name}: content type {media}")
-            check(page == pages[name], f"HTTP {name}: the same bytes as the CLI")
+            check(page == pages[name.split(" ")[0]], f"HTTP {name}: the same bytes as the CLI")
 
         # Bad input: exactly the underlying analysis's problem.
         bad = [
@@ -323,6 +389,15 @@ def main():
             ("controlled", "/v1/instruments/mbi-hss/controlled", "/v1/instruments/mbi-hss/report",
              json.dumps(dict(json.loads(controlled_body), options={"reference": "nobody"})).encode(),
              "application/json"),
+            ("model reference", "/v1/instruments/who-5/model", "/v1/instruments/who-5/report",
+             json.dumps(dict(json.loads(model_body), options=dict(json.loads(model_body)["options"],
+                                                                  reference={"duration": "never"}))).encode(),
+             "application/json"),
+            ("model outcome", "/v1/instruments/who-5/model", "/v1/instruments/who-5/report",
+             json.dumps(dict(json.loads(model_body), options={"predictors": ["age"]})).encode(), "application/json"),
+            ("model CSV text in age", "/v1/instruments/who-5/model?outcome=raw%3E%3D13&predictors=age",
+             "/v1/instruments/who-5/report?outcome=raw%3E%3D13&predictors=age",
+             survey_csv + b"x1,lt1,yes,no,no,no,old,1,2,3,4,5\n", "text/csv"),
         ]
         for name, analysis_path, report_path, body, content_type in bad:
             expected = server.post(analysis_path, body, content_type)
@@ -344,7 +419,9 @@ def main():
             (["report", "-i", "mbi-hss", "--group-column", "nope", cohort],
              ["compare", "-i", "mbi-hss", "--group-column", "nope", cohort]),
             (["report", "-i", "mbi-hss", "--reference", "nobody", *trial_groups],
-             ["controlled", "-i", "mbi-hss", "--reference", "nobody", *trial_groups])):
+             ["controlled", "-i", "mbi-hss", "--reference", "nobody", *trial_groups]),
+            (["report", *model_args, "--reference", "teaching=maybe"],
+             ["model", *model_args, "--reference", "teaching=maybe"])):
         actual = run(base[0], *base[1:], *arguments, expect=1)
         expected = run(base[0], *base[1:], *analysis, expect=1)
         check(actual.stderr == expected.stderr and actual.stdout == b"",
