@@ -123,6 +123,13 @@ void append_json_count(std::string& out, std::size_t number) {
 }
 
 char* NumberFormatter::write(char* out, double number) {
+  if (entries_.empty()) {
+    if (direct_writes_ < kDirectWrites) {
+      ++direct_writes_;
+      return write_json_number(out, number);
+    }
+    entries_.resize(std::size_t{1} << kIndexBits);
+  }
   const auto bits = std::bit_cast<std::uint64_t>(number);
   Entry& entry = entries_[(bits * 0x9E3779B97F4A7C15ull) >> (64 - kIndexBits)];
   if (entry.size != 0 && entry.bits == bits) {

@@ -97,7 +97,10 @@ void append_record(std::string& out, std::size_t bound, const Fill& fill) {
 // shortest round-trip form of a double costs far more than copying text, and
 // a batch of scores repeats few distinct values (a mean is one of a few
 // hundred sums over counts), so each distinct value is formatted about once.
-// Not thread-safe; one per encoder.
+// The memory (80 KB) is made only from the kDirectWrites-th number on: a
+// result of one respondent writes a handful of numbers, and zeroing the
+// table would cost more than formatting them. Not thread-safe; one per
+// encoder.
 class NumberFormatter {
  public:
   // Writes at `out` (room for kMaxJsonNumberSize bytes); returns the end.
@@ -111,7 +114,9 @@ class NumberFormatter {
     char size = 0;       // 0: empty
   };
   static constexpr int kIndexBits = 11;
-  std::vector<Entry> entries_ = std::vector<Entry>(std::size_t{1} << kIndexBits);  // direct-mapped by value
+  static constexpr std::size_t kDirectWrites = 64;
+  std::size_t direct_writes_ = 0;  // numbers formatted before the table was made
+  std::vector<Entry> entries_;     // direct-mapped by value; empty until kDirectWrites
 };
 
 }  // namespace psyscore::detail
