@@ -424,6 +424,19 @@ TEST(Server, ApiKeysAreRequiredWhenConfigured) {
   std::filesystem::remove(keys);
 }
 
+// The access log is written in blocks, but a quiet server still writes a
+// request's line within about a second, not only when it stops.
+TEST(Server, AccessLogReachesItsFileWhileServing) {
+  ServerProcess server({});
+  EXPECT_EQ(exchange(server.port(), get("/v1/instruments")).status, 200);
+  const std::string line = "GET /v1/instruments 200";
+  for (int i = 0; i < 100 && server.log().find(line) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_NE(server.log().find(line), std::string::npos) << server.log();
+  EXPECT_EQ(server.stop(), 0);
+}
+
 TEST(Server, LogsHoldNoRespondentData) {
   ServerProcess server({"--log-format", "json"});
   const std::string body =
