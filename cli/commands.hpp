@@ -198,6 +198,18 @@ struct ServeOptions {
 };
 int serve(const Context& context, const ServeOptions& options);
 
+struct HealthcheckOptions {
+  std::string host = "127.0.0.1";  // an IP address: no name is resolved
+  unsigned short port = 8080;
+  std::string path = "/healthz";  // or /readyz
+  long timeout_ms = 2'000;
+};
+// One GET of http://HOST:PORT/PATH: exit 0 and the body on stdout when the
+// server answers 200; 1 and the reason on stderr for any other status, a
+// refused connection or no answer within the timeout
+// (cli/healthcheck_command.cpp).
+int healthcheck(const HealthcheckOptions& options);
+
 // Shared by the subcommands.
 
 // Prints every problem of `error` on stderr as "error: file:line:column:

@@ -315,6 +315,19 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}));
 
+  HealthcheckOptions healthcheck_options;
+  auto* healthcheck_command = app.add_subcommand(
+      "healthcheck",
+      "GET a running server's /healthz: exit 0 when it answers 200, else 1 (for container health checks)");
+  healthcheck_command->add_option("--host", healthcheck_options.host, "The server's IP address")->capture_default_str();
+  healthcheck_command->add_option("--port", healthcheck_options.port, "The server's port")->capture_default_str();
+  healthcheck_command->add_option("--path", healthcheck_options.path, "What to GET: /healthz, or /readyz")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"/healthz", "/readyz"}));
+  healthcheck_command->add_option("--timeout-ms", healthcheck_options.timeout_ms, "Time for the whole exchange")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+
   // Every command that reads responses reads CSV with any of the three delimiters.
   std::string delimiter;
   for (CLI::App* command : app.get_subcommands([](CLI::App* c) { return c->get_option_no_throw("--id-column"); })) {
@@ -356,5 +369,6 @@ int main(int argc, char** argv) {
   if (*reliability_command) return reliability(context, reliability_options);
   if (*report_cmd) return report_command(context, report_options);
   if (*serve_command) return serve(context, serve_options);
+  if (*healthcheck_command) return healthcheck(healthcheck_options);
   return kUsage;
 }

@@ -20,6 +20,7 @@
 #include <gtest/gtest.h>
 
 #include "fixtures.hpp"
+#include "run_process.hpp"
 
 namespace psyscore::test {
 namespace {
@@ -452,6 +453,65 @@ TEST(Server, LogsHoldNoRespondentData) {
   EXPECT_EQ(log.find("outside its scale"), std::string::npos) << "answer errors stay in the response: " << log;
   EXPECT_NE(log.find("trace-abc"), std::string::npos) << "the request id is logged: " << log;
   EXPECT_NE(log.find(R"("message":"POST /v1/instruments/{id}/score 200)"), std::string::npos) << log;
+}
+
+// `psyscore healthcheck` is the container image's health check: 0 while the
+// server answers 200, 1 once it does not (the probes need no API key).
+TEST(Server, HealthcheckExitsZeroOnlyWhileTheServerAnswers) {
+  const auto keys = std::filesystem::temp_directory_path() / ("psyscore-keys-health-" + std::to_string(getpid()));
+  std::ofstream(keys) << "a-key\n";
+  ServerProcess server({"--api-key-file", keys.string()});
+  const std::string port = std::to_string(server.port());
+  struct Case {
+    std::string name;
+    std::vector<std::string> arguments;
+    int exit_code;
+    std::string out;  // a part of stdout
+    std::string err;  // a part of stderr
+  };
+  const std::vector<Case> cases = {
+      {"healthz", {"healthcheck", "--port", port}, 0, R"({"status":"ok"})", ""},
+      {"readyz", {"healthcheck", "--port", port, "--path", "/readyz"}, 0, R"("status":"ready")", ""},
+      {"the host as an address", {"healthcheck", "--host", "127.0.0.1", "--port", port}, 0, "ok", ""},
+      {"only the probes' paths", {"healthcheck", "--port", port, "--path", "/v1/instruments"}, 2, "", "--path"},
+      {"no names: the image cannot resolve them",
+       {"healthcheck", "--host", "localhost", "--port", port},
+       2,
+       "",
+       "not an IP address"},
+      {"a timeout of zero", {"healthcheck", "--port", port, "--timeout-ms", "0"}, 2, "", "--timeout-ms"},
+  };
+  for (const Case& c : cases) {
+    const ProcessResult result = run_psyscore(c.arguments);
+    EXPECT_EQ(result.exit_code, c.exit_code) << c.name << ": " << result.err;
+    EXPECT_NE(result.out.find(c.out), std::string::npos) << c.name << ": " << result.out;
+    EXPECT_NE(result.err.find(c.err), std::string::npos) << c.name << ": " << result.err;
+  }
+  EXPECT_EQ(server.stop(), 0);
+  const ProcessResult stopped = run_psyscore({"healthcheck", "--port", port});
+  EXPECT_EQ(stopped.exit_code, 1);
+  EXPECT_NE(stopped.err.find("GET http://127.0.0.1:" + port + "/healthz: "), std::string::npos) << stopped.err;
+  std::filesystem::remove(keys);
+}
+
+// A server that takes the connection and never answers is unhealthy once
+// the timeout has passed.
+TEST(Server, HealthcheckGivesUpAfterItsTimeout) {
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(listen(listener, 4), 0);
+  socklen_t length = sizeof address;
+  getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
+  const auto began = std::chrono::steady_clock::now();
+  const ProcessResult result =
+      run_psyscore({"healthcheck", "--port", std::to_string(ntohs(address.sin_port)), "--timeout-ms", "200"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("no answer within 200 ms"), std::string::npos) << result.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - began, std::chrono::seconds(10));
+  close(listener);
 }
 
 }  // namespace
