@@ -75,6 +75,7 @@ void reserve_respondents(ResponseMatrix& matrix, std::size_t respondents) {
 
 AnswerChecker::AnswerChecker(const Instrument& instrument) : instrument_(instrument) {
   limits_.reserve(instrument.items.size());
+  whole_ranges_.reserve(instrument.items.size());
   for (const Item& item : instrument.items) {
     const Scale& scale = item.scale;
     const bool whole_steps = scale.step == 1 && std::floor(scale.min) == scale.min;

@@ -166,6 +166,7 @@ class BodyDecoder {
         items_(instrument),
         last_seen_(instrument.items.size(), 0) {
     wave_.item_count = instrument.items.size();
+    keys_.reserve(instrument.items.size());
     for (const Item& item : instrument.items) {
       keys_.push_back(TokenReader::plain(item.id) ? short_text("\"" + item.id + "\":") : ShortText{});
     }

@@ -19,18 +19,34 @@ namespace {
 // field names and punctuation, four numbers and two counts.
 constexpr std::size_t kScoreBytes = 128 + 4 * kMaxJsonNumberSize + 2 * kMaxJsonCountSize;
 
+// prefix, `text` as a JSON string, suffix: allocated once at its size (or
+// not at all when it is short), where append_json_string would reserve room
+// for the worst case of escaping.
+std::string json_text(std::string_view prefix, std::string_view text, std::string_view suffix) {
+  constexpr std::size_t kStackBytes = 256;
+  if (max_json_string_size(text) > kStackBytes) {
+    std::string out(prefix);
+    append_json_string(out, text);
+    return out.append(suffix);
+  }
+  char quoted[kStackBytes];
+  const std::string_view literal(quoted, static_cast<std::size_t>(write_json_string(quoted, text) - quoted));
+  std::string out;
+  out.reserve(prefix.size() + literal.size() + suffix.size());
+  return out.append(prefix).append(literal).append(suffix);
+}
+
 }  // namespace
 
 ScoreResultWriter::ScoreResultWriter(const Instrument& instrument) : instrument_(instrument) {
+  subscales_.reserve(instrument.subscales.size());
   for (const Subscale& subscale : instrument.subscales) {
     SubscaleText text;
-    if (!subscales_.empty()) text.open = ",";
-    append_json_string(text.open, subscale.id);
-    text.open += ":{\"value\":";
+    text.band_field.reserve(subscale.bands.size());
+    text.open = json_text(subscales_.empty() ? "" : ",", subscale.id, ":{\"value\":");
     std::size_t longest_band = 0;
     for (const Band& band : subscale.bands) {
-      std::string field = ",\"band\":";
-      append_json_string(field, band.label);
+      std::string field = json_text(",\"band\":", band.label, "");
       longest_band = std::max(longest_band, field.size());
       text.band_field.push_back(std::move(field));
     }
@@ -153,7 +169,11 @@ void ScoreResultWriter::end(std::string& out, const std::vector<std::string>& wa
 }
 
 std::string score_and_encode(const Instrument& instrument, const ResponseMatrix& responses) {
+  // Room for a few respondents at once (a batch reserves the rest as it
+  // goes), so that a small result is not copied as it grows.
+  constexpr std::size_t kFirstBytes = 4096;
   std::string body;
+  body.reserve(kFirstBytes);
   ScoreResultWriter writer(instrument);
   writer.begin(body);
   std::vector<std::size_t> between_bands(instrument.subscales.size(), 0);

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 namespace psyscore::detail {
 
 class JsonWriter {
@@ -52,7 +54,8 @@ class JsonWriter {
 
   std::string& out_;
   // One entry per open container: true until its first element is written.
-  std::vector<char> first_;
+  // Results nest a few levels deep, so the usual depth needs no allocation.
+  boost::container::small_vector<char, 16> first_;
   bool after_key_ = false;
 };
 
