@@ -276,7 +276,15 @@ int main(int argc, char** argv) {
   serve_command->add_option("--max-body-bytes", serve_options.max_body_bytes, "Largest request body")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  serve_command->add_option("--max-respondents", serve_options.max_respondents, "Most respondents per request")
+  serve_command
+      ->add_option("--max-respondents", serve_options.max_respondents,
+                   "Most respondents per request (all waves and groups together)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve_command->add_option("--max-items", serve_options.max_items, "Most items in an inline definition")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve_command->add_option("--max-subscales", serve_options.max_subscales, "Most subscales in an inline definition")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   serve_command
@@ -284,6 +292,19 @@ int main(int argc, char** argv) {
                    "Most bootstrap resamples per request")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  serve_command
+      ->add_option("--max-bootstrap-answers", serve_options.max_bootstrap_answers,
+                   "Most answers a bootstrap resamples: iterations x respondents x items of the subscales analysed")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve_command->add_option("--max-waves", serve_options.max_waves, "Most waves per waves request")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve_command
+      ->add_option("--deadline-ms", serve_options.deadline_ms,
+                   "Compute time of a request from when a thread starts on it; 0 = no deadline")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   serve_command->add_option("--max-connections", serve_options.max_connections, "Most open connections")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

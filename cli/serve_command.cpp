@@ -83,7 +83,12 @@ int serve(const Context& context, const ServeOptions& options) {
   service::ServiceLimits limits;
   limits.max_body_bytes = options.max_body_bytes;
   limits.max_respondents = options.max_respondents;
+  limits.max_items = options.max_items;
+  limits.max_subscales = options.max_subscales;
   limits.max_bootstrap_iterations = options.max_bootstrap_iterations;
+  limits.max_bootstrap_answers = options.max_bootstrap_answers;
+  limits.max_waves = options.max_waves;
+  limits.deadline = std::chrono::milliseconds(options.deadline_ms);
   service::ServiceState state(std::make_shared<const Registry>(std::move(*registry)), context.instruments_dir, limits,
                               std::move(api_keys), options.cors_origins);
 

@@ -266,6 +266,9 @@ ApiResponse route_request(const ServiceState& state, ApiRequest& request, Reques
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
     return response;
   }
+  // The compute budget runs from here: on the compute pool, from when a
+  // thread took the request, not from when it was queued.
+  if (state.limits().deadline.count() > 0) context.deadline = Deadline::after(state.limits().deadline);
   context.media_type = media_type(request.content_type);
   context.accept = std::move(request.accept);
   context.if_none_match = std::move(request.if_none_match);
