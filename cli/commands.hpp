@@ -182,6 +182,7 @@ struct ServeOptions {
   std::size_t max_waves = 20;
   long deadline_ms = 30'000;
   std::size_t max_connections = 1024;
+  std::size_t max_queue = 0;
   long read_timeout_ms = 30'000;
   long idle_timeout_ms = 60'000;
   long drain_timeout_ms = 30'000;

@@ -271,7 +271,7 @@ int main(int argc, char** argv) {
   auto* serve_command = app.add_subcommand("serve", "Serve the HTTP API on the instruments of --instruments");
   serve_command->add_option("--host", serve_options.host, "Address to listen on")->capture_default_str();
   serve_command->add_option("--port", serve_options.port, "Port (0 picks a free one)")->capture_default_str();
-  serve_command->add_option("--threads", serve_options.threads, "I/O and compute threads (0 = hardware threads)")
+  serve_command->add_option("--threads", serve_options.threads, "I/O and compute threads each (0 = hardware threads)")
       ->capture_default_str();
   serve_command->add_option("--max-body-bytes", serve_options.max_body_bytes, "Largest request body")
       ->capture_default_str()
@@ -308,6 +308,10 @@ int main(int argc, char** argv) {
   serve_command->add_option("--max-connections", serve_options.max_connections, "Most open connections")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  serve_command
+      ->add_option("--max-queue", serve_options.max_queue,
+                   "Most requests waiting for a compute thread; more get 503 (0 = 32 per compute thread)")
+      ->capture_default_str();
   serve_command->add_option("--read-timeout-ms", serve_options.read_timeout_ms, "Time to receive a whole request")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

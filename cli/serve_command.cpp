@@ -97,6 +97,7 @@ int serve(const Context& context, const ServeOptions& options) {
   server.port = options.port;
   server.threads = options.threads;
   server.max_connections = options.max_connections;
+  server.max_queue = options.max_queue;
   server.read_timeout = std::chrono::milliseconds(options.read_timeout_ms);
   server.idle_timeout = std::chrono::milliseconds(options.idle_timeout_ms);
   server.drain_timeout = std::chrono::milliseconds(options.drain_timeout_ms);

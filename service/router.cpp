@@ -278,6 +278,17 @@ ApiResponse route_request(const ServiceState& state, ApiRequest& request, Reques
 
 }  // namespace
 
+namespace {
+
+void add_cors_headers(const ServiceState& state, const std::string& origin, ApiResponse& response) {
+  if (state.cors_allowed(origin)) {
+    response.headers.emplace_back("Access-Control-Allow-Origin", origin);
+    response.headers.emplace_back("Vary", "Origin");
+  }
+}
+
+}  // namespace
+
 ApiResponse handle(const ServiceState& state, ApiRequest&& request) {
   RequestContext context;
   const std::string origin = request.origin;
@@ -294,10 +305,7 @@ ApiResponse handle(const ServiceState& state, ApiRequest&& request) {
     response = route_request(state, request, context);
     response.route = context.route.empty() ? "unmatched" : std::string(context.route);
   }
-  if (state.cors_allowed(origin)) {
-    response.headers.emplace_back("Access-Control-Allow-Origin", origin);
-    response.headers.emplace_back("Vary", "Origin");
-  }
+  add_cors_headers(state, origin, response);
   return response;
 }
 
@@ -317,6 +325,28 @@ bool is_compute_heavy(const ApiRequest& request) {
   return std::ranges::none_of(kRoutes, [&](const Route& route) {
     return !route.heavy && route.method == "POST" && matches_route(route, path, id);
   });
+}
+
+ApiResponse queue_full(const ServiceState& state, const ApiRequest& request, std::size_t max_queue) {
+  ApiResponse response = problem(503,
+                                 "every compute thread is busy and " + std::to_string(max_queue) +
+                                     " requests are waiting, as many as --max-queue allows: retry in a second, or on "
+                                     "another instance",
+                                 "", "queue_full");
+  // A second: the queue moves at the pace of the requests in it, mostly
+  // milliseconds each; a client that waits longer loses nothing.
+  response.headers.emplace_back("Retry-After", "1");
+  const std::string_view target = request.target;
+  const Segments path = split_path(target.substr(0, target.find('?')));
+  std::string_view id;
+  for (const Route& route : kRoutes) {
+    if (route.method == request.method && matches_route(route, path, id)) {
+      response.route = route.pattern;
+      break;
+    }
+  }
+  add_cors_headers(state, request.origin, response);
+  return response;
 }
 
 }  // namespace psyscore::service
