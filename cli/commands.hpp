@@ -178,7 +178,7 @@ struct ServeOptions {
   std::size_t max_items = 100;
   std::size_t max_subscales = 20;
   std::size_t max_bootstrap_iterations = 100'000;
-  std::uint64_t max_bootstrap_answers = 250'000'000;
+  std::uint64_t max_bootstrap_answers = 100'000'000;
   std::size_t max_waves = 20;
   long deadline_ms = 30'000;
   std::size_t max_connections = 1024;

@@ -35,8 +35,8 @@ struct ServiceLimits {
   // Default: 100,000.
   std::size_t max_bootstrap_iterations = 100'000;
   // Most answers one bootstrap resamples: iterations x respondents x the
-  // items of the subscales analysed; more get 422. Default: 250,000,000.
-  std::uint64_t max_bootstrap_answers = 250'000'000;
+  // items of the subscales analysed; more get 422. Default: 100,000,000.
+  std::uint64_t max_bootstrap_answers = 100'000'000;
   // Most waves in one waves request; more get 422. Default: 20.
   std::size_t max_waves = 20;
   // Compute time of one request, from when a thread starts on it: the
