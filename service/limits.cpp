@@ -19,8 +19,7 @@ Error over_limit(std::string pointer, std::string code, std::string message) {
                        {.pointer = std::move(pointer), .code = std::move(code), .message = std::move(message)});
 }
 
-// a x b, or the largest value when that overflows (the message then says
-// "more than" anyway).
+// a x b, or the largest value when that overflows: over any limit still.
 std::uint64_t times(std::uint64_t a, std::uint64_t b) {
   std::uint64_t product = 0;
   return __builtin_mul_overflow(a, b, &product) ? std::numeric_limits<std::uint64_t>::max() : product;

@@ -276,10 +276,6 @@ ApiResponse route_request(const ServiceState& state, ApiRequest& request, Reques
   return route.handler(state, context);
 }
 
-}  // namespace
-
-namespace {
-
 void add_cors_headers(const ServiceState& state, const std::string& origin, ApiResponse& response) {
   if (state.cors_allowed(origin)) {
     response.headers.emplace_back("Access-Control-Allow-Origin", origin);
