@@ -187,8 +187,14 @@ struct ServeOptions {
   std::size_t threads = 0;
   std::size_t max_body_bytes = 32u << 20;
   std::size_t max_respondents = 1'000'000;
+  std::size_t max_items = 100;
+  std::size_t max_subscales = 20;
   std::size_t max_bootstrap_iterations = 100'000;
+  std::uint64_t max_bootstrap_answers = 100'000'000;
+  std::size_t max_waves = 20;
+  long deadline_ms = 30'000;
   std::size_t max_connections = 1024;
+  std::size_t max_queue = 0;
   long read_timeout_ms = 30'000;
   long idle_timeout_ms = 60'000;
   long drain_timeout_ms = 30'000;

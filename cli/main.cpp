@@ -279,12 +279,20 @@ int main(int argc, char** argv) {
   auto* serve_command = app.add_subcommand("serve", "Serve the HTTP API on the instruments of --instruments");
   serve_command->add_option("--host", serve_options.host, "Address to listen on")->capture_default_str();
   serve_command->add_option("--port", serve_options.port, "Port (0 picks a free one)")->capture_default_str();
-  serve_command->add_option("--threads", serve_options.threads, "I/O and compute threads (0 = hardware threads)")
+  serve_command->add_option("--threads", serve_options.threads, "I/O and compute threads each (0 = hardware threads)")
       ->capture_default_str();
   serve_command->add_option("--max-body-bytes", serve_options.max_body_bytes, "Largest request body")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  serve_command->add_option("--max-respondents", serve_options.max_respondents, "Most respondents per request")
+  serve_command
+      ->add_option("--max-respondents", serve_options.max_respondents,
+                   "Most respondents per request (all waves and groups together)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve_command->add_option("--max-items", serve_options.max_items, "Most items in an inline definition")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve_command->add_option("--max-subscales", serve_options.max_subscales, "Most subscales in an inline definition")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   serve_command
@@ -292,9 +300,26 @@ int main(int argc, char** argv) {
                    "Most bootstrap resamples per request")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  serve_command
+      ->add_option("--max-bootstrap-answers", serve_options.max_bootstrap_answers,
+                   "Most answers a bootstrap resamples: iterations x respondents x items of the subscales analysed")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve_command->add_option("--max-waves", serve_options.max_waves, "Most waves per waves request")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve_command
+      ->add_option("--deadline-ms", serve_options.deadline_ms,
+                   "Compute time of a request from when a thread starts on it; 0 = no deadline")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   serve_command->add_option("--max-connections", serve_options.max_connections, "Most open connections")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  serve_command
+      ->add_option("--max-queue", serve_options.max_queue,
+                   "Most requests waiting for a compute thread; more get 503 (0 = 32 per compute thread)")
+      ->capture_default_str();
   serve_command->add_option("--read-timeout-ms", serve_options.read_timeout_ms, "Time to receive a whole request")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

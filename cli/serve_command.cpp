@@ -127,7 +127,12 @@ int serve(const Context& context, const ServeOptions& options) {
   service::ServiceLimits limits;
   limits.max_body_bytes = options.max_body_bytes;
   limits.max_respondents = options.max_respondents;
+  limits.max_items = options.max_items;
+  limits.max_subscales = options.max_subscales;
   limits.max_bootstrap_iterations = options.max_bootstrap_iterations;
+  limits.max_bootstrap_answers = options.max_bootstrap_answers;
+  limits.max_waves = options.max_waves;
+  limits.deadline = std::chrono::milliseconds(options.deadline_ms);
   service::ServiceState state(std::make_shared<const Registry>(std::move(*registry)), context.instruments_dir, limits,
                               std::move(api_keys), options.cors_origins);
 
@@ -136,6 +141,7 @@ int serve(const Context& context, const ServeOptions& options) {
   server.port = options.port;
   server.threads = options.threads;
   server.max_connections = options.max_connections;
+  server.max_queue = options.max_queue;
   server.read_timeout = std::chrono::milliseconds(options.read_timeout_ms);
   server.idle_timeout = std::chrono::milliseconds(options.idle_timeout_ms);
   server.drain_timeout = std::chrono::milliseconds(options.drain_timeout_ms);

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "endpoints.hpp"
+#include "limits.hpp"
 #include "options.hpp"
 #include "problem.hpp"
 #include "psyscore/controlled.hpp"
@@ -54,10 +55,8 @@ std::expected<ControlledBody, ApiResponse> decode_controlled_body(const ServiceS
       out.respondents += wave->respondent_count();
       (std::string_view(wave_key) == "pre" ? decoded.pre : decoded.post) = std::move(*wave);
     }
-    if (out.respondents > state.limits().max_respondents) {
-      return std::unexpected(
-          problem(422, "at most " + std::to_string(state.limits().max_respondents) + " respondents per request",
-                  "/groups", "too_many_respondents"));
+    if (auto error = check_respondents(state.limits(), out.respondents, "/groups")) {
+      return std::unexpected(problem(*error));
     }
     out.groups.push_back(std::move(decoded));
   }

@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include "limits.hpp"
 #include "options.hpp"
 #include "problem.hpp"
 #include "psyscore/json.hpp"
@@ -128,10 +129,8 @@ std::expected<Groups, ApiResponse> decode_groups(const ServiceState& state, cons
       return std::unexpected(problem(error));
     }
     out.respondents += wave->respondent_count();
-    if (out.respondents > state.limits().max_respondents) {
-      return std::unexpected(
-          problem(422, "at most " + std::to_string(state.limits().max_respondents) + " respondents per request",
-                  "/groups", "too_many_respondents"));
+    if (auto error = check_respondents(state.limits(), out.respondents, "/groups")) {
+      return std::unexpected(problem(*error));
     }
     out.waves.emplace_back(std::string(entry.key()), std::move(*wave));
   }
@@ -155,6 +154,11 @@ ApiResponse reliability_endpoint(const ServiceState& state, const RequestContext
         state, context,
         {"id_column", "column_prefix", "subscale", "missing", "ci_level", "bootstrap_iterations", "seed", "items"}, {});
     if (!input) return problem(input.error());
+    if (auto error =
+            check_bootstrap_size(state.limits(), *input->instrument, *options, input->wave.respondent_count(), "")) {
+      return problem(*error);
+    }
+    options->deadline = context.deadline;
     auto report = reliability(*input->instrument, input->wave, *options);
     if (!report) return problem(report.error());
     return result(encode_reliability_result(*input->instrument, *report), input->wave.respondent_count());
@@ -165,6 +169,11 @@ ApiResponse reliability_endpoint(const ServiceState& state, const RequestContext
   if (!options) return problem(options.error());
   auto wave = decode_wave(state, body.instrument(), body.root(), "responses");
   if (!wave) return problem(wave.error());
+  if (auto error = check_bootstrap_size(state.limits(), body.instrument(), *options, wave->respondent_count(),
+                                        "/options/bootstrap/iterations")) {
+    return problem(*error);
+  }
+  options->deadline = context.deadline;
   auto report = reliability(body.instrument(), *wave, *options);
   if (!report) return problem(report.error());
   return result(encode_reliability_result(body.instrument(), *report), wave->respondent_count());
@@ -180,6 +189,10 @@ ApiResponse change_endpoint(const ServiceState& state, const RequestContext& con
   if (!pre) return problem(pre.error());
   auto post = decode_wave(state, body.instrument(), body.root(), "post");
   if (!post) return problem(post.error());
+  if (auto error = check_respondents(state.limits(), pre->respondent_count() + post->respondent_count(), "/post",
+                                     "respondents in the two waves")) {
+    return problem(*error);
+  }
   auto report = change(body.instrument(), *pre, *post, *options);
   if (!report) {
     // The engine locates option problems within the options; in the body they are under /options.
@@ -317,6 +330,7 @@ ApiResponse report_endpoint(const ServiceState& state, const RequestContext& con
     auto options = reliability_options(context, state.limits());
     if (!options) return problem(options.error());
     report_options.reliability = *options;
+    report_options.reliability.deadline = context.deadline;
     // With any of the model's parameters, its section too, as the model
     // endpoint reads them.
     std::vector<std::string> covariate_columns;
@@ -334,6 +348,10 @@ ApiResponse report_endpoint(const ServiceState& state, const RequestContext& con
                        "show_ids", "covariate_columns", "outcome", "predictors", "reference", "profile"},
                       {}, covariate_columns);
     if (!input) return problem(input.error());
+    if (auto error =
+            check_bootstrap_size(state.limits(), *input->instrument, *options, input->wave.respondent_count(), "")) {
+      return problem(*error);
+    }
     return html(wave_report(*input->instrument, input->wave, report_options), input->wave.respondent_count());
   }
   JsonBody body(state, context, {"responses", "pre", "post", "groups", "options", "show_ids"});
@@ -363,6 +381,10 @@ ApiResponse report_endpoint(const ServiceState& state, const RequestContext& con
     if (!pre) return problem(pre.error());
     auto post = decode_wave(state, body.instrument(), body.root(), "post");
     if (!post) return problem(post.error());
+    if (auto error = check_respondents(state.limits(), pre->respondent_count() + post->respondent_count(), "/post",
+                                       "respondents in the two waves")) {
+      return problem(*error);
+    }
     report_options.change = *options;
     return html(change_report(body.instrument(), *pre, *post, report_options),
                 pre->respondent_count() + post->respondent_count());
@@ -385,7 +407,12 @@ ApiResponse report_endpoint(const ServiceState& state, const RequestContext& con
   if (!options) return problem(options.error());
   auto responses = decode_wave(state, body.instrument(), body.root(), "responses");
   if (!responses) return problem(responses.error());
+  if (auto error = check_bootstrap_size(state.limits(), body.instrument(), options->reliability,
+                                        responses->respondent_count(), "/options/bootstrap/iterations")) {
+    return problem(*error);
+  }
   report_options.reliability = std::move(options->reliability);
+  report_options.reliability.deadline = context.deadline;
   report_options.model = std::move(options->model);
   return html(wave_report(body.instrument(), *responses, report_options), responses->respondent_count());
 }

@@ -78,8 +78,9 @@ ApiResponse fhir_score_endpoint(const ServiceState& state, const RequestContext&
   const std::size_t respondents = wave->responses.respondent_count();
   if (respondents > state.limits().max_respondents) {
     return outcome(422, ErrorCode::invalid, "too_many_respondents",
-                   "At most " + std::to_string(state.limits().max_respondents) +
-                       " QuestionnaireResponses per request; split the Bundle.",
+                   "The Bundle has " + std::to_string(respondents) + " QuestionnaireResponses; at most " +
+                       std::to_string(state.limits().max_respondents) +
+                       " per request (--max-respondents): split the Bundle.",
                    "/entry");
   }
   const ScoreTable table = score(*wave->instrument, wave->responses);

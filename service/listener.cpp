@@ -69,6 +69,22 @@ void Listener::session_closed() {
   if (--active_ == 0 && state_.draining()) net::post(io_, [this] { io_.stop(); });
 }
 
+bool Listener::enter_compute_queue() {
+  std::size_t waiting = queued_.load();
+  do {
+    if (waiting >= options_.max_queue) return false;
+  } while (!queued_.compare_exchange_weak(waiting, waiting + 1));
+  state_.metrics().compute_queued();
+  return true;
+}
+
+void Listener::compute_started() {
+  --queued_;
+  state_.metrics().compute_started();
+}
+
+void Listener::compute_finished() { state_.metrics().compute_finished(); }
+
 void Listener::drain() {
   net::post(acceptor_.get_executor(), [this] {
     boost::beast::error_code ignored;

@@ -1,9 +1,9 @@
 // Accepts connections and keeps the list of open sessions, as the listener
-// of Beast's advanced server does, with the two protections a public server
+// of Beast's advanced server does, with the protections a public server
 // needs here: a cap on open connections (at the cap it stops accepting and
-// leaves new connections in the kernel's backlog until one closes), and a
-// drain that closes idle connections at once and busy ones after their
-// response.
+// leaves new connections in the kernel's backlog until one closes), a bound
+// on the requests waiting for a compute thread, and a drain that closes idle
+// connections at once and busy ones after their response.
 //
 // Sessions reach the server's shared pieces through their listener: the
 // service state, the server's options and the compute pool. The listener
@@ -50,6 +50,13 @@ class Listener {
   const ServerOptions& options() const { return options_; }
   boost::asio::thread_pool& compute() { return compute_; }
   void session_closed();
+  // The compute pool's queue (ServerOptions::max_queue): a request takes a
+  // place before it is posted to the pool, and is refused when every place
+  // is taken; a compute thread gives the place back when it starts on the
+  // request (compute_started) and reports its end (compute_finished).
+  bool enter_compute_queue();
+  void compute_started();
+  void compute_finished();
 
  private:
   void do_accept();
@@ -62,7 +69,8 @@ class Listener {
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer accept_retry_;
   std::atomic<std::size_t> active_{0};
-  std::mutex sessions_mutex_;  // guards sessions_
+  std::atomic<std::size_t> queued_{0};  // requests posted to the compute pool, not yet started
+  std::mutex sessions_mutex_;           // guards sessions_
   std::list<std::weak_ptr<Session>> sessions_;
 };
 

@@ -76,6 +76,12 @@ std::string Metrics::render(const Registry& registry) const {
   out += "# HELP psyscore_http_requests_in_flight Requests being handled.\n";
   out += "# TYPE psyscore_http_requests_in_flight gauge\n";
   out += "psyscore_http_requests_in_flight " + std::to_string(in_flight_.load()) + "\n";
+  out += "# HELP psyscore_compute_queued Requests waiting for a compute thread.\n";
+  out += "# TYPE psyscore_compute_queued gauge\n";
+  out += "psyscore_compute_queued " + std::to_string(compute_queued_.load()) + "\n";
+  out += "# HELP psyscore_compute_running Requests being computed on the compute threads.\n";
+  out += "# TYPE psyscore_compute_running gauge\n";
+  out += "psyscore_compute_running " + std::to_string(compute_running_.load()) + "\n";
   out += "# HELP psyscore_http_connections Open client connections.\n";
   out += "# TYPE psyscore_http_connections gauge\n";
   out += "psyscore_http_connections " + std::to_string(connections_.load()) + "\n";

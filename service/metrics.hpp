@@ -23,6 +23,13 @@ class Metrics {
   // Requests being handled now.
   void begin_request() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
   void end_request() { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
+  // Requests waiting for a compute thread, and being computed.
+  void compute_queued() { compute_queued_.fetch_add(1, std::memory_order_relaxed); }
+  void compute_started() {
+    compute_queued_.fetch_sub(1, std::memory_order_relaxed);
+    compute_running_.fetch_add(1, std::memory_order_relaxed);
+  }
+  void compute_finished() { compute_running_.fetch_sub(1, std::memory_order_relaxed); }
   void connection_opened() { connections_.fetch_add(1, std::memory_order_relaxed); }
   void connection_closed() { connections_.fetch_sub(1, std::memory_order_relaxed); }
   void reloaded(bool ok) { (ok ? reloads_ok_ : reloads_failed_).fetch_add(1, std::memory_order_relaxed); }
@@ -53,6 +60,8 @@ class Metrics {
 
   std::atomic<std::int64_t> in_flight_{0};
   std::atomic<std::int64_t> connections_{0};
+  std::atomic<std::int64_t> compute_queued_{0};
+  std::atomic<std::int64_t> compute_running_{0};
   std::atomic<std::uint64_t> reloads_ok_{0};
   std::atomic<std::uint64_t> reloads_failed_{0};
 };

@@ -132,8 +132,9 @@ Result<bool> query_items(std::string_view text) {
 std::optional<Error> check_bootstrap(const BootstrapOptions& bootstrap, const ServiceLimits& limits,
                                      const std::string& pointer) {
   if (bootstrap.iterations > limits.max_bootstrap_iterations) {
-    return impossible(pointer, "at most " + std::to_string(limits.max_bootstrap_iterations) +
-                                   " bootstrap iterations per request (--max-bootstrap-iterations)");
+    return impossible(pointer, "the request asks for " + std::to_string(bootstrap.iterations) +
+                                   " bootstrap iterations; at most " + std::to_string(limits.max_bootstrap_iterations) +
+                                   " per request (--max-bootstrap-iterations)");
   }
   return std::nullopt;
 }

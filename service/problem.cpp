@@ -59,7 +59,16 @@ ApiResponse encode_problem(int status, std::string_view detail, const std::vecto
 
 }  // namespace
 
-ApiResponse problem(const Error& error) { return encode_problem(status_of(error.code), error.message, error.problems); }
+ApiResponse problem(const Error& error) {
+  // The engine's deadline is the service's --deadline-ms: the answer says
+  // so, and what would make the request fit.
+  if (error.problems.size() == 1 && error.problems.front().code == "deadline_exceeded") {
+    std::vector<Problem> problems = error.problems;
+    problems.front().message += " (--deadline-ms): send fewer respondents, items, waves or bootstrap iterations";
+    return encode_problem(422, problems.front().message, problems);
+  }
+  return encode_problem(status_of(error.code), error.message, error.problems);
+}
 
 ApiResponse problem(int status, std::string detail, std::string_view pointer, std::string_view code) {
   std::vector<Problem> problems;

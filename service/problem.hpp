@@ -16,6 +16,8 @@ int status_of(ErrorCode code);
 
 // An application/problem+json response for an engine error; every Problem
 // becomes an entry of "errors" with its pointer (and line and column for CSV).
+// A deadline the engine stopped at (problem "deadline_exceeded") is a 422
+// naming --deadline-ms.
 ApiResponse problem(const Error& error);
 ApiResponse problem(int status, std::string detail, std::string_view pointer = {}, std::string_view code = {});
 

@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include "limits.hpp"
 #include "problem.hpp"
 #include "scoring/decode/readstat_input.hpp"
 #include "scoring/decode/response_json.hpp"
@@ -143,6 +144,10 @@ Result<InstrumentPtr> resolve_instrument(const ServiceState& state, const Reques
                                              .code = "missing_key",
                                              .message = "\"instrument\" is required: the definition to use, inline"}));
   }
+  // Its size first: what reliability costs grows with the items.
+  if (auto error = check_definition_size(state.limits(), *definition, "/instrument")) {
+    return std::unexpected(std::move(*error));
+  }
   return detail::instrument_from_json(*definition, {}, "/instrument");
 }
 
@@ -155,12 +160,10 @@ Result<ResponseMatrix> decode_wave(const ServiceState& state, const Instrument& 
         ErrorCode::malformed,
         {.pointer = pointer, .code = "missing_key", .message = "\"" + std::string(key) + "\" is required"}));
   }
-  if (value->is_array() && value->get_array().size() > state.limits().max_respondents) {
-    return std::unexpected(
-        Error::single(ErrorCode::invalid, {.pointer = pointer,
-                                           .code = "too_many_respondents",
-                                           .message = "at most " + std::to_string(state.limits().max_respondents) +
-                                                      " respondents per request; split the batch"}));
+  if (value->is_array()) {
+    if (auto error = check_respondents(state.limits(), value->get_array().size(), pointer)) {
+      return std::unexpected(std::move(*error));
+    }
   }
   return detail::decode_response_array(instrument, *value, pointer);
 }
@@ -194,11 +197,10 @@ Result<ResponseMatrix> decode_csv_wave(const ServiceState& state, const Instrume
   if (auto error = read_delimiter(context, options)) return std::unexpected(std::move(*error));
   options.covariate_columns = covariate_columns;
   auto wave = decode_responses(instrument, context.body, context.table_format(), options);
-  if (wave && wave->respondent_count() > state.limits().max_respondents) {
-    return std::unexpected(
-        Error::single(ErrorCode::invalid, {.code = "too_many_respondents",
-                                           .message = "at most " + std::to_string(state.limits().max_respondents) +
-                                                      " respondents per request; split the batch"}));
+  if (wave) {
+    if (auto error = check_respondents(state.limits(), wave->respondent_count(), "")) {
+      return std::unexpected(std::move(*error));
+    }
   }
   return wave;
 }

@@ -19,6 +19,7 @@
 #include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 
+#include "psyscore/deadline.hpp"
 #include "psyscore/responses.hpp"
 #include "router.hpp"
 
@@ -28,6 +29,7 @@ using QueryParameters = std::vector<std::pair<std::string, std::string>>;
 
 struct RequestContext {
   std::string_view route;     // the matched route template
+  Deadline deadline;          // of the request's compute (ServiceLimits::deadline), from when handle() started
   std::string instrument_id;  // the {id} (or {name}) segment of the path, if any
   QueryParameters query;
   std::string media_type;     // Content-Type without parameters, lower case
@@ -57,7 +59,8 @@ std::optional<Error> check_body_keys(const boost::json::object& body, std::initi
 // Rejects query parameters other than `allowed`.
 std::optional<Error> check_parameters(const RequestContext& context, std::initializer_list<std::string_view> allowed);
 std::optional<Error> check_parameters_in(const RequestContext& context, std::span<const std::string_view> allowed);
-// The instrument of the path's {id}, or the body's inline "instrument".
+// The instrument of the path's {id}, or the body's inline "instrument"
+// (within --max-items and --max-subscales).
 Result<InstrumentPtr> resolve_instrument(const ServiceState& state, const RequestContext& context,
                                          const boost::json::object* body);
 // The respondents array at body[key], within the service's limits.

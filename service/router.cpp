@@ -266,11 +266,21 @@ ApiResponse route_request(const ServiceState& state, ApiRequest& request, Reques
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
     return response;
   }
+  // The compute budget runs from here: on the compute pool, from when a
+  // thread took the request, not from when it was queued.
+  if (state.limits().deadline.count() > 0) context.deadline = Deadline::after(state.limits().deadline);
   context.media_type = media_type(request.content_type);
   context.accept = std::move(request.accept);
   context.if_none_match = std::move(request.if_none_match);
   context.body = std::move(request.body);
   return route.handler(state, context);
+}
+
+void add_cors_headers(const ServiceState& state, const std::string& origin, ApiResponse& response) {
+  if (state.cors_allowed(origin)) {
+    response.headers.emplace_back("Access-Control-Allow-Origin", origin);
+    response.headers.emplace_back("Vary", "Origin");
+  }
 }
 
 }  // namespace
@@ -291,10 +301,7 @@ ApiResponse handle(const ServiceState& state, ApiRequest&& request) {
     response = route_request(state, request, context);
     response.route = context.route.empty() ? "unmatched" : std::string(context.route);
   }
-  if (state.cors_allowed(origin)) {
-    response.headers.emplace_back("Access-Control-Allow-Origin", origin);
-    response.headers.emplace_back("Vary", "Origin");
-  }
+  add_cors_headers(state, origin, response);
   return response;
 }
 
@@ -314,6 +321,28 @@ bool is_compute_heavy(const ApiRequest& request) {
   return std::ranges::none_of(kRoutes, [&](const Route& route) {
     return !route.heavy && route.method == "POST" && matches_route(route, path, id);
   });
+}
+
+ApiResponse queue_full(const ServiceState& state, const ApiRequest& request, std::size_t max_queue) {
+  ApiResponse response = problem(503,
+                                 "every compute thread is busy and " + std::to_string(max_queue) +
+                                     " requests are waiting, as many as --max-queue allows: retry in a second, or on "
+                                     "another instance",
+                                 "", "queue_full");
+  // A second: the queue moves at the pace of the requests in it, mostly
+  // milliseconds each; a client that waits longer loses nothing.
+  response.headers.emplace_back("Retry-After", "1");
+  const std::string_view target = request.target;
+  const Segments path = split_path(target.substr(0, target.find('?')));
+  std::string_view id;
+  for (const Route& route : kRoutes) {
+    if (route.method == request.method && matches_route(route, path, id)) {
+      response.route = route.pattern;
+      break;
+    }
+  }
+  add_cors_headers(state, request.origin, response);
+  return response;
 }
 
 }  // namespace psyscore::service

@@ -45,4 +45,10 @@ ApiResponse handle(const ServiceState& state, ApiRequest&& request);
 // longer than a few milliseconds).
 bool is_compute_heavy(const ApiRequest& request);
 
+// The answer to a request that found the compute queue full (`max_queue`
+// requests waiting for a thread): 503 with Retry-After and a problem
+// "queue_full" naming --max-queue, under the route the request matches, with
+// the CORS headers handle() would add. The request is not handled.
+ApiResponse queue_full(const ServiceState& state, const ApiRequest& request, std::size_t max_queue);
+
 }  // namespace psyscore::service

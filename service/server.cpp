@@ -40,12 +40,25 @@ void keep_freed_memory_for_reuse() {
 #endif
 }
 
+// Compute threads can work through this many waiting requests each before a
+// client that queues behind them had better try elsewhere. Enough that the
+// soak test (16 connections on 2 threads) and the failover test (32
+// connections onto one instance of 1 thread) never see a full queue.
+constexpr std::size_t kQueuePerThread = 32;
+
+// The options with the defaults that depend on the machine filled in.
+ServerOptions resolved(ServerOptions options) {
+  if (options.threads == 0) options.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (options.max_queue == 0) options.max_queue = kQueuePerThread * options.threads;
+  return options;
+}
+
 class Server {
  public:
   Server(ServiceState& state, const ServerOptions& options)
       : state_(state),
-        options_(options),
-        threads_(options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency())),
+        options_(resolved(options)),
+        threads_(options_.threads),
         compute_(threads_),
         listener_(io_, compute_, state_, options_),
         signals_(io_, SIGINT, SIGTERM, SIGHUP),
@@ -65,8 +78,8 @@ class Server {
       return 1;
     }
     const unsigned short port = listener_.port();
-    spdlog::info("listening on {}:{} with {} threads, {} instruments", options_.host, port, threads_,
-                 state_.registry()->instruments().size());
+    spdlog::info("listening on {}:{} with {} threads, a compute queue of {}, {} instruments", options_.host, port,
+                 threads_, options_.max_queue, state_.registry()->instruments().size());
     signals_.async_wait([this](boost::beast::error_code e, int signal) { on_signal(e, signal); });
     listener_.start();
     if (on_listening) on_listening(port);

@@ -196,9 +196,17 @@ void Session::dispatch_request() {
   api.if_none_match = std::string(request[http::field::if_none_match]);
   api.body = std::move(request.body());
 
-  if (!is_compute_heavy(api)) return respond(handle_within_limits(listener_.state(), std::move(api)));
+  const ServiceState& state = listener_.state();
+  // A request without a valid key is answered (401) here at once: it takes
+  // no place in the compute queue.
+  if (!is_compute_heavy(api) || (state.api_keys_required() && !state.authorized(api.authorization))) {
+    return respond(handle_within_limits(state, std::move(api)));
+  }
+  if (!listener_.enter_compute_queue()) return respond(queue_full(state, api, listener_.options().max_queue));
   net::post(listener_.compute(), [self = shared_from_this(), api = std::move(api)]() mutable {
+    self->listener_.compute_started();
     ApiResponse response = handle_within_limits(self->listener_.state(), std::move(api));
+    self->listener_.compute_finished();
     net::post(self->stream_.get_executor(),
               [self, response = std::move(response)]() mutable { self->respond(std::move(response)); });
   });

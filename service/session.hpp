@@ -1,7 +1,8 @@
 // One HTTP connection, as in Beast's advanced server: a session reads a
 // request whole, has handle() answer it (on the compute pool when the
-// request is heavy, so it never stalls other connections), writes the
-// response, and only then reads the next request. Pipelined requests are
+// request is heavy, so it never stalls other connections; 503 when the
+// pool's queue is full), writes the response, and only then reads the next
+// request. Pipelined requests are
 // therefore answered in order and a connection holds at most one request in
 // memory. Every handler runs on the connection's strand.
 #pragma once

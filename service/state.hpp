@@ -3,7 +3,9 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -14,15 +16,33 @@
 
 namespace psyscore::service {
 
+// What one request may cost. The defaults keep the costliest request they
+// allow within a few seconds of one core (docs/security.md, "Limits", has
+// the measurements); the deadline stops whatever runs longer.
 struct ServiceLimits {
   // Largest request body in bytes; larger bodies get 413. Default: 32 MiB.
   std::size_t max_body_bytes = 32u << 20;
-  // Most respondents in one wave (or in all waves of one request); more
+  // Most respondents in one request, all waves and groups together; more
   // get 422. Default: 1,000,000.
   std::size_t max_respondents = 1'000'000;
+  // Most items in an inline definition; more get 422. Reliability costs
+  // about k^3.7 in the items of a subscale. Default: 100.
+  std::size_t max_items = 100;
+  // Most subscales in an inline definition (each may hold every item);
+  // more get 422. Default: 20.
+  std::size_t max_subscales = 20;
   // Most bootstrap resamples in one reliability request; more get 422.
   // Default: 100,000.
   std::size_t max_bootstrap_iterations = 100'000;
+  // Most answers one bootstrap resamples: iterations x respondents x the
+  // items of the subscales analysed; more get 422. Default: 100,000,000.
+  std::uint64_t max_bootstrap_answers = 100'000'000;
+  // Most waves in one waves request; more get 422. Default: 20.
+  std::size_t max_waves = 20;
+  // Compute time of one request, from when a thread starts on it: the
+  // bootstrap, the mixed models and the loops over subscales stop once it
+  // has passed (422 deadline_exceeded). 0: no deadline. Default: 30 s.
+  std::chrono::milliseconds deadline{30'000};
   // Longest request target (path and query); longer gets 414. Default: 2048.
   std::size_t max_target_length = 2048;
 };

@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 
 #include "endpoints.hpp"
+#include "limits.hpp"
 #include "problem.hpp"
 #include "psyscore/waves.hpp"
 #include "scoring/util/json_input.hpp"
@@ -203,12 +204,11 @@ ApiResponse csv_waves(const ServiceState& state, const RequestContext& context) 
   if (auto order = context.parameter("wave_order")) csv.wave_order = split_list(*order);
   auto decoded = decode_waves(**instrument, context.body, context.table_format(), csv);
   if (!decoded) return problem(decoded.error());
+  if (auto error = check_waves(state.limits(), decoded->names.size(), "")) return problem(*error);
   std::size_t respondents = 0;
   for (const auto& wave : decoded->waves) respondents += wave.respondent_count();
-  if (respondents > state.limits().max_respondents) {
-    return problem(422, "at most " + std::to_string(state.limits().max_respondents) + " respondent-waves per request",
-                   "", "too_many_respondents");
-  }
+  if (auto error = check_respondents(state.limits(), respondents, "", "respondent-waves")) return problem(*error);
+  options->deadline = context.deadline;
   std::vector<NamedWave> waves;
   for (std::size_t w = 0; w < decoded->names.size(); ++w) waves.push_back({decoded->names[w], &decoded->waves[w]});
   auto report = psyscore::waves(**instrument, waves, *options);
@@ -231,6 +231,7 @@ ApiResponse waves_endpoint(const ServiceState& state, const RequestContext& cont
     return problem(400, "\"waves\" must be an array of {\"name\", \"responses\"} in time order", "/waves",
                    "wrong_type");
   }
+  if (auto error = check_waves(state.limits(), list->size(), "/waves")) return problem(*error);
   std::vector<std::string> names;
   std::vector<ResponseMatrix> matrices;
   std::vector<std::string> warnings;
@@ -257,15 +258,15 @@ ApiResponse waves_endpoint(const ServiceState& state, const RequestContext& cont
       return problem(error);
     }
     respondents += decoded->respondent_count();
-    if (respondents > state.limits().max_respondents) {
-      return problem(422, "at most " + std::to_string(state.limits().max_respondents) + " respondent-waves per request",
-                     pointer, "too_many_respondents");
+    if (auto error = check_respondents(state.limits(), respondents, pointer, "respondent-waves")) {
+      return problem(*error);
     }
     names.emplace_back(name->get_string());
     matrices.push_back(std::move(*decoded));
   }
   std::vector<NamedWave> waves;
   for (std::size_t w = 0; w < names.size(); ++w) waves.push_back({names[w], &matrices[w]});
+  options->deadline = context.deadline;
   auto report = psyscore::waves(body.instrument(), waves, *options);
   if (!report) {
     // The engine's pointers are relative to the options, except those into the waves.

@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "psyscore/deadline.hpp"
 #include "psyscore/errors.hpp"
 #include "psyscore/instrument.hpp"
 #include "psyscore/item_answers.hpp"
@@ -71,6 +72,10 @@ struct ReliabilityOptions {
   // Also describe every item of each analysed subscale on its raw answers
   // (SubscaleReliability::item_answers). Default: false.
   bool items = false;
+  // Looked at between subscales and between blocks of bootstrap resamples;
+  // once passed, reliability() stops with a "deadline_exceeded" error.
+  // Default: none.
+  Deadline deadline;
 };
 
 struct Interval {
@@ -176,7 +181,8 @@ struct ReliabilityReport {
 // Errors (ErrorCode::invalid, one Problem per cause): an unknown subscale
 // id; ci_level outside (0, 1); bootstrap iterations outside 1..1,000,000; a
 // subscale left with fewer than 2 items (after dropping items without answers
-// or without variance) or fewer than 2 respondents with answers.
+// or without variance) or fewer than 2 respondents with answers; the
+// deadline passed (one problem, "deadline_exceeded").
 // Thread-safe: no shared state; it starts its own threads (`threads`).
 Result<ReliabilityReport> reliability(const Instrument& instrument, const ResponseMatrix& responses,
                                       const ReliabilityOptions& options = {});

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "psyscore/change.hpp"
+#include "psyscore/deadline.hpp"
 #include "psyscore/errors.hpp"
 #include "psyscore/instrument.hpp"
 #include "psyscore/responses.hpp"
@@ -56,6 +57,10 @@ struct WavesOptions {
   double ci_level = 0.95;
   // Default: nullopt (no reliable change).
   std::optional<WavesClinicalSignificance> clinical_significance;
+  // Looked at between subscales and by every evaluation of the mixed models'
+  // REML criterion; once passed, waves() stops with a "deadline_exceeded"
+  // error. Default: none.
+  Deadline deadline;
 };
 
 struct WaveSummary {
@@ -194,7 +199,8 @@ struct WavesReport {
 // waves (/waves); a repeated wave name (/waves/<i>/name); a wave not decoded
 // for this instrument or with a repeated id; ci_level outside (0, 1); an
 // unknown subscale; a clinical significance criterion b or c for a subscale
-// without norms; an rci_criterion or sd_multiplier that is not positive.
+// without norms; an rci_criterion or sd_multiplier that is not positive; the
+// deadline passed (one problem, "deadline_exceeded").
 Result<WavesReport> waves(const Instrument& instrument, std::span<const NamedWave> waves,
                           const WavesOptions& options = {});
 

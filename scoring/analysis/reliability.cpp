@@ -224,7 +224,8 @@ std::vector<detail::BootstrapResult> bootstrap_subscales(const Instrument& instr
     for (const PreparedSubscale& s : subscales) {
       blocks.push_back(keyed_matrix(instrument, responses, usable_rows, s.kept_items));
     }
-    return detail::bootstrap_raw_alpha(blocks, bootstrap.iterations, bootstrap.seed, options.ci_level, options.threads);
+    return detail::bootstrap_raw_alpha(blocks, bootstrap.iterations, bootstrap.seed, options.ci_level, options.threads,
+                                       options.deadline);
   }
   std::vector<detail::BootstrapResult> results;
   results.reserve(subscales.size());
@@ -232,7 +233,8 @@ std::vector<detail::BootstrapResult> bootstrap_subscales(const Instrument& instr
     const std::vector<std::size_t> rows = rows_answering(responses, usable_rows, s.required_items);
     results.push_back(detail::bootstrap_raw_alpha(keyed_matrix(instrument, responses, rows, s.kept_items),
                                                   bootstrap.iterations, bootstrap.seed, options.ci_level,
-                                                  options.threads));
+                                                  options.threads, options.deadline));
+    if (results.back().stopped) break;
   }
   return results;
 }
@@ -477,11 +479,18 @@ Result<ReliabilityReport> reliability(const Instrument& instrument, const Respon
     return std::unexpected(detail::invalid(std::move(problems), std::move(several)));
   }
 
+  if (options.deadline.passed()) return std::unexpected(detail::deadline_exceeded(options.deadline));
   std::vector<detail::BootstrapResult> boots;
   if (options.bootstrap) {
     boots = bootstrap_subscales(instrument, responses, usable_rows, prepared, *options.bootstrap, options);
+    if (std::ranges::any_of(boots, &detail::BootstrapResult::stopped)) {
+      return std::unexpected(detail::deadline_exceeded(options.deadline));
+    }
   }
   for (std::size_t i = 0; i < prepared.size(); ++i) {
+    // A subscale of many items costs about k^3.7 (every item dropped in
+    // turn), so the deadline is looked at between subscales too.
+    if (options.deadline.passed()) return std::unexpected(detail::deadline_exceeded(options.deadline));
     report.subscales.push_back(
         analyse_subscale(instrument, std::move(prepared[i]), boots.empty() ? nullptr : &boots[i], options));
   }

@@ -30,6 +30,13 @@ Error invalid_request(std::vector<Problem> problems, std::string_view request) {
   return invalid(std::move(problems), std::move(several));
 }
 
+Error deadline_exceeded(const Deadline& deadline) {
+  return invalid({problem_at("", "deadline_exceeded",
+                             "the analysis did not finish within its deadline of " +
+                                 std::to_string(deadline.budget().count()) + " ms and was stopped")},
+                 {});
+}
+
 std::vector<std::size_t> select_subscales(const Instrument& instrument, const std::vector<std::string>& requested,
                                           std::vector<Problem>& problems) {
   std::vector<std::size_t> selected;

@@ -1,6 +1,7 @@
 // What the checks of change(), compare() and reliability() share: problems
-// located by JSON pointer, the `invalid` error that carries them, and the
-// choice of subscales. Private to the engine.
+// located by JSON pointer, the `invalid` error that carries them, the error
+// of a deadline that passed, and the choice of subscales. Private to the
+// engine.
 #pragma once
 
 #include <cstddef>
@@ -8,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "psyscore/deadline.hpp"
 #include "psyscore/errors.hpp"
 #include "psyscore/instrument.hpp"
 #include "psyscore/responses.hpp"
@@ -25,6 +27,10 @@ Problem problem_at(std::string pointer, std::string code, std::string message);
 Error invalid(std::vector<Problem> problems, std::string several);
 // The same, with "N problems with the <request>" when there are several.
 Error invalid_request(std::vector<Problem> problems, std::string_view request);
+
+// The analysis stopped because `deadline` passed: ErrorCode::invalid with one
+// "deadline_exceeded" problem naming the budget.
+Error deadline_exceeded(const Deadline& deadline);
 
 // The subscales to analyse: the `requested` ids in their order without
 // repeats, or every subscale when none is requested. An unknown id adds an

@@ -77,7 +77,8 @@ void add_pairwise(SubscaleWaves& result, const std::vector<std::string>& names, 
 }
 
 std::optional<MixedModelResult> fit_wave_model(SubscaleWaves& result, const std::vector<std::string>& names,
-                                               const Eigen::MatrixXd& scores, double ci_level) {
+                                               const Eigen::MatrixXd& scores, double ci_level,
+                                               const Deadline& deadline) {
   const Eigen::Index k = scores.cols();
   std::vector<Eigen::Index> wave_of_row;
   detail::MixedModelData data;
@@ -101,9 +102,10 @@ std::optional<MixedModelResult> fit_wave_model(SubscaleWaves& result, const std:
     data.x(r, 0) = 1;
     if (const Eigen::Index j = wave_of_row[static_cast<std::size_t>(r)]; j > 0) data.x(r, j) = 1;
   }
-  const auto fit = detail::fit_reml(data);
+  const auto fit = detail::fit_reml(data, {.deadline = deadline});
   if (!fit) {
     switch (fit.error()) {
+      case detail::MixedModelFailure::deadline_exceeded: break;  // waves() fails as a whole
       case detail::MixedModelFailure::rank_deficient:
         result.warnings.push_back("a wave has no score on this subscale: the mixed model is null");
         break;
@@ -170,7 +172,7 @@ std::optional<MixedModelResult> fit_wave_model(SubscaleWaves& result, const std:
 
 std::optional<HlmChange> hlm_change(SubscaleWaves& result, const Subscale& subscale,
                                     const std::vector<std::string>& ids, const Eigen::MatrixXd& scores,
-                                    const WavesClinicalSignificance& options) {
+                                    const WavesClinicalSignificance& options, const Deadline& deadline) {
   // Respondents with at least 3 scores; time = the wave's position 1..k.
   detail::MixedModelData data;
   std::vector<double> y;
@@ -202,8 +204,9 @@ std::optional<HlmChange> hlm_change(SubscaleWaves& result, const Subscale& subsc
     data.x(r, 1) = data.z(r, 1) = time[static_cast<std::size_t>(r)];
   }
   data.y = Eigen::Map<const Eigen::VectorXd>(y.data(), n);
-  const auto fit = detail::fit_reml(data);
+  const auto fit = detail::fit_reml(data, {.deadline = deadline});
   if (!fit) {
+    if (fit.error() == detail::MixedModelFailure::deadline_exceeded) return std::nullopt;  // waves() fails
     result.warnings.push_back("the random-slope model of the hlm reliable change could not be fitted (" +
                               std::string(detail::to_string(fit.error())) + "): rci is null");
     return std::nullopt;
@@ -333,9 +336,9 @@ SubscaleWaves analyse_subscale(const Instrument& instrument, std::size_t subscal
                               "pairwise tests can detect only large changes; the mixed model uses every score");
   }
   add_pairwise(result, names, scores);
-  result.mixed_model = fit_wave_model(result, names, scores, options.ci_level);
+  result.mixed_model = fit_wave_model(result, names, scores, options.ci_level, options.deadline);
   if (options.clinical_significance) {
-    result.rci = hlm_change(result, subscale, ids, scores, *options.clinical_significance);
+    result.rci = hlm_change(result, subscale, ids, scores, *options.clinical_significance, options.deadline);
   }
   return result;
 }
@@ -430,6 +433,7 @@ Result<WavesReport> waves(const Instrument& instrument, std::span<const NamedWav
   report.respondents = ids.size();
   const auto k = static_cast<Eigen::Index>(waves.size());
   for (const std::size_t s : selected) {
+    if (options.deadline.passed()) return std::unexpected(detail::deadline_exceeded(options.deadline));
     Eigen::MatrixXd scores = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(ids.size()), k, kNaN);
     for (Eigen::Index w = 0; w < k; ++w) {
       const ResponseMatrix& wave = *waves[static_cast<std::size_t>(w)].responses;
@@ -441,6 +445,8 @@ Result<WavesReport> waves(const Instrument& instrument, std::span<const NamedWav
     }
     report.subscales.push_back(analyse_subscale(instrument, s, report.wave_names, ids, scores, options));
   }
+  // A fit the deadline stopped left its subscale incomplete.
+  if (options.deadline.passed()) return std::unexpected(detail::deadline_exceeded(options.deadline));
   for (const NamedWave& wave : waves) {
     for (std::size_t r = 0; r < wave.responses->respondent_count(); ++r)
       if (!wave.responses->usable(r)) ++report.excluded_for_errors;

@@ -317,13 +317,24 @@ std::pair<Eigen::VectorXd, Eigen::MatrixXd> Reml<Q>::finish(const Eigen::VectorX
   return {gradient, profiled};
 }
 
+// What the optimiser's objective reaches through its void pointer.
+template <int Q>
+struct Evaluations {
+  Reml<Q>* reml = nullptr;
+  int count = 0;
+  const Deadline* deadline = nullptr;
+};
+
 template <int Q>
 double objective(unsigned n, const double* x, double* gradient, void* data) {
   (void)n;
   (void)gradient;  // BOBYQA is derivative-free
-  auto& reml = *static_cast<std::pair<Reml<Q>*, int*>*>(data);
-  ++*reml.second;
-  return reml.first->criterion(x);
+  auto& evaluations = *static_cast<Evaluations<Q>*>(data);
+  // NLopt's C++ wrapper stops the optimisation on this exception and throws
+  // it again from optimize(), where fit_with() catches it.
+  if (evaluations.deadline->passed()) throw nlopt::forced_stop();
+  ++evaluations.count;
+  return evaluations.reml->criterion(x);
 }
 
 // Why the data cannot be fitted, or nothing when they can.
@@ -346,8 +357,7 @@ template <int Q>
 std::expected<MixedModelFit, MixedModelFailure> fit_with(const MixedModelData& data, const MixedModelOptions& options) {
   constexpr int kThetas = Q * (Q + 1) / 2;
   Reml<Q> reml(data);
-  int evaluations = 0;
-  std::pair<Reml<Q>*, int*> context{&reml, &evaluations};
+  Evaluations<Q> context{.reml = &reml, .count = 0, .deadline = &options.deadline};
 
   // lme4's start: Lambda = I.
   std::vector<double> x(kThetas, 0.0);
@@ -370,6 +380,8 @@ std::expected<MixedModelFit, MixedModelFailure> fit_with(const MixedModelData& d
   } catch (const nlopt::roundoff_limited&) {
     // NLopt hands back the best point found; it is usable.
     best = reml.criterion(x.data());
+  } catch (const nlopt::forced_stop&) {
+    return std::unexpected(MixedModelFailure::deadline_exceeded);
   } catch (const std::exception&) {
     return std::unexpected(MixedModelFailure::optimiser_failed);
   }
@@ -378,7 +390,7 @@ std::expected<MixedModelFit, MixedModelFailure> fit_with(const MixedModelData& d
   MixedModelFit fit;
   fit.n_obs = data.x.rows();
   fit.n_groups = data.groups;
-  fit.evaluations = evaluations;
+  fit.evaluations = context.count;
   fit.reml_criterion = best;
   fit.log_likelihood = -best / 2;
   Eigen::VectorXd theta = Eigen::Map<const Eigen::VectorXd>(x.data(), kThetas);
@@ -439,6 +451,7 @@ std::string_view to_string(MixedModelFailure failure) {
     case MixedModelFailure::rank_deficient: return "the fixed effects are not estimable (rank-deficient design)";
     case MixedModelFailure::unsupported: return "unsupported model";
     case MixedModelFailure::optimiser_failed: return "the REML optimisation failed";
+    case MixedModelFailure::deadline_exceeded: return "the deadline passed during the REML optimisation";
   }
   return "unknown";
 }

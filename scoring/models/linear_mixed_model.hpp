@@ -26,6 +26,8 @@
 
 #include <Eigen/Core>
 
+#include "psyscore/deadline.hpp"
+
 namespace psyscore::detail {
 
 struct MixedModelData {
@@ -43,6 +45,9 @@ struct MixedModelOptions {
   // and df reach the optimum to better than 1e-6 relative.
   double theta_tolerance = 1e-10;
   int max_evaluations = 20000;
+  // Looked at before every evaluation of the criterion; once passed, the fit
+  // stops (MixedModelFailure::deadline_exceeded). Default: none.
+  Deadline deadline;
 };
 
 enum class MixedModelFailure {
@@ -50,6 +55,7 @@ enum class MixedModelFailure {
   rank_deficient,        // X lacks full column rank
   unsupported,           // q is not 1 or 2, or the inputs disagree in size
   optimiser_failed,      // NLopt gave up without a usable point
+  deadline_exceeded,     // MixedModelOptions::deadline passed during the optimisation
 };
 
 std::string_view to_string(MixedModelFailure failure);

@@ -293,7 +293,8 @@ void summarise(BootstrapResult& result, double level) {
 }  // namespace
 
 std::vector<BootstrapResult> bootstrap_raw_alpha(std::span<const Eigen::MatrixXd> blocks, std::size_t iterations,
-                                                 std::uint64_t seed, double level, std::size_t threads) {
+                                                 std::uint64_t seed, double level, std::size_t threads,
+                                                 const Deadline& deadline) {
   std::vector<BootstrapResult> results(blocks.size());
   for (BootstrapResult& result : results) {
     result.iterations = iterations;
@@ -317,6 +318,7 @@ std::vector<BootstrapResult> bootstrap_raw_alpha(std::span<const Eigen::MatrixXd
   // whichever block or thread it falls to, so how resamples are shared among
   // threads cannot change the result.
   std::atomic<std::size_t> next{0};
+  std::atomic<bool> stopped{false};
   auto work = [&] {
     std::vector<std::vector<std::uint32_t>> counts(block_size, std::vector<std::uint32_t>(n));
     std::vector<double> weights(kTileRows * block_size);
@@ -327,6 +329,12 @@ std::vector<BootstrapResult> bootstrap_raw_alpha(std::span<const Eigen::MatrixXd
     for (;;) {
       const std::size_t block = next.fetch_add(1, std::memory_order_relaxed);
       if (block >= resample_blocks) return;
+      // Between two blocks of at most 64 resamples: often enough to stop
+      // soon after the deadline, rarely enough that the clock costs nothing.
+      if (stopped.load(std::memory_order_relaxed) || deadline.passed()) {
+        stopped.store(true, std::memory_order_relaxed);
+        return;
+      }
       const std::size_t first = block * block_size;
       const std::size_t resamples = std::min(block_size, iterations - first);
       const std::size_t lanes = round_up(resamples, kWeightLanes);
@@ -372,14 +380,21 @@ std::vector<BootstrapResult> bootstrap_raw_alpha(std::span<const Eigen::MatrixXd
     work();
   }  // jthreads join here
 
-  for (BootstrapResult& result : results) summarise(result, level);
+  for (BootstrapResult& result : results) {
+    if (stopped.load()) {
+      result.stopped = true;
+      result.lower = result.median = result.upper = kNaN;
+      continue;
+    }
+    summarise(result, level);
+  }
   return results;
 }
 
 BootstrapResult bootstrap_raw_alpha(const Eigen::Ref<const Eigen::MatrixXd>& keyed, std::size_t iterations,
-                                    std::uint64_t seed, double level, std::size_t threads) {
+                                    std::uint64_t seed, double level, std::size_t threads, const Deadline& deadline) {
   const Eigen::MatrixXd block = keyed;
-  return std::move(bootstrap_raw_alpha(std::span(&block, 1), iterations, seed, level, threads).front());
+  return std::move(bootstrap_raw_alpha(std::span(&block, 1), iterations, seed, level, threads, deadline).front());
 }
 
 }  // namespace psyscore::detail

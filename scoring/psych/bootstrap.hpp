@@ -18,6 +18,8 @@
 
 #include <Eigen/Core>
 
+#include "psyscore/deadline.hpp"
+
 namespace psyscore::detail {
 
 // One SplitMix64 step (Steele, Lea & Flood 2014): advances `state`, returns the output.
@@ -55,6 +57,7 @@ struct BootstrapResult {
   std::size_t iterations = 0;
   std::size_t undefined = 0;    // resamples with an undefined alpha (left out)
   std::vector<double> samples;  // raw alpha of every resample, in resample order (NaN = undefined)
+  bool stopped = false;         // the deadline passed first: the samples are incomplete, the quantiles NaN
 };
 
 // Resamples the rows of `keyed` (n x k, NaN = missing) with replacement
@@ -62,8 +65,11 @@ struct BootstrapResult {
 // covariance. threads = 0: hardware_concurrency(). The result depends only
 // on the data, the seed and the iterations, not on the threads (across CPUs
 // with and without AVX2 it can differ in the last bit: dense_kernels.hpp).
+// Every thread looks at `deadline` before each block of resamples and stops
+// once it has passed (BootstrapResult::stopped).
 BootstrapResult bootstrap_raw_alpha(const Eigen::Ref<const Eigen::MatrixXd>& keyed, std::size_t iterations,
-                                    std::uint64_t seed, double level, std::size_t threads = 0);
+                                    std::uint64_t seed, double level, std::size_t threads = 0,
+                                    const Deadline& deadline = {});
 
 // The same for several item blocks over the same n rows (the subscales of
 // one wave; every block must have n rows), from one set of resamples: each
@@ -81,6 +87,7 @@ BootstrapResult bootstrap_raw_alpha(const Eigen::Ref<const Eigen::MatrixXd>& key
 // (resamples x rows) x (rows x features), which runs near the arithmetic
 // peak (dense_kernels.hpp).
 std::vector<BootstrapResult> bootstrap_raw_alpha(std::span<const Eigen::MatrixXd> blocks, std::size_t iterations,
-                                                 std::uint64_t seed, double level, std::size_t threads = 0);
+                                                 std::uint64_t seed, double level, std::size_t threads = 0,
+                                                 const Deadline& deadline = {});
 
 }  // namespace psyscore::detail

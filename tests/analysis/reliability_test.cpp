@@ -11,6 +11,7 @@
 #include "psyscore/reliability.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -589,6 +590,35 @@ TEST(ReliabilityBootstrap, SameSeedSameResultForAnyThreadCount) {
   }
   EXPECT_EQ(bodies[0], bodies[1]);
   EXPECT_EQ(bodies[0], bodies[2]);
+}
+
+// A deadline that has passed stops the analysis, in the bootstrap or
+// between subscales, with one "deadline_exceeded" problem naming the
+// budget; one far off changes nothing.
+TEST(ReliabilityDeadline, StopsOnceItPassed) {
+  const Fixture f = load_fixture("bfi_agreeableness");
+  struct Case {
+    const char* name;
+    ReliabilityOptions options;
+  };
+  const Case cases[] = {{"bootstrap", with_bootstrap(2000, 3)}, {"no bootstrap", {}}, {"listwise", listwise()}};
+  for (const Case& c : cases) {
+    ReliabilityOptions options = c.options;
+    options.deadline = Deadline::after(std::chrono::milliseconds(0));
+    const auto stopped = run(f, options);
+    ASSERT_FALSE(stopped.has_value()) << c.name;
+    EXPECT_EQ(stopped.error().code, ErrorCode::invalid) << c.name;
+    ASSERT_EQ(stopped.error().problems.size(), 1u) << c.name;
+    EXPECT_EQ(stopped.error().problems[0].code, "deadline_exceeded") << c.name;
+    EXPECT_NE(stopped.error().message.find("deadline of 0 ms"), std::string::npos) << stopped.error().message;
+
+    options.deadline = Deadline::after(std::chrono::hours(1));
+    const auto unhurried = run(f, options);
+    const auto free = run(f, c.options);
+    ASSERT_TRUE(unhurried.has_value() && free.has_value()) << c.name;
+    EXPECT_EQ(encode_reliability_result(*f.instrument, *unhurried), encode_reliability_result(*f.instrument, *free))
+        << c.name;
+  }
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 // requests with their pointers, and the JSON encoder.
 #include "psyscore/waves.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <sstream>
 #include <string>
@@ -179,6 +180,33 @@ TEST(Waves, SmallCohortWarnings) {
     ASSERT_TRUE(report.has_value()) << c.fixture;
     EXPECT_TRUE(has_warning(report->subscales[0].warnings, c.fragment)) << c.fixture << ": " << c.fragment;
   }
+}
+
+// A deadline that has passed stops the analysis with one
+// "deadline_exceeded" problem, between subscales or inside a mixed model;
+// one far off changes nothing.
+TEST(Waves, StopsOnceItsDeadlinePassed) {
+  const InstrumentPtr instrument = one_item_instrument(100, 0.01, false);
+  const boost::json::value fixture = test::waves_fixture("group6");
+  const std::vector<std::string> names = strings_of(fixture.at("waves"));
+  const std::vector<ResponseMatrix> matrices = matrices_of(strings_of(fixture.at("ids")), test::wave_scores(fixture));
+  std::vector<NamedWave> waves;
+  for (std::size_t w = 0; w < names.size(); ++w) waves.push_back({names[w], &matrices[w]});
+  WavesOptions options;
+  options.clinical_significance = WavesClinicalSignificance{};
+  options.deadline = Deadline::after(std::chrono::milliseconds(0));
+  const auto stopped = psyscore::waves(*instrument, waves, options);
+  ASSERT_FALSE(stopped.has_value());
+  EXPECT_EQ(stopped.error().code, ErrorCode::invalid);
+  ASSERT_EQ(stopped.error().problems.size(), 1u);
+  EXPECT_EQ(stopped.error().problems[0].code, "deadline_exceeded");
+
+  options.deadline = Deadline::after(std::chrono::hours(1));
+  const auto unhurried = psyscore::waves(*instrument, waves, options);
+  options.deadline = {};
+  const auto free = psyscore::waves(*instrument, waves, options);
+  ASSERT_TRUE(unhurried.has_value() && free.has_value());
+  EXPECT_EQ(encode_waves_result(*instrument, *unhurried), encode_waves_result(*instrument, *free));
 }
 
 // clinicalsignificance's published HLM example: claus_2020, HAM-D at 4

@@ -37,7 +37,11 @@ service::ServiceState& make_state(std::vector<std::string> api_keys) {
   service::ServiceLimits limits;
   limits.max_body_bytes = 1 << 20;
   limits.max_respondents = 200;
+  limits.max_items = 40;
+  limits.max_subscales = 8;
   limits.max_bootstrap_iterations = 200;
+  limits.max_bootstrap_answers = 400'000;
+  limits.max_waves = 6;
   static std::vector<std::unique_ptr<service::ServiceState>> states;
   states.push_back(std::make_unique<service::ServiceState>(
       std::make_shared<const Registry>(bundled_registry()), PSYSCORE_SOURCE_DIR "/instruments", limits,

@@ -2,6 +2,7 @@
 // lmerTest 3.1-3 and emmeans 1.8.4 (tests/data/waves/make_fixtures.R).
 #include "scoring/models/linear_mixed_model.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <string>
@@ -220,6 +221,29 @@ TEST(LinearMixedModel, RefusesWhatLme4Refuses) {
     const auto fit = detail::fit_reml(data);
     ASSERT_FALSE(fit.has_value()) << c.name;
     EXPECT_EQ(fit.error(), c.failure) << c.name;
+  }
+}
+
+// A deadline that has passed stops both models before their first
+// evaluation; one far off changes nothing.
+TEST(LinearMixedModel, StopsOnceItsDeadlinePassed) {
+  struct Case {
+    const char* name;
+    detail::MixedModelData data;
+  };
+  const Case cases[] = {
+      {"random intercept", wave_model_data(wave_scores(waves_fixture(kWavesCases[0])))},
+      {"random slope", slope_model_data(hlm_fixture(kHlmCases[0]))},
+  };
+  for (const Case& c : cases) {
+    const auto stopped = detail::fit_reml(c.data, {.deadline = Deadline::after(std::chrono::milliseconds(0))});
+    ASSERT_FALSE(stopped.has_value()) << c.name;
+    EXPECT_EQ(stopped.error(), detail::MixedModelFailure::deadline_exceeded) << c.name;
+    const auto unhurried = detail::fit_reml(c.data, {.deadline = Deadline::after(std::chrono::hours(1))});
+    const auto free = detail::fit_reml(c.data);
+    ASSERT_TRUE(unhurried.has_value() && free.has_value()) << c.name;
+    EXPECT_EQ(unhurried->theta, free->theta) << c.name;
+    EXPECT_EQ(unhurried->evaluations, free->evaluations) << c.name;
   }
 }
 

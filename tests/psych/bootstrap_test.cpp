@@ -4,6 +4,7 @@
 #include "scoring/psych/bootstrap.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include <gtest/gtest.h>
@@ -156,6 +157,30 @@ TEST(BootstrapAlpha, UndefinedResamplesAreCountedNotUsed) {
   EXPECT_GT(boot.undefined, 0u);
   EXPECT_LT(boot.undefined, 200u);
   EXPECT_TRUE(std::isfinite(boot.median));
+}
+
+// Every block of resamples looks at the deadline first: one that has passed
+// stops the bootstrap (for every item block at once) with no quantiles; one
+// far off changes nothing.
+TEST(BootstrapAlpha, StopsOnceItsDeadlinePassed) {
+  const Eigen::MatrixXd all = test::keyed_matrix(test::reliability_fixture("bfi_agreeableness"));
+  const std::vector<Eigen::MatrixXd> blocks = {all.leftCols(3), all.rightCols(2)};
+  for (const std::size_t threads : {1u, 3u}) {
+    const std::vector<detail::BootstrapResult> stopped =
+        detail::bootstrap_raw_alpha(blocks, 500, 5, 0.95, threads, Deadline::after(std::chrono::milliseconds(0)));
+    for (const detail::BootstrapResult& result : stopped) {
+      EXPECT_TRUE(result.stopped) << threads << " threads";
+      EXPECT_TRUE(std::isnan(result.lower) && std::isnan(result.median) && std::isnan(result.upper));
+    }
+    const std::vector<detail::BootstrapResult> unhurried =
+        detail::bootstrap_raw_alpha(blocks, 500, 5, 0.95, threads, Deadline::after(std::chrono::hours(1)));
+    const std::vector<detail::BootstrapResult> free = detail::bootstrap_raw_alpha(blocks, 500, 5, 0.95, threads);
+    for (std::size_t s = 0; s < blocks.size(); ++s) {
+      EXPECT_FALSE(unhurried[s].stopped);
+      EXPECT_EQ(unhurried[s].samples, free[s].samples) << "block " << s;
+      EXPECT_EQ(unhurried[s].lower, free[s].lower) << "block " << s;
+    }
+  }
 }
 
 }  // namespace

@@ -574,6 +574,33 @@ TEST(Router, OnlyLongRunningRequestsGoToTheComputePool) {
   }
 }
 
+// What a request gets when the compute queue is full: 503, Retry-After, a
+// problem naming --max-queue, its route for the metrics and the log, and
+// the CORS headers of its origin.
+TEST(Router, AFullComputeQueueIsA503WithRetryAfter) {
+  const ServiceState& state = state_with({}, {"https://survey.example.org"});
+  ApiRequest request;
+  request.method = "POST";
+  request.target = "/v1/instruments/gad-7/reliability?id_column=rid";
+  request.origin = "https://survey.example.org";
+  const ApiResponse response = queue_full(state, request, 8);
+  EXPECT_EQ(response.status, 503);
+  EXPECT_EQ(response.route, "/v1/instruments/{id}/reliability");
+  EXPECT_EQ(response.content_type, "application/problem+json");
+  const std::vector<std::pair<std::string, std::string>> headers = {
+      {"Retry-After", "1"}, {"Access-Control-Allow-Origin", "https://survey.example.org"}, {"Vary", "Origin"}};
+  EXPECT_EQ(response.headers, headers);
+  const json::value problem = json::parse(response.body);
+  EXPECT_EQ(problem.at("status").as_int64(), 503);
+  EXPECT_EQ(problem.at("errors").at(0).at("code").as_string(), "queue_full");
+  const std::string detail(problem.at("detail").as_string());
+  EXPECT_NE(detail.find("8 requests are waiting"), std::string::npos) << detail;
+  EXPECT_NE(detail.find("--max-queue"), std::string::npos) << detail;
+
+  request.target = "/v1/elsewhere";
+  EXPECT_EQ(queue_full(state, request, 8).route, "unmatched");
+}
+
 // Counters render sorted by route, then status, whatever the order in which
 // requests finished.
 TEST(Metrics, RenderCountsByRouteAndStatus) {

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -41,8 +42,12 @@ class ServerProcess {
       dup2(log, 2);
       close(out[0]);
       close(out[1]);
-      std::vector<std::string> arguments = {
-          PSYSCORE_BINARY, "--instruments", instruments.string(), "serve", "--port", "0", "--threads", "2"};
+      std::vector<std::string> arguments = {PSYSCORE_BINARY, "--instruments", instruments.string(),
+                                            "serve",         "--port",        "0"};
+      // Two threads unless the test says otherwise.
+      if (std::ranges::find(extra_arguments, "--threads") == extra_arguments.end()) {
+        arguments.insert(arguments.end(), {"--threads", "2"});
+      }
       arguments.insert(arguments.end(), extra_arguments.begin(), extra_arguments.end());
       std::vector<char*> argv;
       for (auto& a : arguments) argv.push_back(a.data());
@@ -435,6 +440,183 @@ TEST(Server, AccessLogReachesItsFileWhileServing) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_NE(server.log().find(line), std::string::npos) << server.log();
+  EXPECT_EQ(server.stop(), 0);
+}
+
+// `n` MBI-HSS respondents (22 items, answers 0..6, every seventh missing),
+// as a JSON array.
+std::string mbi_respondents(int n) {
+  std::string out = "[";
+  for (int r = 0; r < n; ++r) {
+    out += (r ? ",{\"id\": " : "{\"id\": ") + std::to_string(r) + ", \"answers\": {";
+    for (int i = 1; i <= 22; ++i) {
+      const int cell = r * 22 + i;
+      out +=
+          (i > 1 ? ", \"" : "\"") + std::to_string(i) + "\": " + (cell % 7 == 0 ? "null" : std::to_string((r + i) % 7));
+    }
+    out += "}}";
+  }
+  return out + "]";
+}
+
+// The value of an unlabelled metric in a /metrics body, or -1.
+long metric(const std::string& body, const std::string& name) {
+  const auto at = body.find("\n" + name + " ");
+  return at == std::string::npos ? -1 : std::stol(body.substr(at + name.size() + 2));
+}
+
+// Polls /metrics until `name` has `value` (up to 10 s).
+bool await_metric(const ServerProcess& server, const std::string& name, long value,
+                  const std::string& extra_headers = {}) {
+  for (int i = 0; i < 1000; ++i) {
+    if (metric(exchange(server.port(), get("/metrics", extra_headers)).body, name) == value) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+std::string header_value(const Response& response, const std::string& name) {
+  const auto at = response.headers.find("\r\n" + name + ": ");
+  if (at == std::string::npos) return {};
+  const auto start = at + name.size() + 4;
+  return response.headers.substr(start, response.headers.find("\r\n", start) - start);
+}
+
+// One compute thread and room for one request behind it. Two bootstraps
+// that take many seconds fill both; a third heavy request is refused with
+// 503 and Retry-After at once, while health checks, metrics and small scores
+// (answered on the I/O thread) go on being answered. A request without a
+// valid key takes no place in the queue: it gets its 401.
+TEST(Server, AFullComputeQueueAnswers503AndQuickRequestsGoOn) {
+  const auto keys = std::filesystem::temp_directory_path() / ("psyscore-queue-keys-" + std::to_string(getpid()));
+  std::ofstream(keys) << "queue-key\n";
+  ServerProcess server({"--threads", "1", "--max-queue", "1", "--deadline-ms", "0", "--max-bootstrap-answers",
+                        "1000000000000", "--api-key-file", keys.string()});
+  ASSERT_GT(server.port(), 0);
+  const std::string key = "Authorization: Bearer queue-key\r\n";
+  // About 10^11 multiply-adds: minutes of one core, far longer than the test.
+  const std::string slow = post(
+      "/v1/instruments/mbi-hss/reliability",
+      R"({"responses": )" + mbi_respondents(20000) + R"(, "options": {"bootstrap": {"iterations": 100000}}})", key);
+  const int running = connect_to(server.port());
+  send_all(running, slow);
+  ASSERT_TRUE(await_metric(server, "psyscore_compute_running", 1, key));
+  const int waiting = connect_to(server.port());
+  send_all(waiting, slow);
+  ASSERT_TRUE(await_metric(server, "psyscore_compute_queued", 1, key));
+
+  const Response refused =
+      exchange(server.port(), post("/v1/instruments/gad-7/reliability", R"({"responses": []})", key));
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_EQ(header_value(refused, "Retry-After"), "1") << refused.headers;
+  EXPECT_EQ(header_value(refused, "Content-Type"), "application/problem+json") << refused.headers;
+  EXPECT_NE(refused.body.find(R"("code":"queue_full")"), std::string::npos) << refused.body;
+  EXPECT_NE(refused.body.find("--max-queue"), std::string::npos) << refused.body;
+  EXPECT_EQ(exchange(server.port(), post("/v1/instruments/gad-7/reliability", R"({"responses": []})")).status, 401);
+
+  EXPECT_EQ(exchange(server.port(), get("/healthz")).status, 200);
+  EXPECT_EQ(exchange(server.port(), get("/readyz")).status, 200);
+  const Response scored = exchange(server.port(), post("/v1/instruments/gad-7/score", kScoreBody, key));
+  EXPECT_EQ(scored.status, 200) << scored.body;
+  EXPECT_NE(scored.body.find(R"("value":9)"), std::string::npos) << scored.body;
+  const std::string metrics = exchange(server.port(), get("/metrics", key)).body;
+  EXPECT_NE(metrics.find(R"(psyscore_http_requests_total{route="/v1/instruments/{id}/reliability",status="503"} 1)"),
+            std::string::npos)
+      << metrics;
+  EXPECT_EQ(metric(metrics, "psyscore_compute_running"), 1) << "the slow requests are still there";
+  EXPECT_EQ(metric(metrics, "psyscore_compute_queued"), 1);
+  close(running);
+  close(waiting);
+  std::filesystem::remove(keys);
+}
+
+// Every limit on a request's content is a flag of `psyscore serve`, and a
+// request beyond it gets 422 naming the flag; within them it gets 200.
+TEST(Server, LimitsOfARequestAreFlagsAnd422sNamingThem) {
+  ServerProcess server({"--max-items", "10", "--max-subscales", "2", "--max-respondents", "5",
+                        "--max-bootstrap-iterations", "300", "--max-bootstrap-answers", "2000", "--max-waves", "3"});
+  ASSERT_GT(server.port(), 0);
+  const std::string one = R"({"id": "p", "answers": {"1": 1, "2": 2, "3": 0, "4": 3, "5": 1, "6": 0, "7": 2}})";
+  const auto people = [](int n) {
+    std::string out = "[";
+    for (int r = 1; r <= n; ++r) {
+      out += (r > 1 ? "," : "") + std::string(R"({"id": ")") + std::to_string(r) + R"(", "answers": {"1": )" +
+             std::to_string(r % 4) + R"(, "2": )" + std::to_string((r + 1) % 4) + R"(, "3": 1, "4": )" +
+             std::to_string((2 * r) % 4) + R"(, "5": 2, "6": )" + std::to_string((r + 2) % 4) + R"(, "7": 0}})";
+    }
+    return out + "]";
+  };
+  const auto definition = [](int items, int subscales) {
+    std::string list, ids, scales;
+    for (int i = 1; i <= items; ++i) {
+      list += (i > 1 ? "," : "") + std::string(R"({"id": ")") + std::to_string(i) + R"("})";
+      ids += (i > 1 ? "," : "") + std::string("\"") + std::to_string(i) + "\"";
+    }
+    for (int s = 1; s <= subscales; ++s) {
+      scales += (s > 1 ? "," : "") + std::string(R"({"id": "s)") + std::to_string(s) + R"(", "items": [)" + ids +
+                R"(], "method": "sum"})";
+    }
+    return R"({"id": "x", "version": "1.0.0", "name": "X", "scale": {"min": 0, "max": 3}, "items": [)" + list +
+           R"(], "subscales": [)" + scales + "]}";
+  };
+  const auto waves = [&](int count) {
+    std::string out = R"({"waves": [)";
+    for (int w = 1; w <= count; ++w) {
+      out += (w > 1 ? "," : "") + std::string(R"({"name": "w)") + std::to_string(w) + R"(", "responses": )" +
+             people(1) + "}";
+    }
+    return out + "]}";
+  };
+  struct Case {
+    const char* name;
+    std::string request;
+    int status;
+    const char* flag;  // named in the problem (422 only)
+  };
+  const Case cases[] = {
+      {"items", post("/v1/score", R"({"instrument": )" + definition(11, 1) + R"(, "responses": []})"), 422,
+       "--max-items"},
+      {"subscales", post("/v1/score", R"({"instrument": )" + definition(3, 3) + R"(, "responses": []})"), 422,
+       "--max-subscales"},
+      {"respondents", post("/v1/instruments/gad-7/score", R"({"responses": )" + people(6) + "}"), 422,
+       "--max-respondents"},
+      {"bootstrap iterations",
+       post("/v1/instruments/gad-7/reliability", R"({"responses": [], "options": {"bootstrap": {"iterations": 301}}})"),
+       422, "--max-bootstrap-iterations"},
+      {"bootstrap answers",
+       post("/v1/instruments/gad-7/reliability",
+            R"({"responses": )" + people(5) + R"(, "options": {"bootstrap": {"iterations": 60}}})"),
+       422, "--max-bootstrap-answers"},
+      {"waves", post("/v1/instruments/gad-7/waves", waves(4)), 422, "--max-waves"},
+      {"within every limit",
+       post("/v1/reliability", R"({"instrument": )" + definition(7, 2) + R"(, "responses": )" + people(5) +
+                                   R"(, "options": {"bootstrap": {"iterations": 28}}})"),
+       200, ""},
+      {"a single respondent", post("/v1/instruments/gad-7/score", R"({"responses": [)" + one + "]}"), 200, ""},
+  };
+  for (const Case& c : cases) {
+    const Response response = exchange(server.port(), c.request);
+    EXPECT_EQ(response.status, c.status) << c.name << ": " << response.body;
+    if (c.status == 422) {
+      EXPECT_NE(response.body.find(c.flag), std::string::npos) << c.name << ": " << response.body;
+    }
+  }
+}
+
+// --deadline-ms far below what a bootstrap costs: the bootstrap is stopped
+// and answered 422 deadline_exceeded, and the server goes on.
+TEST(Server, ADeadlineStopsALongAnalysisAndTheServerGoesOn) {
+  ServerProcess server({"--deadline-ms", "1", "--max-bootstrap-answers", "1000000000000"});
+  ASSERT_GT(server.port(), 0);
+  const Response stopped = exchange(server.port(), post("/v1/instruments/mbi-hss/reliability",
+                                                        R"({"responses": )" + mbi_respondents(2000) +
+                                                            R"(, "options": {"bootstrap": {"iterations": 100000}}})"));
+  EXPECT_EQ(stopped.status, 422) << stopped.body;
+  EXPECT_NE(stopped.body.find(R"("code":"deadline_exceeded")"), std::string::npos) << stopped.body;
+  EXPECT_NE(stopped.body.find("deadline of 1 ms"), std::string::npos) << stopped.body;
+  EXPECT_NE(stopped.body.find("--deadline-ms"), std::string::npos) << stopped.body;
+  EXPECT_EQ(exchange(server.port(), get("/healthz")).status, 200);
+  EXPECT_EQ(exchange(server.port(), post("/v1/instruments/gad-7/score", kScoreBody)).status, 200);
   EXPECT_EQ(server.stop(), 0);
 }
 
