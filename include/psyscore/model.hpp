@@ -126,6 +126,10 @@ struct Association {
   Statistic min_expected;
 };
 
+// Fewer events (of the smaller outcome class) than this per estimable
+// non-intercept coefficient gives a warning: estimates may be biased.
+inline constexpr double kMinEventsPerCoefficient = 10;
+
 struct ModelReport {
   std::string outcome_label;  // "total >= 4", "EE in high", "wellbeing_high = yes"
   std::size_t n = 0;          // complete cases in the model

@@ -484,7 +484,7 @@ Result<ModelReport> model(const Instrument& instrument, const ResponseMatrix& re
   const std::size_t smaller_class = std::min(report.events, report.n - report.events);
   const auto slopes = static_cast<double>(std::max<Eigen::Index>(fit.rank - 1, 1));
   const double per_predictor = static_cast<double>(smaller_class) / slopes;
-  if (per_predictor < 10) {
+  if (per_predictor < kMinEventsPerCoefficient) {
     warnings.push_back(number_text(std::round(per_predictor * 10) / 10) +
                        " events per predictor coefficient (the smaller outcome class over the " + number_text(slopes) +
                        " non-intercept coefficients), fewer than 10: estimates may be biased and intervals unreliable");

@@ -19,7 +19,6 @@ namespace {
 // what lies beyond is marked at the edge.
 constexpr double kAxisFloor = 1e-3;
 constexpr double kAxisCeiling = 1e3;
-constexpr double kEventsPerTerm = 10;
 
 std::string quoted(const std::string& text) { return "\u201c" + text + "\u201d"; }
 
@@ -151,13 +150,19 @@ std::vector<std::string> plain_notes(const ModelReport& report) {
         "The model did not settle on its estimates (it did not converge): treat all of its numbers as "
         "unreliable.");
   }
+  // The engine's rule: the smaller outcome class over the estimable
+  // non-intercept coefficients (at least one).
   const std::size_t smaller_class = std::min(report.events, report.n - report.events);
-  const std::size_t terms = logistic.coefficients.empty() ? 0 : logistic.coefficients.size() - 1;
-  if (terms > 0 && static_cast<double>(smaller_class) < kEventsPerTerm * static_cast<double>(terms)) {
+  const auto terms = static_cast<std::size_t>(std::max<std::ptrdiff_t>(
+      std::ranges::count_if(logistic.coefficients,
+                            [](const ModelCoefficient& c) { return c.term != "(Intercept)" && value_of(c.estimate); }),
+      1));
+  if (static_cast<double>(smaller_class) < kMinEventsPerCoefficient * static_cast<double>(terms)) {
     notes.push_back("The smaller of the two outcome groups has " +
                     count_of(smaller_class, "respondent", "respondents") + " for " +
-                    count_of(terms, "model term", "model terms") +
-                    ", fewer than 10 per term: the odds ratios may come out too far from 1 and the intervals too "
+                    count_of(terms, "model term", "model terms") + ", fewer than " +
+                    svg::format_fixed(kMinEventsPerCoefficient, 0) +
+                    " per term: the odds ratios may come out too far from 1 and the intervals too "
                     "narrow. Read them as rough.");
   }
   if (const std::string note = small_sample_note(report.n, "respondent"); !note.empty()) notes.push_back(note);
