@@ -25,11 +25,13 @@
 namespace psyscore {
 namespace {
 
-InstrumentPtr mbi() {
+InstrumentPtr bundled(const std::string& id) {
   auto registry = Registry::load_directory(test::source_dir() / "instruments");
   EXPECT_TRUE(registry.has_value()) << "bundled instruments";
-  return registry->find("mbi-hss");
+  return registry->find(id);
 }
+
+InstrumentPtr mbi() { return bundled("mbi-hss"); }
 
 ResponseMatrix example_wave(const Instrument& instrument, const std::string& file,
                             const std::string& group_column = {}) {
@@ -57,12 +59,6 @@ std::vector<ControlledGroup> trial(const Instrument& instrument) {
   groups.push_back({"balint", wave("balint_pre.csv"), wave("balint_post.csv")});
   groups.push_back({"waitlist", wave("waitlist_pre.csv"), wave("waitlist_post.csv")});
   return groups;
-}
-
-InstrumentPtr who5() {
-  auto registry = Registry::load_directory(test::source_dir() / "instruments");
-  EXPECT_TRUE(registry.has_value()) << "bundled instruments";
-  return registry->find("who-5");
 }
 
 // examples/balint-survey: 142 respondents with six covariates.
@@ -165,7 +161,7 @@ TEST(Report, ExamplesGiveCompletePages) {
 // The model section of examples/balint-survey: a sentence and a forest-plot
 // row per odds ratio, the tables, one block per categorical factor.
 TEST(Report, ModelSectionHasARowPerOddsRatio) {
-  const InstrumentPtr instrument = who5();
+  const InstrumentPtr instrument = bundled("who-5");
   const ResponseMatrix wave = survey(*instrument);
   const ReportOptions options = survey_model();
   const auto fitted = model(*instrument, wave, *options.model);
@@ -197,7 +193,7 @@ TEST(Report, ModelSectionHasARowPerOddsRatio) {
 // A factor that splits the outcome (quasi-completely): its odds ratio lies beyond the axis, its
 // interval is the Wald one (dashed), and the page says why in plain words.
 TEST(Report, SeparatedFactorIsDrawnWithItsWaldInterval) {
-  const InstrumentPtr instrument = who5();
+  const InstrumentPtr instrument = bundled("who-5");
   std::string csv_text = "id,teaching,duration,1,2,3,4,5\n";
   // Every teacher has the outcome (WHO-5 raw 20), half of the others too.
   for (int i = 0; i < 30; ++i) {
@@ -408,7 +404,7 @@ TEST(Report, BadInputGivesTheAnalysisProblems) {
   expect_same_error(controlled_report(*instrument, groups, controlled_options).error(),
                     controlled(*instrument, groups, controlled_options.controlled).error(), "controlled options");
 
-  const InstrumentPtr who = who5();
+  const InstrumentPtr who = bundled("who-5");
   const ResponseMatrix cohort = survey(*who);
   ReportOptions model_options = survey_model();
   model_options.model->predictors = {"duration", "nope"};
