@@ -20,6 +20,7 @@
 #include "psyscore/controlled.hpp"
 #include "psyscore/model.hpp"
 #include "psyscore/reliability.hpp"
+#include "scoring/encode/report_format.hpp"
 #include "scoring/encode/report_templates.hpp"
 
 namespace psyscore {
@@ -114,6 +115,23 @@ TEST(ReportTemplates, EveryTemplateIsCompiledIn) {
     EXPECT_FALSE(detail::report_template(std::string(name) + ".mustache").empty()) << name;
   }
   EXPECT_TRUE(detail::report_template("missing.mustache").empty()) << "unknown name";
+}
+
+// Odds ratios as the model section writes them, and p values in sentences.
+TEST(ReportFormat, RatiosAndPValuesInWords) {
+  EXPECT_EQ(detail::format_ratio(7.4567), "7.46");
+  EXPECT_EQ(detail::format_ratio(1.0), "1.00");
+  EXPECT_EQ(detail::format_ratio(0.456), "0.46");
+  EXPECT_EQ(detail::format_ratio(0.0456), "0.046");
+  EXPECT_EQ(detail::format_ratio(0.00123), "0.0012");
+  EXPECT_EQ(detail::format_ratio(4.2e-5), "< 0.0001");
+  EXPECT_EQ(detail::format_ratio(2.5e7), "> 1,000,000");
+  EXPECT_EQ(detail::format_ratio(HUGE_VAL), "> 1,000,000") << "an interval end that overflowed";
+  EXPECT_EQ(detail::format_ratio(std::nan("")), "NA");
+  EXPECT_EQ(detail::format_ratio(std::nullopt), "NA");
+  EXPECT_EQ(detail::p_equals(0.0123), "p = 0.012");
+  EXPECT_EQ(detail::p_equals(0.0001), "p < 0.001");
+  EXPECT_EQ(detail::p_equals(std::nullopt), "p = NA");
 }
 
 TEST(Report, ExamplesGiveCompletePages) {
